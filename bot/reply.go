@@ -1,0 +1,92 @@
+package bot
+
+import (
+	"secbot/knowledge"
+)
+
+// Reply is what secbot answers. Exactly one of the content fields (Answer,
+// Tip, Round, Board, Help) is usually set; Text is always set and is the
+// plain-text form of the whole reply (notification fallback, console output
+// for simple notices).
+type Reply struct {
+	// Private replies are shown only to the asker (Slack: ephemeral).
+	Private bool
+	// ReplaceOriginal asks the adapter to replace the message whose button
+	// was clicked (an updated round, a shared card), where it can.
+	ReplaceOriginal bool
+	// DeleteOriginal asks the adapter to delete the (private) message whose
+	// button was clicked, where it can.
+	DeleteOriginal bool
+
+	Text string
+
+	Answer *knowledge.Answer
+	// Terms resolves section ids to titles and related names for Answer's card.
+	Sections []SectionRef
+	Tip      *TipCard
+	Round    *RoundCard
+	Board    *Leaderboard
+	Help     []HelpLine
+
+	// Also holds further replies to send after this one (for example a
+	// private "you answered B" together with an updated round message).
+	Also []Reply
+}
+
+// SectionRef is a section id with its title ("" when the chapter lacks it).
+type SectionRef struct {
+	ID    string
+	Title string
+}
+
+// TipCard is a daily executive tip as posted.
+type TipCard struct {
+	Tip knowledge.Tip
+	// SectionTitle is the title of Tip.Section.
+	SectionTitle string
+	// Related names glossary terms the tip touches.
+	Related []string
+	// Date is the day the tip is for (YYYY-MM-DD), "" when not dated.
+	Date string
+}
+
+// RoundCard is a quiz round message: the question and its choices, and
+// after the reveal the answer.
+type RoundCard struct {
+	RoundID  string
+	Question string
+	Choices  []string
+	// Answered counts the people who have answered so far.
+	Answered int
+	// Closes is when the round is revealed, formatted for people.
+	Closes string
+
+	// Revealed is true once the round is closed; the fields below are set then.
+	Revealed    bool
+	Answer      int // index into Choices
+	Explanation string
+	Section     SectionRef
+	// Correct counts the people who answered right.
+	Correct int
+}
+
+// Leaderboard is a ranking of quiz players.
+type Leaderboard struct {
+	Title string
+	Rows  []LeaderRow
+}
+
+// LeaderRow is one player's standing.
+type LeaderRow struct {
+	Rank     int
+	UserID   string
+	UserName string
+	Correct  int
+	Answered int
+}
+
+// HelpLine describes one command.
+type HelpLine struct {
+	Usage string // "/term WORD"
+	What  string // "look a word up in the glossary"
+}

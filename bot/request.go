@@ -1,0 +1,48 @@
+package bot
+
+// Platform names where a request came from.
+type Platform string
+
+// The platforms secbot speaks.
+const (
+	Shell Platform = "shell"
+	Slack Platform = "slack"
+	Teams Platform = "teams"
+)
+
+// Request is one thing a person asked of secbot, whatever the platform.
+type Request struct {
+	Platform Platform
+	// Command is the command without its slash ("term", "tip", "quiz",
+	// "help"), or "" for free text: a mention, a DM, a console line.
+	Command string
+	// Text is the command's argument, or the whole free text, with the bot's
+	// mention already stripped.
+	Text string
+	// Action is set when the person clicked a button of an earlier Reply.
+	Action *Action
+
+	UserID    string
+	UserName  string
+	ChannelID string
+	// Direct is true for a direct message (DM) to the bot.
+	Direct bool
+	// Admin is true when the operator's config lists UserID as an admin.
+	Admin bool
+}
+
+// Action is a click on a button that secbot rendered.
+type Action struct {
+	// ID says what the button does; see the Action* constants.
+	ID string
+	// Value is the button's payload (a term name, a round id and choice).
+	Value string
+}
+
+// Action ids. Adapters carry them in the platform's button payloads and give
+// them back unchanged.
+const (
+	ActionOpenTerm   = "term.open"   // Value: a term name; show its card
+	ActionShareTerm  = "term.share"  // Value: a term name; post its card in the channel
+	ActionQuizAnswer = "quiz.answer" // Value: EncodeAnswer(round, choice)
+)
