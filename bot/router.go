@@ -42,6 +42,9 @@ type Router struct {
 	help     []HelpLine
 	// Log receives handler errors and recovered panics; nil means slog.Default().
 	Log *slog.Logger
+	// Admins lists the user ids (any platform) that may run admin commands
+	// (/quiz start, /quiz stop). Route sets Request.Admin from it.
+	Admins map[string]bool
 }
 
 // NewRouter returns a Router with no handlers but "help", which lists the
@@ -76,6 +79,7 @@ func (r *Router) HelpReply() Reply {
 // message for the person (UserError) or an apology (anything else, logged).
 func (r *Router) Route(ctx context.Context, req Request) (reply Reply) {
 	req = Normalize(req)
+	req.Admin = r.Admins[req.UserID]
 	log := r.Log
 	if log == nil {
 		log = slog.Default()

@@ -1,0 +1,29 @@
+package bot
+
+import (
+	"context"
+	"errors"
+)
+
+// ErrPermanent marks a delivery error that retrying will not fix (Slack's
+// channel_not_found or not_in_channel, a Teams webhook that is gone). Posters
+// wrap it so schedulers log the channel and move on instead of retrying.
+var ErrPermanent = errors.New("permanent delivery error")
+
+// Poster delivers scheduled replies (tips, quiz rounds, reveals) to a channel
+// of one platform. Adapters implement it; schedules uses it.
+type Poster interface {
+	// Post sends r to channel and returns the id of the new message (Slack:
+	// its ts), which Update takes.
+	Post(ctx context.Context, channel string, r Reply) (messageID string, err error)
+	// Update replaces the message messageID in channel with r. Posters that
+	// cannot edit messages (Teams workflows) post r anew or do nothing, and
+	// say which in their doc comment.
+	Update(ctx context.Context, channel, messageID string, r Reply) error
+}
+
+// DirectPoster is a Poster that can also send a direct message to a user
+// (the /tip subscribe digest). It is optional: check with a type assertion.
+type DirectPoster interface {
+	PostDirect(ctx context.Context, userID string, r Reply) error
+}
