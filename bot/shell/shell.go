@@ -1,0 +1,226 @@
+// Package shell is secbot's console adapter: it reads lines from a reader
+// (a terminal or a pipe), routes each as a bot.Request and writes the reply
+// as tidy text. It is what `secbot` runs when no chat credentials are set.
+package shell
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"secbot/bot"
+	"secbot/knowledge"
+)
+
+// Router answers requests; *bot.Router implements it.
+type Router interface {
+	Route(ctx context.Context, req bot.Request) bot.Reply
+}
+
+// Shell is a console session.
+type Shell struct {
+	In     io.Reader
+	Out    io.Writer
+	Router Router
+	// Interactive shows a banner and a prompt (a terminal); off for pipes,
+	// where only the answers are written.
+	Interactive bool
+	// UserID and ChannelID identify the console's person and "channel" to
+	// the handlers (quiz answers, tip subscriptions).
+	UserID    string
+	UserName  string
+	ChannelID string
+}
+
+// maxLine is the longest console line read; longer lines are refused with a
+// message, like any over-long query.
+const maxLine = 64 * 1024
+
+// Banner greets a person at an interactive console.
+const Banner = `secbot — 第4章「企業経営で重要となるIT投資と投資としてのサイバーセキュリティ対策」と用語集のガイド
+  /term ゼロトラスト   用語を調べる（ひらがな・英語・略語でも可）
+  /tip                 今日の経営者向けセキュリティのヒント
+  /quiz                クイズ（answer B で回答）
+  /help                使い方
+  そのほかの文は質問として第4章から答えます（例: 2025年の崖って何？）。終了は Ctrl-D または /exit。`
+
+// Run reads lines until the end of input, /exit or ctx is done. It returns
+// nil at the end of input.
+func (s *Shell) Run(ctx context.Context) error {
+	sc := bufio.NewScanner(s.In)
+	sc.Buffer(make([]byte, 4096), maxLine)
+	if s.Interactive {
+		fmt.Fprintln(s.Out, Banner)
+	}
+	for {
+		if s.Interactive {
+			fmt.Fprint(s.Out, "\n> ")
+		}
+		if !sc.Scan() {
+			if err := sc.Err(); err != nil {
+				if err == bufio.ErrTooLong {
+					fmt.Fprintln(s.Out, "入力行が長すぎます。")
+					return nil
+				}
+				return fmt.Errorf("reading input: %w", err)
+			}
+			if s.Interactive {
+				fmt.Fprintln(s.Out)
+			}
+			return nil
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		if line == "/exit" || line == "/quit" {
+			return nil
+		}
+		reply := s.Router.Route(ctx, bot.Request{
+			Platform:  bot.Shell,
+			Text:      line,
+			UserID:    s.UserID,
+			UserName:  s.UserName,
+			ChannelID: s.ChannelID,
+			Direct:    true,
+		})
+		if !s.Interactive {
+			fmt.Fprintln(s.Out)
+		}
+		fmt.Fprintln(s.Out, Render(reply))
+	}
+}
+
+// Render formats a reply as console text.
+func Render(r bot.Reply) string {
+	var b strings.Builder
+	render(&b, r)
+	for _, also := range r.Also {
+		b.WriteString("\n")
+		render(&b, also)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+const rule = "────────────────────────────────────────"
+
+func render(b *strings.Builder, r bot.Reply) {
+	switch {
+	case r.Answer != nil && r.Answer.Kind == knowledge.KindTerm && r.Answer.Term != nil:
+		t := r.Answer.Term
+		b.WriteString("■ " + t.Name)
+		if t.Reading != "" {
+			b.WriteString("（" + t.Reading + "）")
+		}
+		b.WriteString("\n" + rule + "\n")
+		b.WriteString(wrap(t.Definition, 38) + "\n")
+		if len(t.Aliases) > 0 {
+			b.WriteString("\n別名　　: " + strings.Join(t.Aliases, "、") + "\n")
+		}
+		if len(r.Sections) > 0 {
+			b.WriteString("該当箇所: " + bot.SectionsText(r.Sections) + "\n")
+		}
+		if len(r.Answer.Related) > 0 {
+			b.WriteString("関連用語: " + strings.Join(r.Answer.Related, "、") + "\n")
+		}
+	case r.Answer != nil && r.Answer.Kind == knowledge.KindPassage:
+		for i, p := range r.Answer.Passages {
+			if i > 0 {
+				b.WriteString("\n")
+			}
+			fmt.Fprintf(b, "【%s %s】\n%s\n", p.Section, p.Title, wrap(p.Text, 38))
+		}
+	case r.Tip != nil:
+		t := r.Tip
+		b.WriteString("💡 " + t.Tip.Title)
+		if t.Date != "" {
+			b.WriteString("（" + t.Date + "）")
+		}
+		b.WriteString("\n" + rule + "\n" + wrap(t.Tip.Body, 38) + "\n")
+		fmt.Fprintf(b, "出典: %s %s\n", t.Tip.Section, t.SectionTitle)
+		if len(t.Related) > 0 {
+			b.WriteString("関連用語: " + strings.Join(t.Related, "、") + "\n")
+		}
+	case r.Round != nil:
+		renderRound(b, r.Round)
+	case r.Board != nil:
+		b.WriteString("🏆 " + r.Board.Title + "\n")
+		if len(r.Board.Rows) == 0 {
+			b.WriteString("（まだ回答がありません）\n")
+		}
+		for _, row := range r.Board.Rows {
+			name := row.UserName
+			if name == "" {
+				name = row.UserID
+			}
+			fmt.Fprintf(b, "%2d. %s　%d問正解 / %d問回答\n", row.Rank, name, row.Correct, row.Answered)
+		}
+	default:
+		b.WriteString(r.Text + "\n")
+	}
+}
+
+func renderRound(b *strings.Builder, q *bot.RoundCard) {
+	b.WriteString("❓ " + wrap(q.Question, 38) + "\n")
+	for i, c := range q.Choices {
+		mark := "  "
+		if q.Revealed && i == q.Answer {
+			mark = "✔ "
+		}
+		fmt.Fprintf(b, "%s%c. %s\n", mark, 'A'+i, c)
+	}
+	if q.Revealed {
+		fmt.Fprintf(b, "正解: %c. %s\n", 'A'+q.Answer, q.Choices[q.Answer])
+		if q.Explanation != "" {
+			b.WriteString("解説: " + wrap(q.Explanation, 38) + "\n")
+		}
+		if q.Section.ID != "" {
+			fmt.Fprintf(b, "該当箇所: %s\n", bot.SectionsText([]bot.SectionRef{q.Section}))
+		}
+		if q.Answered > 0 {
+			fmt.Fprintf(b, "正答率: %d/%d人（%d%%）\n", q.Correct, q.Answered, q.Correct*100/q.Answered)
+		}
+		return
+	}
+	fmt.Fprintf(b, "回答者: %d人", q.Answered)
+	if q.Closes != "" {
+		b.WriteString("　締切: " + q.Closes)
+	}
+	b.WriteString("\n回答は「answer B」のように入力してください。\n")
+}
+
+// wrap breaks long lines of Japanese text at about width full-width
+// characters (2*width columns), never inside a run of Latin letters or
+// digits and never before closing punctuation.
+func wrap(s string, width int) string {
+	var out strings.Builder
+	for i, line := range strings.Split(s, "\n") {
+		if i > 0 {
+			out.WriteString("\n")
+		}
+		cols := 0
+		for _, r := range line {
+			if cols >= 2*width && !latin(r) && !strings.ContainsRune("。、）」』】", r) {
+				out.WriteString("\n")
+				cols = 0
+			}
+			out.WriteRune(r)
+			if utf8.RuneLen(r) > 1 {
+				cols += 2
+			} else {
+				cols++
+			}
+		}
+	}
+	return out.String()
+}
+
+func latin(r rune) bool {
+	return r < 0x80 && r != ' '
+}
