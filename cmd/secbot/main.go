@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+	_ "time/tzdata" // Asia/Tokyo must load on machines without zoneinfo files
 )
 
 func main() {
