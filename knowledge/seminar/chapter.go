@@ -200,7 +200,8 @@ func splitBlocks(lines []string, ci int) []*block {
 	var res []*block
 	for _, b := range out {
 		if len(b.lines) >= 2 && !strings.ContainsAny(b.lines[0], "、。") && !isItem(b.lines[0]) &&
-			runes(b.lines[0]) <= 25 && (runes(b.lines[0]) <= 4 || runes(b.lines[1]) >= 30) {
+			runes(b.lines[0]) <= 25 && (runes(b.lines[1]) >= 30 ||
+			(runes(b.lines[0]) <= 4 && strings.ContainsAny(b.lines[1], "、。"))) {
 			res = append(res, &block{lines: b.lines[:1], chunk: b.chunk},
 				&block{lines: b.lines[1:], chunk: b.chunk})
 			continue
@@ -238,13 +239,19 @@ func mergeBlocks(bs []*block) []*block {
 }
 
 func continues(a, b *block) bool {
+	if a.chunk != b.chunk {
+		return false // a new page starts a new paragraph
+	}
 	first := b.lines[0]
 	head := a.lines[0]
 	last := a.lines[len(a.lines)-1]
 	if strings.HasPrefix(first, "http://") || strings.HasPrefix(first, "https://") {
-		return strings.HasPrefix(head, "（出典）") || reCitation.MatchString(head)
+		// A source's URL on its own line continues it, unless it repeats
+		// the URL the citation already gives ([9]).
+		return (strings.HasPrefix(head, "（出典）") || reCitation.MatchString(head)) &&
+			!strings.Contains(strings.Join(a.lines, ""), first)
 	}
-	if isMarker(first) || terminal(last) {
+	if isMarker(first) || terminal(last) || inURL(last) {
 		return false
 	}
 	if strings.HasPrefix(head, "（出典）") || reCitation.MatchString(head) || reFigure.MatchString(head) {
@@ -339,38 +346,44 @@ func markCases(bs []*block) {
 			n.inCase = true
 			taken++
 		}
-		if taken > 0 {
-			continue
-		}
+		// The run of paragraphs and steps just before the heading on its
+		// page is the case's too when the heading has no text after it
+		// (the RPA case), or when the run holds the case's steps (手順…).
+		var run []*block
+		steps := false
 		for j := i - 1; j >= 0; j-- {
 			n := bs[j]
 			if n.chunk != b.chunk || n.inCase {
 				break
 			}
-			if n.kind != kBody && !(n.kind == kLabel && reStep.MatchString(n.text)) {
+			step := n.kind == kLabel && reStep.MatchString(n.text)
+			if n.kind != kBody && !step {
 				break
 			}
-			n.inCase = true
+			steps = steps || step
+			run = append(run, n)
+		}
+		if taken == 0 || steps {
+			for _, n := range run {
+				n.inCase = true
+			}
 		}
 	}
 }
 
-// caseText returns the case study headed by bs[i], whole.
+// caseText returns the case study headed by bs[i], whole: the heading, the
+// text after it, then the steps before it.
 func caseText(bs []*block, i int) string {
 	parts := []string{bs[i].text}
-	var before []string
-	for j := i - 1; j >= 0 && bs[j].inCase && bs[j].chunk == bs[i].chunk; j-- {
-		before = append([]string{bs[j].text}, before...)
-	}
-	// Take the preceding blocks only when the heading has none after it.
-	after := []string{}
 	for j := i + 1; j < len(bs) && bs[j].inCase && bs[j].chunk == bs[i].chunk; j++ {
-		after = append(after, bs[j].text)
+		parts = append(parts, bs[j].text)
 	}
-	if len(after) > 0 {
-		parts = append(parts, after...)
-	} else {
-		parts = append(parts, before...)
+	k := i
+	for k > 0 && bs[k-1].inCase && bs[k-1].chunk == bs[i].chunk && bs[k-1].kind != kCase {
+		k--
+	}
+	for j := k; j < i; j++ {
+		parts = append(parts, bs[j].text)
 	}
 	return strings.Join(parts, "\n")
 }

@@ -119,6 +119,9 @@ func tipGroups(s *section, nextTitle string) []tipGroup {
 				groups = append(groups, tipGroup{title: title, paras: paras})
 			}
 		case b.kind == kRow:
+			// The text before a table is told before the table's rows.
+			flush()
+			cur = &tipGroup{title: cur.title}
 			m := reRow.FindStringSubmatch(b.text)
 			if m[1] != "" {
 				law = m[1]
