@@ -1,0 +1,471 @@
+package quiz
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"secbot/knowledge"
+)
+
+// NumChoices is how many choices every question offers.
+const NumChoices = 4
+
+// Kind says what a question asks.
+type Kind string
+
+// The kinds of question Generate asks.
+const (
+	// KindWhichTerm shows a definition (the term's names masked) and asks
+	// which term it defines.
+	KindWhichTerm Kind = "which-term"
+	// KindWhichDefinition names a term and asks which definition is its.
+	KindWhichDefinition Kind = "which-definition"
+	// KindReading gives a reading (シーサート) and asks which term is read so.
+	KindReading Kind = "reading"
+	// KindExpansion gives an English expansion and asks for its acronym.
+	KindExpansion Kind = "expansion"
+	// KindAlias gives another name of a term and asks which term it is.
+	KindAlias Kind = "alias"
+)
+
+// Question is one multiple-choice question about a glossary term.
+type Question struct {
+	Question string   `json:"question"`
+	Choices  []string `json:"choices"`
+	// Answer indexes Choices.
+	Answer int `json:"answer"`
+	// Term names the glossary term the question is about.
+	Term string `json:"term"`
+	// Explanation is shown at the reveal: the term and its definition.
+	Explanation string `json:"explanation"`
+	// Section is the chapter section the term is covered in (a 4-x-x id
+	// when the term cites one, else its first reference; "" when none).
+	Section string `json:"section,omitempty"`
+	Kind    Kind   `json:"kind,omitempty"`
+}
+
+// ErrTooFewTerms is returned when a pack cannot make a 4-choice question.
+var ErrTooFewTerms = errors.New("quiz: the pack has too few glossary terms for a 4-choice question")
+
+// mask replaces a term's own names in question text.
+const mask = "〇〇"
+
+// Generate returns a question about one of pack's glossary terms. It is a
+// pure function of the pack and the seed: the same seed gives the same
+// question, on every machine and Go release.
+func Generate(pack *knowledge.Pack, seed int64) (Question, error) {
+	if pack == nil {
+		return Question{}, ErrTooFewTerms
+	}
+	var terms []knowledge.Term
+	for _, t := range pack.Terms {
+		if strings.TrimSpace(t.Name) != "" && gist(t, 200) != "" {
+			terms = append(terms, t)
+		}
+	}
+	if len(terms) < NumChoices {
+		return Question{}, ErrTooFewTerms
+	}
+	r := newRNG(seed)
+	start := r.intn(len(terms))
+	kinds := []Kind{KindWhichTerm, KindWhichDefinition, KindReading, KindExpansion, KindAlias}
+	for i := range terms {
+		t := terms[(start+i)%len(terms)]
+		order := append([]Kind(nil), kinds...)
+		r.shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, k := range order {
+			q, ok := build(pack, terms, t, k, r)
+			if ok {
+				return q, nil
+			}
+		}
+	}
+	return Question{}, ErrTooFewTerms
+}
+
+// build makes a question of kind k about t, or reports that t cannot be
+// asked that way (no reading, too few distinct distractors, a leak).
+func build(pack *knowledge.Pack, terms []knowledge.Term, t knowledge.Term, k Kind, r *rng) (Question, bool) {
+	q := Question{Term: t.Name, Kind: k, Section: section(pack, t)}
+	q.Explanation = fmt.Sprintf("「%s」%s", t.Name, readingNote(t)) + "：" + t.Definition
+	answer := t.Name
+	var others []string // distractors, most related first
+	switch k {
+	case KindWhichTerm:
+		g := gist(t, 110)
+		if utf8.RuneCountInString(g) < 15 || Leaks(g, t) {
+			return q, false
+		}
+		q.Question = "次の説明に当てはまる用語はどれですか？\n「" + g + "」"
+		others = nameChoices(terms, t, q.Question, false, r)
+	case KindWhichDefinition:
+		answer = gist(t, 70)
+		if answer == "" || Leaks(answer, t) {
+			return q, false
+		}
+		q.Question = "「" + t.Name + "」の説明として正しいものはどれですか？"
+		for _, o := range related(terms, t, false, r) {
+			g := gist(o, 70)
+			if g != "" && !Leaks(g, t) && !Leaks(g, o) {
+				others = append(others, g)
+			}
+		}
+	case KindReading:
+		if t.Reading == "" || t.Reading == t.Name {
+			return q, false
+		}
+		q.Question = "「" + t.Reading + "」と読む用語はどれですか？"
+		others = nameChoices(terms, t, q.Question, false, r)
+	case KindExpansion:
+		en := english(t)
+		if en == "" {
+			return q, false
+		}
+		q.Question = "「" + en + "」を略した用語はどれですか？"
+		others = nameChoices(terms, t, q.Question, true, r)
+	case KindAlias:
+		var alias string
+		for _, a := range t.Aliases {
+			if !overlaps(a, t.Name) && !containsFold(a, t.Reading) {
+				alias = a
+				break
+			}
+		}
+		if alias == "" {
+			return q, false
+		}
+		q.Question = "「" + alias + "」とも呼ばれる用語はどれですか？"
+		others = nameChoices(terms, t, q.Question, false, r)
+	default:
+		return q, false
+	}
+	choices := []string{answer}
+	for _, o := range others {
+		if len(choices) == NumChoices {
+			break
+		}
+		dup := false
+		for _, c := range choices {
+			if c == o {
+				dup = true
+			}
+		}
+		if !dup {
+			choices = append(choices, o)
+		}
+	}
+	if len(choices) < NumChoices {
+		return q, false
+	}
+	r.shuffle(len(choices), func(i, j int) { choices[i], choices[j] = choices[j], choices[i] })
+	for i, c := range choices {
+		if c == answer {
+			q.Answer = i
+		}
+	}
+	q.Choices = choices
+	return q, true
+}
+
+// nameChoices returns names of terms related to t that make fair distractors:
+// none overlaps t's names (a choice "DDoS" beside "DDoS攻撃" would give the
+// game away) and none is printed in the question.
+func nameChoices(terms []knowledge.Term, t knowledge.Term, question string, acronyms bool, r *rng) []string {
+	var out []string
+	for _, o := range related(terms, t, acronyms, r) {
+		if containsFold(question, o.Name) {
+			continue
+		}
+		clash := false
+		for _, n := range t.Names() {
+			if overlaps(n, o.Name) {
+				clash = true
+			}
+		}
+		if !clash {
+			out = append(out, o.Name)
+		}
+	}
+	return out
+}
+
+// related returns the other terms ordered for use as distractors: the most
+// related first (Relatedness), with a little seeded jitter.
+func related(terms []knowledge.Term, t knowledge.Term, acronyms bool, r *rng) []knowledge.Term {
+	type cand struct {
+		t   knowledge.Term
+		key int
+	}
+	var cs []cand
+	for _, o := range terms {
+		if o.Name == t.Name {
+			continue
+		}
+		if acronyms && !isASCIIName(o.Name) {
+			continue
+		}
+		// A jitter below one point: ties are broken at random, and a term
+		// one point less related sometimes wins, so that one term does not
+		// always meet the same three rivals; an unrelated term never beats a
+		// clearly related one.
+		cs = append(cs, cand{o, Relatedness(t, o)*1000 + r.intn(1500)})
+	}
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].key > cs[j].key })
+	out := make([]knowledge.Term, len(cs))
+	for i, c := range cs {
+		out[i] = c.t
+	}
+	return out
+}
+
+// Relatedness scores how plausible b is as a distractor for a question about
+// a: shared chapter references, the same kind of name (an acronym beside
+// acronyms), one definition naming the other, and similar names.
+func Relatedness(a, b knowledge.Term) int {
+	score := 0
+	for _, x := range a.Refs {
+		for _, y := range b.Refs {
+			if x == y {
+				score += 3
+			}
+		}
+	}
+	if isASCIIName(a.Name) == isASCIIName(b.Name) {
+		score += 2
+	}
+	if containsFold(a.Definition, b.Name) || containsFold(b.Definition, a.Name) {
+		score += 3
+	}
+	score += min(3, sharedBigrams(a.Name, b.Name))
+	ar, br := []rune(a.Name), []rune(b.Name)
+	if len(ar) >= 2 && len(br) >= 2 && string(ar[len(ar)-2:]) == string(br[len(br)-2:]) {
+		score += 2 // 〜攻撃, 〜ウェア
+	}
+	return score
+}
+
+func sharedBigrams(a, b string) int {
+	grams := func(s string) map[string]bool {
+		rs := []rune(asciiLower(s))
+		m := map[string]bool{}
+		for i := 0; i+1 < len(rs); i++ {
+			m[string(rs[i:i+2])] = true
+		}
+		return m
+	}
+	ga, gb := grams(a), grams(b)
+	n := 0
+	for g := range ga {
+		if gb[g] {
+			n++
+		}
+	}
+	return n
+}
+
+// section picks the chapter section a term is covered in.
+func section(pack *knowledge.Pack, t knowledge.Term) string {
+	for _, ref := range t.Refs {
+		if strings.HasPrefix(ref, "4-") {
+			return ref
+		}
+	}
+	for _, ref := range t.Refs {
+		if _, ok := pack.Section(ref); ok {
+			return ref
+		}
+	}
+	if len(t.Refs) > 0 {
+		return t.Refs[0]
+	}
+	return ""
+}
+
+func readingNote(t knowledge.Term) string {
+	if t.Reading != "" && t.Reading != t.Name {
+		return "（" + t.Reading + "）"
+	}
+	return ""
+}
+
+// expansionRe finds "Endpoint Detection and Responseの略" (optionally with a
+// Japanese gloss in brackets before の略) at the start of a definition.
+var expansionRe = regexp.MustCompile(`^\s*([A-Za-z][A-Za-z0-9 ,.'&/\-]*[A-Za-z])\s*(?:（[^）]*）)?\s*の略`)
+
+// english returns t's English expansion: the pack's, or the one its
+// definition opens with.
+func english(t knowledge.Term) string {
+	if t.English != "" {
+		return strings.Join(strings.Fields(t.English), " ")
+	}
+	if m := expansionRe.FindStringSubmatch(t.Definition); m != nil && strings.Contains(m[1], " ") {
+		return strings.Join(strings.Fields(m[1]), " ")
+	}
+	return ""
+}
+
+// gist returns the heart of t's definition, at most limit runes: its
+// sentences without the "… の略" one, with t's own names masked.
+func gist(t knowledge.Term, limit int) string {
+	def := strings.Join(strings.Fields(t.Definition), " ")
+	var parts []string
+	for _, s := range strings.SplitAfter(def, "。") {
+		s = strings.TrimSpace(s)
+		if s == "" || expansionRe.MatchString(s) && utf8.RuneCountInString(s) < 80 && strings.HasSuffix(strings.TrimSuffix(s, "。"), "の略") {
+			continue
+		}
+		parts = append(parts, s)
+	}
+	var b strings.Builder
+	for _, p := range parts {
+		if b.Len() > 0 && utf8.RuneCountInString(b.String()) >= 30 {
+			break
+		}
+		b.WriteString(p)
+	}
+	text := strings.TrimSuffix(MaskNames(b.String(), t), "。")
+	if rs := []rune(text); len(rs) > limit {
+		text = string(rs[:limit-1]) + "…"
+	}
+	return strings.TrimSpace(text)
+}
+
+// maskNames lists the strings that would give t away: its names, reading,
+// aliases, English expansion, and the ASCII words of its name (DDoS of
+// DDoS攻撃), longest first.
+func maskNames(t knowledge.Term) []string {
+	set := map[string]bool{}
+	add := func(s string) {
+		s = strings.TrimSpace(s)
+		if utf8.RuneCountInString(s) >= 2 {
+			set[s] = true
+		}
+	}
+	for _, n := range t.Names() {
+		add(n)
+		if i := strings.IndexAny(n, "（("); i > 0 {
+			add(n[:i])
+		}
+		for _, w := range asciiWords(n) {
+			add(w)
+		}
+	}
+	add(english(t))
+	out := make([]string, 0, len(set))
+	for s := range set {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if len(out[i]) != len(out[j]) {
+			return len(out[i]) > len(out[j])
+		}
+		return out[i] < out[j]
+	})
+	return out
+}
+
+// MaskNames replaces every name of t in text with 〇〇 (ASCII case-insensitively,
+// and ASCII names only as whole words: IP is masked in "IPの", not in "IPS").
+func MaskNames(text string, t knowledge.Term) string {
+	for _, n := range maskNames(t) {
+		text = replaceFold(text, n, mask)
+	}
+	return text
+}
+
+// Leaks reports whether text names t: its name, reading, aliases or English
+// expansion, compared case-insensitively.
+func Leaks(text string, t knowledge.Term) bool {
+	for _, n := range maskNames(t) {
+		if indexFold(text, n, 0) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// replaceFold replaces the occurrences of old in s found by indexFold.
+func replaceFold(s, old, repl string) string {
+	var b strings.Builder
+	from := 0
+	for {
+		i := indexFold(s, old, from)
+		if i < 0 {
+			b.WriteString(s[from:])
+			return b.String()
+		}
+		b.WriteString(s[from:i])
+		b.WriteString(repl)
+		from = i + len(old)
+	}
+}
+
+// indexFold finds sub in s at or after from, ASCII case-insensitively; when
+// sub starts or ends with an ASCII letter or digit, a match must not touch
+// another one on that side (a whole word).
+func indexFold(s, sub string, from int) int {
+	ls, lsub := asciiLower(s), asciiLower(sub)
+	for from <= len(ls) {
+		i := strings.Index(ls[from:], lsub)
+		if i < 0 {
+			return -1
+		}
+		i += from
+		end := i + len(lsub)
+		okL := !isAlnum(lsub[0]) || i == 0 || !isAlnum(ls[i-1])
+		okR := !isAlnum(lsub[len(lsub)-1]) || end == len(ls) || !isAlnum(ls[end])
+		if okL && okR {
+			return i
+		}
+		from = i + 1
+	}
+	return -1
+}
+
+func containsFold(s, sub string) bool { return sub != "" && indexFold(s, sub, 0) >= 0 }
+
+// overlaps reports whether one of a and b contains the other.
+func overlaps(a, b string) bool {
+	la, lb := asciiLower(a), asciiLower(b)
+	return strings.Contains(la, lb) || strings.Contains(lb, la)
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// asciiLower lowercases A-Z only, keeping byte offsets.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+func asciiWords(s string) []string {
+	var out []string
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && isAlnum(s[i]) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			out = append(out, s[start:i])
+			start = -1
+		}
+	}
+	return out
+}
+
+// isASCIIName reports whether a name is (starts as) an acronym or Latin word.
+func isASCIIName(s string) bool { return s != "" && isAlnum(s[0]) }
