@@ -1,0 +1,87 @@
+package index
+
+import (
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/registry"
+)
+
+// analyzerName names secbot's Japanese analyzer in Bleve's registry.
+const analyzerName = "secbot_ja"
+
+func init() {
+	err := registry.RegisterAnalyzer(analyzerName, func(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error) {
+		return bigramAnalyzer{}, nil
+	})
+	if err != nil {
+		panic(err)
+	}
+}
+
+// bigramAnalyzer turns text into the tokens secbot indexes and searches:
+// the text is folded to its Key form rune by rune (offsets kept for
+// highlighting), cut into runs at spaces, punctuation and script changes,
+// and each run becomes tokens: a Latin run (vpn, 2025) is one token, a
+// Japanese run gives its overlapping character bigrams (ゼロトラスト → ゼロ
+// ロト トラ ラス スト), or itself when it is one character long.
+//
+// Bleve's stock cjk analyzer was measured against it (see README, "Search and
+// answers"): it makes the same bigrams but folds neither hiragana nor the
+// spelling variants, so ぜろとらすと or マルウエア miss in full text.
+type bigramAnalyzer struct{}
+
+// Analyze implements analysis.Analyzer.
+func (bigramAnalyzer) Analyze(text []byte) analysis.TokenStream {
+	var ts analysis.TokenStream
+	for _, t := range tokenize(string(text)) {
+		ts = append(ts, &analysis.Token{
+			Start: t.start, End: t.end, Term: []byte(t.term),
+			Position: len(ts) + 1, Type: t.typ,
+		})
+	}
+	return ts
+}
+
+// token is one analyzed token.
+type token struct {
+	term       string
+	start, end int
+	typ        analysis.TokenType
+	// weak is set for bigrams typed wholly in hiragana (の, とは, ですか):
+	// they carry little meaning when judging confidence.
+	weak bool
+}
+
+// tokenize is the analysis behind bigramAnalyzer.
+func tokenize(s string) []token {
+	ks := keyRunes(s)
+	var out []token
+	emitRun := func(run []keyRune) {
+		if len(run) == 0 {
+			return
+		}
+		if isLatin(run[0].r) {
+			rs := make([]rune, len(run))
+			for i, k := range run {
+				rs[i] = k.r
+			}
+			out = append(out, token{string(rs), run[0].start, run[len(run)-1].end, analysis.AlphaNumeric, false})
+			return
+		}
+		if len(run) == 1 {
+			out = append(out, token{string(run[0].r), run[0].start, run[0].end, analysis.Ideographic, run[0].hira})
+			return
+		}
+		for i := 0; i+1 < len(run); i++ {
+			out = append(out, token{string([]rune{run[i].r, run[i+1].r}), run[i].start, run[i+1].end,
+				analysis.Ideographic, run[i].hira && run[i+1].hira})
+		}
+	}
+	start := 0
+	for i := 1; i <= len(ks); i++ {
+		if i == len(ks) || ks[i].brk || isLatin(ks[i].r) != isLatin(ks[i-1].r) {
+			emitRun(ks[start:i])
+			start = i
+		}
+	}
+	return out
+}

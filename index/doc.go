@@ -1,0 +1,26 @@
+// Package index answers secbot's queries: it resolves what a person types to a
+// glossary term and finds the chapter passages that answer a free question.
+//
+// It is the only package that imports Bleve. Build indexes a knowledge.Pack in
+// memory (bleve.NewMemOnly) with an analyzer made for Japanese: width and case
+// folding, hiragana→katakana, long-vowel and small-kana variants, middle dots
+// and spaces removed, then character bigrams for Japanese runs and whole words
+// for Latin ones.
+//
+// Term resolution runs in stages, most certain first:
+//
+//  1. the normalized query, its question wrapper stripped (とは, って何？,
+//     について教えて, What is …?), equals a term's name, reading, alias, English
+//     expansion or a gloss the definition gives (事業継続計画 → BCP);
+//  2. near matches: part of a compound (ゼロデイ → ゼロデイ攻撃), a query that
+//     contains a term (ゼロトラストセキュリティ → ゼロトラスト), a typo within a
+//     small edit distance;
+//  3. full text over names (boosted) and definitions, accepted only when the
+//     query's words are covered well enough.
+//
+// Anything below the confidence threshold is answered with kind none and
+// "did you mean" suggestions. User text is only ever analyzed into Match,
+// Term and Disjunction queries: it never reaches Bleve's query-string syntax.
+//
+// An Index is safe for concurrent use.
+package index

@@ -1,0 +1,229 @@
+package index
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// foldRune applies the width, case and script folding of a single rune:
+// full-width ASCII → ASCII, the ideographic space → a space, upper → lower
+// case and hiragana → katakana. It is the part of NFKC that matters for what
+// people type in Japanese, plus case and script folding. (golang.org/x/text
+// is not a dependency of secbot; this keeps go.mod unchanged.)
+func foldRune(r rune) rune {
+	switch {
+	case r >= 0xFF01 && r <= 0xFF5E: // full-width ASCII
+		r -= 0xFEE0
+	case r == 0x3000:
+		r = ' '
+	case r >= 0x3041 && r <= 0x3096: // hiragana → katakana
+		r += 0x60
+	case r == 0x309D || r == 0x309E: // ゝゞ → ヽヾ
+		r += 0x60
+	}
+	if r < utf8.RuneSelf {
+		if 'A' <= r && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		return r
+	}
+	return unicode.ToLower(r)
+}
+
+// halfKana maps half-width katakana (U+FF61…U+FF9F) to full width.
+var halfKana = []rune("。「」、・ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン゛゜")
+
+// widthFold folds half-width katakana (composing ﾞ and ﾟ with the
+// preceding kana) and then every rune with foldRune.
+func widthFold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	var prev rune = -1
+	flush := func() {
+		if prev >= 0 {
+			b.WriteRune(prev)
+		}
+	}
+	for _, r := range s {
+		if r >= 0xFF61 && r <= 0xFF9F {
+			k := halfKana[r-0xFF61]
+			switch {
+			case k == '゛' && prev >= 0 && voiced(prev) != prev:
+				prev = voiced(prev)
+				continue
+			case k == '゜' && prev >= 0 && semiVoiced(prev) != prev:
+				prev = semiVoiced(prev)
+				continue
+			}
+			r = k
+		}
+		flush()
+		prev = foldRune(r)
+	}
+	flush()
+	return b.String()
+}
+
+func voiced(r rune) rune {
+	switch {
+	case r == 'ウ':
+		return 'ヴ'
+	case strings.ContainsRune("カキクケコサシスセソタチツテトハヒフヘホ", r):
+		return r + 1
+	}
+	return r
+}
+
+func semiVoiced(r rune) rune {
+	if strings.ContainsRune("ハヒフヘホ", r) {
+		return r + 2
+	}
+	return r
+}
+
+// dropRune reports whether r carries no meaning for matching: spaces,
+// middle dots, punctuation and symbols.
+func dropRune(r rune) bool {
+	return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) ||
+		r == '・' || r == '･' || r == '·' || r == '‧'
+}
+
+// smallKana maps small katakana to their full-size forms (ファ → フア,
+// ウィ → ウイ, ウェ → ウエ); small ッ is kept, it changes the word.
+var smallKana = map[rune]rune{
+	'ァ': 'ア', 'ィ': 'イ', 'ゥ': 'ウ', 'ェ': 'エ', 'ォ': 'オ',
+	'ャ': 'ヤ', 'ュ': 'ユ', 'ョ': 'ヨ', 'ヮ': 'ワ', 'ヵ': 'カ', 'ヶ': 'ケ',
+	'ヰ': 'イ', 'ヱ': 'エ', 'ヂ': 'ジ', 'ヅ': 'ズ',
+}
+
+// vu maps ヴァ ヴィ ヴェ ヴォ to バ ビ ベ ボ; a lone ヴ becomes ブ.
+var vu = map[rune]rune{'ァ': 'バ', 'ィ': 'ビ', 'ゥ': 'ブ', 'ェ': 'ベ', 'ォ': 'ボ'}
+
+// keyRune is one rune of the matching form of a text.
+type keyRune struct {
+	r rune
+	// start and end are the byte offsets in the text of what produced r.
+	start, end int
+	// brk is set when a space or punctuation preceded r in the text.
+	brk bool
+	// hira is set when r was typed as hiragana (particles, okurigana).
+	hira bool
+}
+
+// keyRunes is the matching form of s: widthFold, then spaces, dots and
+// punctuation dropped, long-vowel marks dropped, small kana made full size,
+// ヴ made バ-row and ヤ after イ made ア (ファイヤー and ファイアー both become
+// フアイア).
+func keyRunes(s string) []keyRune {
+	type src struct {
+		r          rune
+		start, end int
+		hira       bool
+	}
+	// First pass: half-width composition and folding, keeping offsets.
+	var rs []src
+	for i, r := range s {
+		size := utf8.RuneLen(r)
+		if size < 0 {
+			size = 1
+		}
+		if r >= 0xFF61 && r <= 0xFF9F {
+			k := halfKana[r-0xFF61]
+			if n := len(rs); n > 0 && (k == '゛' || k == '゜') {
+				p := rs[n-1].r
+				if k == '゛' {
+					rs[n-1].r = voiced(p)
+				} else {
+					rs[n-1].r = semiVoiced(p)
+				}
+				rs[n-1].end = i + size
+				continue
+			}
+			r = k
+		}
+		rs = append(rs, src{foldRune(r), i, i + size, r >= 0x3041 && r <= 0x309E})
+	}
+	out := make([]keyRune, 0, len(rs))
+	brk := false
+	for i := 0; i < len(rs); i++ {
+		r := rs[i].r
+		if r == 'ー' || r == '〜' || r == '～' {
+			continue
+		}
+		if dropRune(r) {
+			brk = true
+			continue
+		}
+		start, end := rs[i].start, rs[i].end
+		if r == 'ヴ' {
+			r = 'ブ'
+			if i+1 < len(rs) {
+				if v, ok := vu[rs[i+1].r]; ok {
+					r = v
+					end = rs[i+1].end
+					i++
+				}
+			}
+		}
+		if big, ok := smallKana[r]; ok {
+			r = big
+		}
+		if r == 'ヤ' && len(out) > 0 && out[len(out)-1].r == 'イ' {
+			r = 'ア'
+		}
+		out = append(out, keyRune{r, start, end, brk, rs[i].hira})
+		brk = false
+	}
+	return out
+}
+
+// Key returns the form of s that secbot compares: width and case folded,
+// hiragana as katakana, spaces, middle dots, punctuation and long-vowel
+// marks removed, small kana and ヴ variants folded. Key("ファイヤーウォール")
+// == Key("ふぁいあうぉーる") == Key("ファイアウォール").
+func Key(s string) string {
+	var b strings.Builder
+	for _, k := range keyRunes(s) {
+		b.WriteRune(k.r)
+	}
+	return b.String()
+}
+
+// Fold returns s width and case folded with spaces and punctuation removed,
+// as the eval files' scoring rule asks ("NFKC, lower case, spaces and
+// punctuation removed"); unlike Key it keeps kana as typed.
+func Fold(s string) string {
+	var b strings.Builder
+	for _, r := range widthFoldKeepKana(s) {
+		if !dropRune(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// widthFoldKeepKana is widthFold without the hiragana → katakana step.
+func widthFoldKeepKana(s string) string {
+	var b strings.Builder
+	for _, r := range widthFold(s) {
+		b.WriteRune(r)
+	}
+	out := []rune(b.String())
+	orig := []rune(s)
+	// widthFold turned hiragana into katakana; put back the hiragana where
+	// the input had them (positions agree unless half-width kana composed).
+	if len(out) == len(orig) {
+		for i, r := range orig {
+			if r >= 0x3041 && r <= 0x3096 {
+				out[i] = r
+			}
+		}
+	}
+	return string(out)
+}
+
+// isLatin reports whether r is an ASCII letter or digit (after folding).
+func isLatin(r rune) bool {
+	return r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}

@@ -1,0 +1,390 @@
+package index
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"secbot/knowledge"
+)
+
+// Resolution stages, reported by resolve for tests and the quality runner.
+const (
+	stageNone     = ""
+	stageExact    = "exact"    // a name, reading, alias, English expansion or gloss
+	stagePart     = "part"     // the query is part of one term's name (ゼロデイ → ゼロデイ攻撃)
+	stageContains = "contains" // the query contains a term's name
+	stageTypo     = "typo"     // within a small edit distance of a name
+	stageFullText = "fulltext" // full text over names and definitions
+)
+
+// Confidence thresholds. They were set by measurement on the eval sets (see
+// README, "Search and answers"), never by looking at single queries.
+const (
+	// partMinPrefix and partMinInfix: how much of a term's name a query must
+	// cover to stand for it, when the name starts with the query and when the
+	// query is elsewhere in the name.
+	partMinPrefix = 0.4
+	partMinInfix  = 0.5
+	// containsMin: how much of the query a contained term name must cover.
+	containsMin = 0.5
+	// termCoverage: the share of the query's (weighted) tokens a term's
+	// names and definition must hold for a full-text answer.
+	termCoverage = 0.75
+	// passageCoverage: the same for a passage answering a question.
+	passageCoverage = 0.5
+	// weakWeight is the weight of an all-hiragana bigram (の, とは).
+	weakWeight = 0.25
+)
+
+// resolution is the outcome of term resolution.
+type resolution struct {
+	term        int // index into ix.terms, or -1
+	stage       string
+	suggestions []int
+}
+
+// resolve runs the stages of term resolution on q (already checked).
+// With contains false the contains stage only suggests; with fullText false
+// the full-text stage is skipped.
+func (ix *Index) resolve(ctx context.Context, q string, contains, fullText bool) (resolution, error) {
+	res := resolution{term: -1}
+	core := stripWrappers(q)
+	ck := Key(core)
+	// 1. Exact.
+	for _, k := range []string{ck, Key(q)} {
+		if ns := ix.exact[k]; len(ns) > 0 {
+			res.term, res.stage = ns[0].term, stageExact
+			return res, nil
+		}
+	}
+	if ck == "" {
+		return res, nil
+	}
+	ckLen := utf8.RuneCountInString(ck)
+	// 2a. The query is part of a term's name.
+	if ckLen >= 2 {
+		best := map[int]float64{} // term → best coverage
+		prefix := map[int]bool{}
+		for _, n := range ix.names {
+			if n.key == ck || !containsKey(n.key, ck) {
+				continue
+			}
+			cov := float64(ckLen) / float64(utf8.RuneCountInString(n.key))
+			isPrefix := len(n.key) >= len(ck) && n.key[:len(ck)] == ck
+			if (isPrefix && cov >= partMinPrefix) || cov >= partMinInfix {
+				if cov > best[n.term] {
+					best[n.term] = cov
+				}
+				prefix[n.term] = prefix[n.term] || isPrefix
+			} else {
+				res.suggestions = append(res.suggestions, n.term)
+			}
+		}
+		switch terms := sortedByScore(best); {
+		case len(terms) == 1:
+			res.term, res.stage = terms[0], stagePart
+			return res, nil
+		case len(terms) > 1:
+			// ぜいじゃく → 脆弱性 rather than 脆弱性診断: when the shortest
+			// name is the start of all the others, it is the one meant.
+			if t := ix.commonStem(terms); t >= 0 {
+				res.term, res.stage = t, stagePart
+				return res, nil
+			}
+			res.suggestions = append(terms, res.suggestions...)
+		}
+	}
+	// 2b. The query contains a term's name.
+	if c, cov := ix.contained(ck); c >= 0 {
+		if contains && cov >= containsMin {
+			res.term, res.stage = c, stageContains
+			return res, nil
+		}
+		res.suggestions = append(res.suggestions, c)
+	}
+	// 2c. A typo.
+	if t, near := ix.typo(ck); t >= 0 {
+		res.term, res.stage = t, stageTypo
+		return res, nil
+	} else {
+		res.suggestions = append(res.suggestions, near...)
+	}
+	// 3. Full text.
+	if fullText {
+		hits, err := ix.searchTerms(ctx, core)
+		if err != nil {
+			return res, err
+		}
+		qt := tokenize(core)
+		for i, h := range hits {
+			cov := coverage(qt, ix.terms[h].tokens)
+			if i == 0 && cov >= termCoverage && strongTokens(qt) >= 1 {
+				res.term, res.stage = h, stageFullText
+				return res, nil
+			}
+			if cov >= 0.3 {
+				res.suggestions = append(res.suggestions, h)
+			}
+		}
+	}
+	return res, nil
+}
+
+// commonStem returns the term among terms whose name is the start of every
+// other one's name, or -1.
+func (ix *Index) commonStem(terms []int) int {
+	short := terms[0]
+	for _, t := range terms {
+		if len(ix.terms[t].nameKey) < len(ix.terms[short].nameKey) {
+			short = t
+		}
+	}
+	stem := ix.terms[short].nameKey
+	for _, t := range terms {
+		k := ix.terms[t].nameKey
+		if len(k) < len(stem) || k[:len(stem)] != stem {
+			return -1
+		}
+	}
+	return short
+}
+
+// contained returns the term with the longest name contained in ck, and how
+// much of ck that name covers; -1 when there is none.
+func (ix *Index) contained(ck string) (int, float64) {
+	best, bestLen := -1, 0
+	for _, n := range ix.names {
+		l := utf8.RuneCountInString(n.key)
+		if l < 2 || l <= bestLen || n.key == ck || !containsKey(ck, n.key) {
+			continue
+		}
+		best, bestLen = n.term, l
+	}
+	if best < 0 {
+		return -1, 0
+	}
+	return best, float64(bestLen) / float64(utf8.RuneCountInString(ck))
+}
+
+// typo returns the one term within the allowed edit distance of ck, or -1
+// and the terms a little further away (for "did you mean").
+func (ix *Index) typo(ck string) (int, []int) {
+	q := []rune(ck)
+	allowed := 0
+	switch {
+	case len(q) >= 8:
+		allowed = 2
+	case len(q) >= 4:
+		allowed = 1
+	}
+	bestD := map[int]int{}
+	for _, n := range ix.names {
+		k := []rune(n.key)
+		if abs(len(k)-len(q)) > allowed+1 {
+			continue
+		}
+		d := osa(q, k, allowed+1)
+		if d > allowed+1 {
+			continue
+		}
+		if old, ok := bestD[n.term]; !ok || d < old {
+			bestD[n.term] = d
+		}
+	}
+	minD, count, term := allowed+2, 0, -1
+	for t, d := range bestD {
+		switch {
+		case d < minD:
+			minD, count, term = d, 1, t
+		case d == minD:
+			count++
+		}
+	}
+	if allowed > 0 && minD <= allowed && count == 1 {
+		return term, nil
+	}
+	var near []int
+	for t := range bestD {
+		near = append(near, t)
+	}
+	sort.Slice(near, func(a, b int) bool {
+		if bestD[near[a]] != bestD[near[b]] {
+			return bestD[near[a]] < bestD[near[b]]
+		}
+		return near[a] < near[b]
+	})
+	return -1, near
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// osa is the optimal-string-alignment edit distance of a and b, or any value
+// above max once it is sure to exceed max.
+func osa(a, b []rune, max int) int {
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			rowMin = min(rowMin, v)
+		}
+		if rowMin > max {
+			return max + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}
+
+// sortedByScore returns the keys of m, highest value first.
+func sortedByScore(m map[int]float64) []int {
+	out := make([]int, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(a, b int) bool {
+		if m[out[a]] != m[out[b]] {
+			return m[out[a]] > m[out[b]]
+		}
+		return out[a] < out[b]
+	})
+	return out
+}
+
+// coverage is the weighted share of the query tokens qt found in set.
+func coverage(qt []token, set map[string]struct{}) float64 {
+	var have, total float64
+	seen := map[string]bool{}
+	for _, t := range qt {
+		if seen[t.term] {
+			continue
+		}
+		seen[t.term] = true
+		w := 1.0
+		if t.weak {
+			w = weakWeight
+		}
+		total += w
+		if _, ok := set[t.term]; ok {
+			have += w
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return have / total
+}
+
+func strongTokens(qt []token) int {
+	n := 0
+	for _, t := range qt {
+		if !t.weak {
+			n++
+		}
+	}
+	return n
+}
+
+// matchQuery builds a Bleve query for text: one Match query per field, each
+// with its boost. The text is analyzed as data, never parsed as syntax.
+func matchQuery(text string, fields []string, boosts []float64) query.Query {
+	qs := make([]query.Query, len(fields))
+	for i, f := range fields {
+		m := bleve.NewMatchQuery(text)
+		m.SetField(f)
+		m.Analyzer = analyzerName
+		m.SetBoost(boosts[i])
+		qs[i] = m
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// searchTerms returns the terms whose names and definitions best match text.
+func (ix *Index) searchTerms(ctx context.Context, text string) ([]int, error) {
+	q := matchQuery(text, []string{"name", "alias", "gloss", "definition"},
+		[]float64{boostName, boostAlias, boostGloss, boostDefinition})
+	req := bleve.NewSearchRequestOptions(q, 5, 0, false)
+	res, err := ix.termIdx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		if i, err := strconv.Atoi(h.ID); err == nil {
+			out = append(out, i)
+		}
+	}
+	return out, nil
+}
+
+// Term answers what /term QUERY asks: the glossary entry the query means,
+// or kind none with suggestions. It returns knowledge.CheckQuery's errors
+// for queries secbot cannot look up.
+func (ix *Index) Term(ctx context.Context, q string) (knowledge.Answer, error) {
+	q, err := check(ctx, q)
+	if err != nil {
+		return knowledge.Answer{}, err
+	}
+	res, err := ix.resolve(ctx, q, true, true)
+	if err != nil {
+		return knowledge.Answer{}, err
+	}
+	if res.term >= 0 {
+		return ix.termAnswer(q, res.term), nil
+	}
+	return ix.noneAnswer(q, res.suggestions), nil
+}
+
+// termAnswer is the answer naming term t.
+func (ix *Index) termAnswer(q string, t int) knowledge.Answer {
+	e := &ix.terms[t]
+	term := e.term
+	term.Aliases = append([]string{}, term.Aliases...)
+	term.Refs = append([]string{}, term.Refs...)
+	a := knowledge.Answer{Query: q, Kind: knowledge.KindTerm, Term: &term,
+		Passages: []knowledge.Passage{}, Suggestions: []string{},
+		Related: append([]string{}, e.related...)}
+	for _, p := range e.passages {
+		a.Passages = append(a.Passages, ix.passages[p].p)
+	}
+	return a
+}
+
+// noneAnswer is the answer saying nothing answers q, with suggestions.
+func (ix *Index) noneAnswer(q string, sugg []int) knowledge.Answer {
+	a := knowledge.Answer{Query: q, Kind: knowledge.KindNone,
+		Passages: []knowledge.Passage{}, Suggestions: []string{}}
+	seen := map[int]bool{}
+	for _, t := range sugg {
+		if seen[t] || len(a.Suggestions) == maxSuggestions {
+			continue
+		}
+		seen[t] = true
+		a.Suggestions = append(a.Suggestions, ix.terms[t].term.Name)
+	}
+	return a
+}

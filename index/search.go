@@ -1,0 +1,169 @@
+package index
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"secbot/knowledge"
+)
+
+// Hit is one passage found for a question, with what matched.
+type Hit struct {
+	Passage knowledge.Passage
+	// Score orders hits (higher is better); Coverage is the weighted share
+	// of the question's words the passage holds, 0…1.
+	Score, Coverage float64
+	// Spans are the byte ranges of Passage.Text that match the question,
+	// in order and not overlapping.
+	Spans [][2]int
+}
+
+// Fragment returns up to max characters of the passage around its first
+// match, with each matching span wrapped in open and close (for example
+// "*" and "*" in Slack). The JSON answer keeps the passage text clean; the
+// fragment is for display only.
+func (h Hit) Fragment(max int, open, close string) string {
+	text := h.Passage.Text
+	from, to := 0, len(text)
+	if utf8.RuneCountInString(text) > max {
+		if len(h.Spans) > 0 {
+			// Start a little before the first match, on a rune boundary.
+			from = h.Spans[0][0]
+			for back := 0; from > 0 && back < max/4; back++ {
+				_, size := utf8.DecodeLastRuneInString(text[:from])
+				from -= size
+			}
+		}
+		to = from
+		for n := 0; to < len(text) && n < max; n++ {
+			_, size := utf8.DecodeRuneInString(text[to:])
+			to += size
+		}
+	}
+	var b strings.Builder
+	if from > 0 {
+		b.WriteString("…")
+	}
+	pos := from
+	for _, s := range h.Spans {
+		if s[1] <= pos || s[0] >= to {
+			continue
+		}
+		st, en := max2(s[0], pos), min(s[1], to)
+		b.WriteString(text[pos:st])
+		b.WriteString(open + text[st:en] + close)
+		pos = en
+	}
+	b.WriteString(text[pos:to])
+	if to < len(text) {
+		b.WriteString("…")
+	}
+	return b.String()
+}
+
+func max2(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// Search returns up to n chapter passages for question, best first. It does
+// not judge confidence: see Hit.Coverage, and Ask, which does.
+func (ix *Index) Search(ctx context.Context, question string, n int) ([]Hit, error) {
+	q, err := check(ctx, question)
+	if err != nil {
+		return nil, err
+	}
+	return ix.search(ctx, stripWrappers(q), n)
+}
+
+func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) {
+	q := matchQuery(text, []string{"text", "title"}, []float64{boostText, boostTitle})
+	req := bleve.NewSearchRequestOptions(q, max2(n, 10), 0, false)
+	res, err := ix.passageIdx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	qt := tokenize(text)
+	hits := make([]Hit, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		i, err := strconv.Atoi(h.ID)
+		if err != nil {
+			continue
+		}
+		p := ix.passages[i]
+		hits = append(hits, Hit{Passage: p.p, Score: h.Score, Coverage: coverage(qt, p.tokens)})
+	}
+	sort.SliceStable(hits, func(a, b int) bool { return hits[a].Score > hits[b].Score })
+	if len(hits) > n {
+		hits = hits[:n]
+	}
+	for i := range hits {
+		hits[i].Spans = spans(hits[i].Passage.Text, qt)
+	}
+	return hits, nil
+}
+
+// spans returns the byte ranges of text whose tokens are among qt's.
+func spans(text string, qt []token) [][2]int {
+	want := map[string]bool{}
+	for _, t := range qt {
+		if !t.weak {
+			want[t.term] = true
+		}
+	}
+	var out [][2]int
+	for _, t := range tokenize(text) {
+		if !want[t.term] {
+			continue
+		}
+		if n := len(out); n > 0 && t.start <= out[n-1][1] {
+			out[n-1][1] = max2(out[n-1][1], t.end)
+			continue
+		}
+		out = append(out, [2]int{t.start, t.end})
+	}
+	return out
+}
+
+// Ask answers a free question: the glossary entry when the question names a
+// term (ゼロトラストって何？, What is EDR?), else the chapter passages that
+// answer it, best first, else kind none with suggestions.
+func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, error) {
+	q, err := check(ctx, question)
+	if err != nil {
+		return knowledge.Answer{}, err
+	}
+	res, err := ix.resolve(ctx, q, false, false)
+	if err != nil {
+		return knowledge.Answer{}, err
+	}
+	if res.term >= 0 {
+		return ix.termAnswer(q, res.term), nil
+	}
+	core := stripWrappers(q)
+	hits, err := ix.search(ctx, core, maxPassages)
+	if err != nil {
+		return knowledge.Answer{}, err
+	}
+	if len(hits) > 0 && hits[0].Coverage >= passageCoverage {
+		a := knowledge.Answer{Query: q, Kind: knowledge.KindPassage,
+			Passages: []knowledge.Passage{}, Suggestions: []string{}}
+		for _, h := range hits {
+			if h.Coverage >= passageCoverage/2 {
+				a.Passages = append(a.Passages, h.Passage)
+			}
+		}
+		return a, nil
+	}
+	if c, cov := ix.contained(Key(core)); c >= 0 && cov >= containsMin {
+		return ix.termAnswer(q, c), nil
+	}
+	return ix.noneAnswer(q, res.suggestions), nil
+}

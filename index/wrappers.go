@@ -1,0 +1,66 @@
+package index
+
+import "strings"
+
+// Question wrappers people put around what they mean. They are stripped,
+// repeatedly, from the ends of a query before it is resolved; the order puts
+// longer forms before their own suffixes.
+var (
+	wrapperSuffixes = []string{
+		"とはなんですか", "とは何ですか", "とはなんでしょうか", "とは何でしょうか", "とはなにか", "とは何か", "とはなに", "とは何", "とはどういう意味", "とはどういうこと", "とは",
+		"ってなんですか", "って何ですか", "ってなんでしょうか", "って何でしょうか", "ってなに", "って何", "ってなん", "ってどういう意味", "ってどういうこと", "って",
+		"についておしえてください", "について教えてください", "についておしえて", "について教えて", "について知りたい", "について",
+		"をおしえてください", "を教えてください", "をおしえて", "を教えて", "を説明してください", "を説明して",
+		"の意味を教えて", "の意味は", "の意味", "の定義は", "の定義",
+		"はなんですか", "は何ですか", "はなに", "は何",
+		"ですか", "ください", "教えて", "おしえて",
+		"please", "meaning", "mean",
+	}
+	wrapperPrefixes = []string{
+		"what is ", "what's ", "whats ", "what are ", "what does ", "tell me about ", "explain ", "define ",
+		"meaning of ", "definition of ", "about ", "a ", "an ", "the ",
+		"教えて", "おしえて", "ねえ",
+	}
+	trimChars = " 　?？!！。.、,，「」『』\"'“”‘’:："
+)
+
+// stripWrappers returns the part of q that names what is asked:
+// stripWrappers("ゼロトラストって何？") == "ゼロトラスト",
+// stripWrappers("What is EDR?") == "EDR". It never returns "" for a query
+// that is not blank: a query that is all wrapper is kept as it is.
+func stripWrappers(q string) string {
+	s := strings.Trim(q, trimChars)
+	for {
+		before := s
+		low := asciiLower(s) // same byte length as s
+		for _, p := range wrapperPrefixes {
+			if strings.HasPrefix(low, p) && len(s) > len(p) {
+				s, low = s[len(p):], low[len(p):]
+			}
+		}
+		for _, w := range wrapperSuffixes {
+			if strings.HasSuffix(low, w) && len(s) > len(w) {
+				s, low = s[:len(s)-len(w)], low[:len(low)-len(w)]
+			}
+		}
+		s = strings.Trim(s, trimChars)
+		if s == before || s == "" {
+			break
+		}
+	}
+	if s == "" {
+		return strings.TrimSpace(q)
+	}
+	return s
+}
+
+// asciiLower lowers A–Z only, so that byte offsets stay those of s.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
