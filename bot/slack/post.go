@@ -1,0 +1,276 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"secbot/bot"
+)
+
+// maxRateLimited bounds the 429s one call waits out. Each wait is Slack's
+// own Retry-After, so a post is only given up when Slack stays saturated for
+// that long or ctx ends first.
+const maxRateLimited = 50
+
+// Post sends r to channel with chat.postMessage and returns the new
+// message's ts. It waits its turn (about one message a second per channel),
+// honours Retry-After on 429, retries transient errors and wraps permanent
+// ones (channel_not_found, not_in_channel, is_archived, invalid_auth, …)
+// with bot.ErrPermanent. Private replies in r.Also are not posted: a
+// scheduled post has nobody to show them to.
+func (a *Adapter) Post(ctx context.Context, channel string, r bot.Reply) (string, error) {
+	ts, err := a.postMessage(ctx, channel, "", r)
+	if err != nil {
+		return "", err
+	}
+	for _, also := range r.Also {
+		if also.Private {
+			continue
+		}
+		if _, err := a.postMessage(ctx, channel, "", also); err != nil {
+			return ts, err
+		}
+	}
+	return ts, nil
+}
+
+// Update replaces message ts of channel with r (chat.update).
+func (a *Adapter) Update(ctx context.Context, channel, ts string, r bot.Reply) error {
+	m := render(r, isDirect(channel))
+	return a.call(ctx, "chat.update", channel, false, func(ctx context.Context) error {
+		_, _, _, err := a.api.UpdateMessageContext(ctx, channel, ts, msgOptions(m)...)
+		return err
+	})
+}
+
+// PostDirect sends r to userID in a direct message: conversations.open,
+// then Post.
+func (a *Adapter) PostDirect(ctx context.Context, userID string, r bot.Reply) error {
+	var channel string
+	err := a.call(ctx, "conversations.open", userID, false, func(ctx context.Context) error {
+		ch, _, _, err := a.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{userID}, ReturnIM: true})
+		if err == nil {
+			channel = ch.ID
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	_, err = a.Post(ctx, channel, r)
+	return err
+}
+
+// postMessage posts r to channel, in the thread threadTS when it is set.
+func (a *Adapter) postMessage(ctx context.Context, channel, threadTS string, r bot.Reply) (string, error) {
+	m := render(r, isDirect(channel))
+	opts := msgOptions(m)
+	if threadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(threadTS))
+	}
+	var ts string
+	err := a.call(ctx, "chat.postMessage", channel, true, func(ctx context.Context) error {
+		_, t, err := a.api.PostMessageContext(ctx, channel, opts...)
+		ts = t
+		return err
+	})
+	return ts, err
+}
+
+// postEphemeral shows r to user only, in channel (and thread threadTS).
+func (a *Adapter) postEphemeral(ctx context.Context, channel, user, threadTS string, r bot.Reply) error {
+	m := render(r, isDirect(channel))
+	opts := msgOptions(m)
+	if threadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(threadTS))
+	}
+	return a.call(ctx, "chat.postEphemeral", channel, false, func(ctx context.Context) error {
+		_, err := a.api.PostEphemeralContext(ctx, channel, user, opts...)
+		return err
+	})
+}
+
+func msgOptions(m message) []slack.MsgOption {
+	return []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}
+}
+
+// call runs one Web API call f with Slack's retry rules: 429 waits
+// Retry-After (not counted against MaxAttempts), transient errors back off
+// and retry up to MaxAttempts, permanent errors return at once wrapped
+// with bot.ErrPermanent. limited calls wait their per-channel turn first.
+// Every failure is logged with Slack's error code.
+func (a *Adapter) call(ctx context.Context, method, target string, limited bool, f func(context.Context) error) error {
+	transient, rateLimited := 0, 0
+	for {
+		if limited {
+			if err := a.limit.wait(ctx, target); err != nil {
+				return fmt.Errorf("%s %s: %w", method, target, err)
+			}
+		}
+		err := f(ctx)
+		if err == nil {
+			return nil
+		}
+		code := slackCode(err)
+		log := a.log.With("method", method, "target", target, "slack_error", code)
+		if ctx.Err() != nil {
+			log.Error("slack call abandoned", "err", err)
+			return fmt.Errorf("%s %s: %w", method, target, err)
+		}
+		if wait, ok := retryAfter(err); ok {
+			rateLimited++
+			if rateLimited > maxRateLimited {
+				log.Error("slack call still rate limited; giving up", "attempts", rateLimited)
+				return fmt.Errorf("%s %s: %w", method, target, err)
+			}
+			log.Warn("slack rate limited; waiting", "retry_after", wait)
+			if limited {
+				a.limit.hold(target, a.now().Add(wait))
+				wait = 0 // the limiter waits it out before the next try
+			}
+			if err := a.sleep(ctx, wait); err != nil {
+				return fmt.Errorf("%s %s: %w", method, target, err)
+			}
+			continue
+		}
+		if isPermanent(err) {
+			log.Error("slack call failed", "err", err)
+			return fmt.Errorf("%s %s: %w: %w", method, target, bot.ErrPermanent, err)
+		}
+		transient++
+		if transient >= a.cfg.MaxAttempts {
+			log.Error("slack call failed; giving up", "attempts", transient, "err", err)
+			return fmt.Errorf("%s %s: %w", method, target, err)
+		}
+		wait := backoff(transient)
+		log.Warn("slack call failed; retrying", "attempt", transient, "backoff", wait, "err", err)
+		if err := a.sleep(ctx, wait); err != nil {
+			return fmt.Errorf("%s %s: %w", method, target, err)
+		}
+	}
+}
+
+// backoff is the wait before retry n (1-based): 250 ms doubling, at most 8 s.
+func backoff(n int) time.Duration {
+	d := 250 * time.Millisecond << (n - 1)
+	return min(d, 8*time.Second)
+}
+
+// retryAfter reports whether err is a 429 and how long Slack asked to wait
+// (at least a second).
+func retryAfter(err error) (time.Duration, bool) {
+	var rl *slack.RateLimitedError
+	if errors.As(err, &rl) {
+		return max(rl.RetryAfter, time.Second), true
+	}
+	var sc slack.StatusCodeError
+	if errors.As(err, &sc) && sc.Code == http.StatusTooManyRequests {
+		return time.Second, true
+	}
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) && se.Err == "ratelimited" {
+		return time.Second, true
+	}
+	return 0, false
+}
+
+// transientCodes are Slack error codes worth retrying; any other code is
+// permanent (channel_not_found, not_in_channel, is_archived, invalid_auth,
+// token_revoked, missing_scope, invalid_blocks, msg_too_long, …).
+var transientCodes = map[string]bool{
+	"internal_error":      true,
+	"fatal_error":         true,
+	"service_unavailable": true,
+	"request_timeout":     true,
+	"timeout":             true,
+}
+
+// isPermanent reports whether retrying err cannot help.
+func isPermanent(err error) bool {
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		return !transientCodes[se.Err]
+	}
+	var sc slack.StatusCodeError
+	if errors.As(err, &sc) {
+		return sc.Code < 500 && sc.Code != http.StatusTooManyRequests && sc.Code != http.StatusRequestTimeout
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return false
+	}
+	// Unreadable bodies (a proxy's HTML error page), resets: transient.
+	return false
+}
+
+// slackCode is the error code to log for err: Slack's own ("channel_not_found"),
+// "ratelimited", "http_503", or "" for network errors.
+func slackCode(err error) string {
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		return se.Err
+	}
+	var rl *slack.RateLimitedError
+	if errors.As(err, &rl) {
+		return "ratelimited"
+	}
+	var sc slack.StatusCodeError
+	if errors.As(err, &sc) {
+		return fmt.Sprintf("http_%d", sc.Code)
+	}
+	return ""
+}
+
+// isDirect reports whether a channel id names a direct message.
+func isDirect(channel string) bool { return len(channel) > 0 && channel[0] == 'D' }
+
+// limiter spaces calls per channel: each gets the next free slot, interval
+// after the previous one.
+type limiter struct {
+	interval time.Duration
+	now      func() time.Time
+	sleep    func(context.Context, time.Duration) error
+
+	mu   sync.Mutex
+	next map[string]time.Time
+}
+
+func newLimiter(interval time.Duration, now func() time.Time, sleep func(context.Context, time.Duration) error) *limiter {
+	return &limiter{interval: interval, now: now, sleep: sleep, next: map[string]time.Time{}}
+}
+
+// wait reserves channel's next slot and sleeps until it.
+func (l *limiter) wait(ctx context.Context, channel string) error {
+	l.mu.Lock()
+	now := l.now()
+	slot := l.next[channel]
+	if slot.Before(now) {
+		slot = now
+	}
+	l.next[channel] = slot.Add(l.interval)
+	if len(l.next) > 10000 {
+		for ch, t := range l.next {
+			if t.Before(now) {
+				delete(l.next, ch)
+			}
+		}
+	}
+	l.mu.Unlock()
+	return l.sleep(ctx, slot.Sub(now))
+}
+
+// hold keeps channel's next slot at until or later (after a 429).
+func (l *limiter) hold(channel string, until time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.next[channel].Before(until) {
+		l.next[channel] = until
+	}
+}

@@ -1,0 +1,196 @@
+package slack
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"secbot/bot"
+)
+
+// Router answers requests; *bot.Router implements it.
+type Router interface {
+	Route(ctx context.Context, req bot.Request) bot.Reply
+}
+
+// Config configures an Adapter. Only BotToken and Router are required; the
+// zero values of the others are sensible defaults.
+type Config struct {
+	// BotToken is the bot user OAuth token (xoxb-…), for the Web API.
+	BotToken string
+	// AppToken is the app-level token (xapp-…) with connections:write, for
+	// Socket Mode.
+	AppToken string
+	// SigningSecret checks the HTTP requests Slack sends. Without it the
+	// HTTP handlers refuse every request.
+	SigningSecret string
+	// APIURL is another Web API base (tests, proxies), e.g.
+	// "http://127.0.0.1:8080/api/". "" means https://slack.com/api/.
+	APIURL string
+
+	Router Router
+	// Log receives what went wrong; nil means slog.Default().
+	Log *slog.Logger
+	// Now is the clock for signature timestamps, rate limits and the event
+	// dedup window; nil means time.Now.
+	Now func() time.Time
+	// Sleep waits d or until ctx is done (rate limits, Retry-After, backoff);
+	// nil means a timer. Tests inject one that only advances a fake clock.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// HTTPClient makes Web API and response_url calls; nil means a client
+	// with a 15 s timeout.
+	HTTPClient *http.Client
+
+	// AckTimeout is how long a slash command waits for its answer before
+	// it is acknowledged empty and answered through response_url instead.
+	// Slack allows 3 s for the whole round trip; 0 means 2 s.
+	AckTimeout time.Duration
+	// PostInterval spaces chat.postMessage calls to one channel; 0 means
+	// 1 s, Slack's documented limit.
+	PostInterval time.Duration
+	// MaxAttempts bounds the tries of a Web API call failing with a
+	// transient error (5xx, network); 0 means 4. 429s do not count: a post
+	// is retried after each Retry-After until ctx ends.
+	MaxAttempts int
+	// WorkTimeout bounds the background work of one request (routing and
+	// delivering after the ack); 0 means 2 minutes.
+	WorkTimeout time.Duration
+}
+
+// Adapter connects secbot to one Slack workspace. Create it with New; it is
+// safe for concurrent use.
+type Adapter struct {
+	cfg    Config
+	api    *slack.Client
+	http   *http.Client
+	log    *slog.Logger
+	now    func() time.Time
+	sleep  func(ctx context.Context, d time.Duration) error
+	limit  *limiter
+	events *dedup
+
+	// work tracks goroutines that deliver after an ack; Close waits for them.
+	work sync.WaitGroup
+
+	idMu      sync.Mutex
+	botUserID string // from auth.test, "" until known
+	botID     string
+}
+
+var (
+	_ bot.Poster       = (*Adapter)(nil)
+	_ bot.DirectPoster = (*Adapter)(nil)
+)
+
+// New returns an Adapter for cfg. It makes no network call: the bot's own
+// user id is looked up (auth.test) when first needed.
+func New(cfg Config) *Adapter {
+	if cfg.AckTimeout <= 0 {
+		cfg.AckTimeout = 2 * time.Second
+	}
+	if cfg.PostInterval <= 0 {
+		cfg.PostInterval = time.Second
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 4
+	}
+	if cfg.WorkTimeout <= 0 {
+		cfg.WorkTimeout = 2 * time.Minute
+	}
+	a := &Adapter{cfg: cfg, http: cfg.HTTPClient, log: cfg.Log, now: cfg.Now, sleep: cfg.Sleep}
+	if a.http == nil {
+		a.http = &http.Client{Timeout: 15 * time.Second}
+	}
+	if a.log == nil {
+		a.log = slog.Default()
+	}
+	a.log = a.log.With("adapter", "slack")
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.sleep == nil {
+		a.sleep = sleepTimer
+	}
+	opts := []slack.Option{slack.OptionHTTPClient(a.http)}
+	if cfg.APIURL != "" {
+		u := cfg.APIURL
+		if !strings.HasSuffix(u, "/") {
+			u += "/" // slack-go joins method names to it
+		}
+		opts = append(opts, slack.OptionAPIURL(u))
+	}
+	if cfg.AppToken != "" {
+		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
+	}
+	a.api = slack.New(cfg.BotToken, opts...)
+	a.limit = newLimiter(cfg.PostInterval, a.now, a.sleep)
+	a.events = newDedup(10000, time.Hour, a.now)
+	return a
+}
+
+// Close waits until the replies still being delivered after their ack
+// have been sent, or ctx ends. Call it after the HTTP server has shut down
+// and RunSocketMode has returned, so that no new work starts.
+func (a *Adapter) Close(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		a.work.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("slack: waiting for deliveries: %w", ctx.Err())
+	}
+}
+
+// background runs f after the ack, with a context that outlives the
+// request's but not WorkTimeout; Close waits for it.
+func (a *Adapter) background(f func(ctx context.Context)) {
+	a.work.Add(1)
+	go func() {
+		defer a.work.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), a.cfg.WorkTimeout)
+		defer cancel()
+		f(ctx)
+	}()
+}
+
+// identity returns the bot's own user id and bot id, asking auth.test the
+// first time. On failure it returns "" and asks again next time; messages
+// carrying a bot_id are ignored regardless.
+func (a *Adapter) identity(ctx context.Context) (userID, botID string) {
+	a.idMu.Lock()
+	defer a.idMu.Unlock()
+	if a.botUserID != "" {
+		return a.botUserID, a.botID
+	}
+	resp, err := a.api.AuthTestContext(ctx)
+	if err != nil {
+		a.log.Error("auth.test failed", "slack_error", slackCode(err), "err", err)
+		return "", ""
+	}
+	a.botUserID, a.botID = resp.UserID, resp.BotID
+	return a.botUserID, a.botID
+}
+
+func sleepTimer(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
