@@ -1,0 +1,189 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"secbot/quiz"
+)
+
+var (
+	_ quiz.Rounds  = (*DB)(nil)
+	_ quiz.Answers = (*DB)(nil)
+)
+
+// CreateRound implements quiz.Rounds.
+func (db *DB) CreateRound(ctx context.Context, r quiz.Round) (err error) {
+	defer wrap(&err, "create round %s", r.ID)
+	q, err := json.Marshal(r.Question)
+	if err != nil {
+		return err
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM rounds WHERE id = ?`, r.ID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return quiz.ErrRoundExists
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO rounds (id, channel, question, seed, opened_at, closes_at, message_id, revealed)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.ID, r.Channel, string(q), r.Seed, ms(r.Opened), ms(r.Closes), r.MessageID, r.Revealed)
+		if isConstraint(err) {
+			return quiz.ErrRoundOpen
+		}
+		return err
+	})
+}
+
+const roundCols = `id, channel, question, seed, opened_at, closes_at, message_id, revealed`
+
+func scanRound(row interface{ Scan(...any) error }) (quiz.Round, error) {
+	var r quiz.Round
+	var q string
+	var opened, closes int64
+	if err := row.Scan(&r.ID, &r.Channel, &q, &r.Seed, &opened, &closes, &r.MessageID, &r.Revealed); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return r, quiz.ErrNotFound
+		}
+		return r, err
+	}
+	r.Opened, r.Closes = fromMS(opened), fromMS(closes)
+	if err := json.Unmarshal([]byte(q), &r.Question); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// Round implements quiz.Rounds.
+func (db *DB) Round(ctx context.Context, id string) (_ quiz.Round, err error) {
+	defer wrap(&err, "round %s", id)
+	return scanRound(db.db.QueryRowContext(ctx, `SELECT `+roundCols+` FROM rounds WHERE id = ?`, id))
+}
+
+// OpenRound implements quiz.Rounds.
+func (db *DB) OpenRound(ctx context.Context, channel string) (_ quiz.Round, err error) {
+	defer wrap(&err, "open round of %s", channel)
+	return scanRound(db.db.QueryRowContext(ctx, `SELECT `+roundCols+` FROM rounds WHERE channel = ? AND revealed = 0`, channel))
+}
+
+// UpdateRound implements quiz.Rounds.
+func (db *DB) UpdateRound(ctx context.Context, r quiz.Round) (err error) {
+	defer wrap(&err, "update round %s", r.ID)
+	res, err := db.db.ExecContext(ctx, `UPDATE rounds SET message_id = ?, closes_at = ?, revealed = ? WHERE id = ?`,
+		r.MessageID, ms(r.Closes), r.Revealed, r.ID)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		if err == nil {
+			err = quiz.ErrNotFound
+		}
+		return err
+	}
+	return nil
+}
+
+// DueRounds implements quiz.Rounds.
+func (db *DB) DueRounds(ctx context.Context, now time.Time) (_ []quiz.Round, err error) {
+	defer wrap(&err, "due rounds")
+	rows, err := db.db.QueryContext(ctx, `SELECT `+roundCols+` FROM rounds WHERE revealed = 0 AND closes_at <= ? ORDER BY closes_at, id`, ms(now))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []quiz.Round
+	for rows.Next() {
+		r, err := scanRound(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// AddAnswer implements quiz.Answers: the first answer of a person to a round
+// is recorded; later ones return it unchanged.
+func (db *DB) AddAnswer(ctx context.Context, a quiz.Answer) (_ quiz.Answer, _ bool, err error) {
+	defer wrap(&err, "add answer %s %s", a.RoundID, a.UserID)
+	if a.At.IsZero() {
+		a.At = fromMS(db.now())
+	}
+	res, err := db.db.ExecContext(ctx, `INSERT INTO answers (round_id, channel, user_id, user_name, choice, correct, answered_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (round_id, user_id) DO NOTHING`,
+		a.RoundID, a.Channel, a.UserID, a.UserName, a.Choice, a.Correct, ms(a.At))
+	if err != nil {
+		return quiz.Answer{}, false, err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return quiz.Answer{}, false, err
+	} else if n == 1 {
+		a.At = fromMS(ms(a.At))
+		return a, true, nil
+	}
+	as, err := db.answers(ctx, `WHERE a.round_id = ? AND a.user_id = ?`, a.RoundID, a.UserID)
+	if err != nil {
+		return quiz.Answer{}, false, err
+	}
+	if len(as) == 0 {
+		return quiz.Answer{}, false, errors.New("answer vanished")
+	}
+	return as[0], false, nil
+}
+
+// Tally implements quiz.Answers.
+func (db *DB) Tally(ctx context.Context, roundID string) (_ quiz.Tally, err error) {
+	defer wrap(&err, "tally %s", roundID)
+	var t quiz.Tally
+	var correct sql.NullInt64
+	err = db.db.QueryRowContext(ctx, `SELECT count(*), sum(correct) FROM answers WHERE round_id = ?`, roundID).Scan(&t.Answered, &correct)
+	t.Correct = int(correct.Int64)
+	return t, err
+}
+
+// Answers implements quiz.Answers.
+func (db *DB) Answers(ctx context.Context, f quiz.Filter) (_ []quiz.Answer, err error) {
+	defer wrap(&err, "answers")
+	where := `WHERE 1 = 1`
+	var args []any
+	if !f.From.IsZero() {
+		where += ` AND a.answered_at >= ?`
+		args = append(args, ms(f.From))
+	}
+	if !f.To.IsZero() {
+		where += ` AND a.answered_at < ?`
+		args = append(args, ms(f.To))
+	}
+	if f.Channel != "" {
+		where += ` AND a.channel = ?`
+		args = append(args, f.Channel)
+	}
+	if f.Revealed {
+		where += ` AND r.revealed = 1`
+	}
+	return db.answers(ctx, where+` ORDER BY a.answered_at, a.round_id, a.user_id`, args...)
+}
+
+func (db *DB) answers(ctx context.Context, where string, args ...any) ([]quiz.Answer, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT a.round_id, a.channel, a.user_id, a.user_name, a.choice, a.correct, a.answered_at
+		FROM answers a JOIN rounds r ON r.id = a.round_id `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []quiz.Answer
+	for rows.Next() {
+		var a quiz.Answer
+		var at int64
+		if err := rows.Scan(&a.RoundID, &a.Channel, &a.UserID, &a.UserName, &a.Choice, &a.Correct, &at); err != nil {
+			return nil, err
+		}
+		a.At = fromMS(at)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
