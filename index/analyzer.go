@@ -1,6 +1,8 @@
 package index
 
 import (
+	"strings"
+
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
 )
@@ -46,8 +48,9 @@ type token struct {
 	term       string
 	start, end int
 	typ        analysis.TokenType
-	// weak is set for bigrams typed wholly in hiragana (の, とは, ですか):
-	// they carry little meaning when judging confidence.
+	// weak is set for bigrams with a particle typed in hiragana (の, とは,
+	// が低): they carry little meaning when judging confidence. Okurigana
+	// (攻め, 進め方) are not particles and keep their weight.
 	weak bool
 }
 
@@ -68,12 +71,12 @@ func tokenize(s string) []token {
 			return
 		}
 		if len(run) == 1 {
-			out = append(out, token{string(run[0].r), run[0].start, run[0].end, analysis.Ideographic, run[0].hira})
+			out = append(out, token{string(run[0].r), run[0].start, run[0].end, analysis.Ideographic, particle(run[0])})
 			return
 		}
 		for i := 0; i+1 < len(run); i++ {
 			out = append(out, token{string([]rune{run[i].r, run[i+1].r}), run[i].start, run[i+1].end,
-				analysis.Ideographic, run[i].hira && run[i+1].hira})
+				analysis.Ideographic, particle(run[i]) || particle(run[i+1])})
 		}
 	}
 	start := 0
@@ -84,4 +87,10 @@ func tokenize(s string) []token {
 		}
 	}
 	return out
+}
+
+// particle reports whether k was typed as a hiragana that is usually a
+// particle or an auxiliary ending (の, は, が, を, に, で, と, も, か, た, て…).
+func particle(k keyRune) bool {
+	return k.hira && strings.ContainsRune("ノハガヲニデトモヘヤカテタシダナネヨラレルスマ", k.r)
 }

@@ -21,6 +21,12 @@ type Index struct {
 	exact    map[string][]name // Key form → names with that key
 	names    []name            // every name of every term (tiers name and alias)
 	passages []passageEntry
+	// sections holds the tokens of each section's passages and title.
+	sections map[string]map[string]struct{}
+	// sectionTF counts each token in each section; sectionDF counts the
+	// sections holding each token.
+	sectionTF map[string]map[string]int
+	sectionDF map[string]int
 
 	termIdx    bleve.Index
 	passageIdx bleve.Index
@@ -30,6 +36,7 @@ type Index struct {
 type termEntry struct {
 	term    knowledge.Term
 	nameKey string
+	defKey  string
 	// tokens are the analyzed tokens of all its names and its definition.
 	tokens map[string]struct{}
 	// related names related terms, best first; passages indexes the chapter
@@ -75,7 +82,7 @@ func Build(pack *knowledge.Pack) (*Index, error) {
 	if pack == nil {
 		return nil, fmt.Errorf("index: nil pack")
 	}
-	ix := &Index{pack: pack, exact: map[string][]name{}}
+	ix := &Index{pack: pack, exact: map[string][]name{}, sections: map[string]map[string]struct{}{}}
 	var err error
 	if ix.termIdx, err = bleve.NewMemOnly(newMapping()); err != nil {
 		return nil, fmt.Errorf("index: terms: %w", err)
@@ -86,10 +93,20 @@ func Build(pack *knowledge.Pack) (*Index, error) {
 
 	batch := ix.termIdx.NewBatch()
 	for i, t := range pack.Terms {
-		e := termEntry{term: t, nameKey: Key(t.Name), tokens: map[string]struct{}{}}
+		e := termEntry{term: t, nameKey: Key(t.Name), defKey: Key(t.Definition), tokens: map[string]struct{}{}}
 		ns, tiers := termNames(t)
 		var doc termDoc
 		seen := map[string]bool{}
+		// A name with kanji is also known by its reading (readings.go);
+		// such readings are matched by key only, not indexed as text.
+		given := len(ns)
+		for j := 0; j < given; j++ {
+			if hasHan(ns[j]) {
+				if kana, ok := toKana(ns[j]); ok {
+					ns, tiers = append(ns, kana), append(tiers, max(tiers[j], tierAlias))
+				}
+			}
+		}
 		for j, s := range ns {
 			k := Key(s)
 			if k == "" || seen[k] {
@@ -101,15 +118,18 @@ func Build(pack *knowledge.Pack) (*Index, error) {
 			if n.tier != tierGloss {
 				ix.names = append(ix.names, n)
 			}
-			switch n.tier {
-			case tierName:
+			switch {
+			case j >= given:
+			case n.tier == tierName:
 				doc.Name += s + "\n"
-			case tierAlias:
+			case n.tier == tierAlias:
 				doc.Alias += s + "\n"
 			default:
 				doc.Gloss += s + "\n"
 			}
-			addTokens(e.tokens, s)
+			if j < given {
+				addTokens(e.tokens, s)
+			}
 		}
 		doc.Definition = t.Definition
 		addTokens(e.tokens, t.Definition)
@@ -128,10 +148,27 @@ func Build(pack *knowledge.Pack) (*Index, error) {
 	}
 
 	batch = ix.passageIdx.NewBatch()
+	ix.sectionTF = map[string]map[string]int{}
 	for i, p := range pack.Passages() {
+		tf := ix.sectionTF[p.Section]
+		if tf == nil {
+			tf = map[string]int{}
+			ix.sectionTF[p.Section] = tf
+		}
+		for _, t := range tokenize(p.Text) {
+			tf[t.term]++
+		}
 		e := passageEntry{p: p, key: Key(p.Text), tokens: map[string]struct{}{}}
 		addTokens(e.tokens, p.Text)
 		addTokens(e.tokens, p.Title)
+		sec := ix.sections[p.Section]
+		if sec == nil {
+			sec = map[string]struct{}{}
+			ix.sections[p.Section] = sec
+		}
+		for t := range e.tokens {
+			sec[t] = struct{}{}
+		}
 		ix.passages = append(ix.passages, e)
 		if err := batch.Index(strconv.Itoa(i), passageDoc{Title: p.Title, Text: p.Text}); err != nil {
 			return nil, fmt.Errorf("index: passage %s: %w", p.Section, err)
@@ -139,6 +176,12 @@ func Build(pack *knowledge.Pack) (*Index, error) {
 	}
 	if err := ix.passageIdx.Batch(batch); err != nil {
 		return nil, fmt.Errorf("index: passages: %w", err)
+	}
+	ix.sectionDF = map[string]int{}
+	for _, tf := range ix.sectionTF {
+		for t := range tf {
+			ix.sectionDF[t]++
+		}
 	}
 	ix.linkTerms()
 	return ix, nil
@@ -173,10 +216,6 @@ func addTokens(set map[string]struct{}, s string) {
 
 // linkTerms fills each term's related terms and passages.
 func (ix *Index) linkTerms() {
-	defKeys := make([]string, len(ix.terms))
-	for i, e := range ix.terms {
-		defKeys[i] = Key(e.term.Definition)
-	}
 	for i := range ix.terms {
 		e := &ix.terms[i]
 		score := map[int]float64{}
@@ -184,10 +223,10 @@ func (ix *Index) linkTerms() {
 			if j == i || len([]rune(o.nameKey)) < 2 {
 				continue
 			}
-			if containsKey(defKeys[i], o.nameKey) {
+			if containsKey(e.defKey, o.nameKey) {
 				score[j] += 3 // this definition uses that term
 			}
-			if len([]rune(e.nameKey)) >= 2 && containsKey(defKeys[j], e.nameKey) {
+			if len([]rune(e.nameKey)) >= 2 && containsKey(o.defKey, e.nameKey) {
 				score[j] += 2 // that definition uses this term
 			}
 			if k := sharedRefs(e.term.Refs, o.term.Refs); k > 0 && score[j] > 0 {
@@ -318,12 +357,13 @@ func (ix *Index) Pack() *knowledge.Pack { return ix.pack }
 
 // Close releases the index.
 func (ix *Index) Close() error {
-	err1 := ix.termIdx.Close()
-	err2 := ix.passageIdx.Close()
-	if err1 != nil {
-		return err1
+	var first error
+	for _, b := range []bleve.Index{ix.termIdx, ix.passageIdx} {
+		if err := b.Close(); err != nil && first == nil {
+			first = err
+		}
 	}
-	return err2
+	return first
 }
 
 // check validates a query as knowledge.CheckQuery does.

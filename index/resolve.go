@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"secbot/knowledge"
@@ -30,6 +31,8 @@ const (
 	// query is elsewhere in the name.
 	partMinPrefix = 0.4
 	partMinInfix  = 0.5
+	// partMinDistinct: the same for a part no other term uses.
+	partMinDistinct = 0.2
 	// containsMin: how much of the query a contained term name must cover.
 	containsMin = 0.5
 	// termCoverage: the share of the query's (weighted) tokens a term's
@@ -39,6 +42,8 @@ const (
 	passageCoverage = 0.5
 	// weakWeight is the weight of an all-hiragana bigram (の, とは).
 	weakWeight = 0.25
+	// latinMaxWeight caps the weight of one Latin word.
+	latinMaxWeight = 4
 )
 
 // resolution is the outcome of term resolution.
@@ -56,7 +61,8 @@ func (ix *Index) resolve(ctx context.Context, q string, contains, fullText bool)
 	core := stripWrappers(q)
 	ck := Key(core)
 	// 1. Exact.
-	for _, k := range []string{ck, Key(q)} {
+	kana, _ := toKana(core)
+	for _, k := range []string{ck, Key(q), Key(kana)} {
 		if ns := ix.exact[k]; len(ns) > 0 {
 			res.term, res.stage = ns[0].term, stageExact
 			return res, nil
@@ -70,6 +76,7 @@ func (ix *Index) resolve(ctx context.Context, q string, contains, fullText bool)
 	if ckLen >= 2 {
 		best := map[int]float64{} // term → best coverage
 		prefix := map[int]bool{}
+		matched := map[int]string{} // term → the name key that matched
 		for _, n := range ix.names {
 			if n.key == ck || !containsKey(n.key, ck) {
 				continue
@@ -79,10 +86,18 @@ func (ix *Index) resolve(ctx context.Context, q string, contains, fullText bool)
 			if (isPrefix && cov >= partMinPrefix) || cov >= partMinInfix {
 				if cov > best[n.term] {
 					best[n.term] = cov
+					matched[n.term] = n.key
 				}
 				prefix[n.term] = prefix[n.term] || isPrefix
 			} else {
 				res.suggestions = append(res.suggestions, n.term)
+			}
+		}
+		// A low-coverage part that names nothing else is still this term
+		// (お助け隊 → サイバーセキュリティお助け隊サービス制度).
+		if len(best) == 0 && ckLen >= 3 {
+			if t := ix.distinctPart(ck); t >= 0 {
+				best[t] = 0
 			}
 		}
 		switch terms := sortedByScore(best); {
@@ -92,7 +107,7 @@ func (ix *Index) resolve(ctx context.Context, q string, contains, fullText bool)
 		case len(terms) > 1:
 			// ぜいじゃく → 脆弱性 rather than 脆弱性診断: when the shortest
 			// name is the start of all the others, it is the one meant.
-			if t := ix.commonStem(terms); t >= 0 {
+			if t := commonStem(terms, matched); t >= 0 {
 				res.term, res.stage = t, stagePart
 				return res, nil
 			}
@@ -135,18 +150,46 @@ func (ix *Index) resolve(ctx context.Context, q string, contains, fullText bool)
 	return res, nil
 }
 
-// commonStem returns the term among terms whose name is the start of every
-// other one's name, or -1.
-func (ix *Index) commonStem(terms []int) int {
+// distinctPart returns the one term whose names contain ck at all, when
+// coverage is at least partMinDistinct and no other term's names or
+// definition contain ck; else -1.
+func (ix *Index) distinctPart(ck string) int {
+	found := -1
+	for _, n := range ix.names {
+		if !containsKey(n.key, ck) {
+			continue
+		}
+		if float64(utf8.RuneCountInString(ck))/float64(utf8.RuneCountInString(n.key)) < partMinDistinct {
+			continue
+		}
+		if found >= 0 && found != n.term {
+			return -1
+		}
+		found = n.term
+	}
+	if found < 0 {
+		return -1
+	}
+	for i, e := range ix.terms {
+		if i != found && containsKey(e.defKey, ck) {
+			return -1
+		}
+	}
+	return found
+}
+
+// commonStem returns the term among terms whose matched name (in keys) is
+// the start of every other one's, or -1.
+func commonStem(terms []int, keys map[int]string) int {
 	short := terms[0]
 	for _, t := range terms {
-		if len(ix.terms[t].nameKey) < len(ix.terms[short].nameKey) {
+		if len(keys[t]) < len(keys[short]) {
 			short = t
 		}
 	}
-	stem := ix.terms[short].nameKey
+	stem := keys[short]
 	for _, t := range terms {
-		k := ix.terms[t].nameKey
+		k := keys[t]
 		if len(k) < len(stem) || k[:len(stem)] != stem {
 			return -1
 		}
@@ -284,10 +327,7 @@ func coverage(qt []token, set map[string]struct{}) float64 {
 			continue
 		}
 		seen[t.term] = true
-		w := 1.0
-		if t.weak {
-			w = weakWeight
-		}
+		w := tokenWeight(t)
 		total += w
 		if _, ok := set[t.term]; ok {
 			have += w
@@ -297,6 +337,20 @@ func coverage(qt []token, set map[string]struct{}) float64 {
 		return 0
 	}
 	return have / total
+}
+
+// tokenWeight is what a query token counts for in coverage: a particle
+// bigram little, a Latin word as many as the bigrams a Japanese word of its
+// length would make (up to latinMaxWeight), so that an unknown English word
+// (docker) weighs like an unknown Japanese one.
+func tokenWeight(t token) float64 {
+	switch {
+	case t.weak:
+		return weakWeight
+	case t.typ == analysis.AlphaNumeric:
+		return min(latinMaxWeight, max(1, float64(len(t.term)-1)))
+	}
+	return 1
 }
 
 func strongTokens(qt []token) int {

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -73,6 +74,22 @@ func max2(a, b int) int {
 	return b
 }
 
+// Passage ranking: how many Bleve hits are re-ranked, and the weights of
+// the re-ranking (see search).
+const (
+	rerankDepth   = 30
+	weightBleve   = 0.5
+	weightPassage = 1
+	weightSection = 1
+	// weightSectionTopic weighs sectionScores, how much the passage's
+	// section is about the question. It dominates: the section is chosen
+	// first, the passage within it second, so that a section about the
+	// question's words (手順 in 4-2-4) beats an overview that mentions them.
+	weightSectionTopic = 5
+	// sectionK is the term-frequency saturation of sectionScores.
+	sectionK = 1.2
+)
+
 // Search returns up to n chapter passages for question, best first. It does
 // not judge confidence: see Hit.Coverage, and Ask, which does.
 func (ix *Index) Search(ctx context.Context, question string, n int) ([]Hit, error) {
@@ -85,7 +102,7 @@ func (ix *Index) Search(ctx context.Context, question string, n int) ([]Hit, err
 
 func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) {
 	q := matchQuery(text, []string{"text", "title"}, []float64{boostText, boostTitle})
-	req := bleve.NewSearchRequestOptions(q, max2(n, 10), 0, false)
+	req := bleve.NewSearchRequestOptions(q, max2(n, rerankDepth), 0, false)
 	res, err := ix.passageIdx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, err
@@ -100,6 +117,20 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 		p := ix.passages[i]
 		hits = append(hits, Hit{Passage: p.p, Score: h.Score, Coverage: coverage(qt, p.tokens)})
 	}
+	// Re-rank: Bleve's score (tf-idf, relative to the best) plus how much of
+	// the question the passage and its whole section cover. A section that
+	// holds every word of the question (攻め, IT投資, 手順) beats one that
+	// repeats some of them.
+	if len(hits) > 0 {
+		secScore := ix.sectionScores(qt)
+		top := res.Hits[0].Score
+		for i := range hits {
+			p := &hits[i]
+			secCov := coverage(qt, ix.sections[p.Passage.Section])
+			p.Score = weightBleve*p.Score/top + weightPassage*p.Coverage +
+				weightSection*secCov + weightSectionTopic*secScore[p.Passage.Section]
+		}
+	}
 	sort.SliceStable(hits, func(a, b int) bool { return hits[a].Score > hits[b].Score })
 	if len(hits) > n {
 		hits = hits[:n]
@@ -108,6 +139,42 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 		hits[i].Spans = spans(hits[i].Passage.Text, qt)
 	}
 	return hits, nil
+}
+
+// sectionScores scores each section for the query tokens qt, relative to
+// the best section: a sum over the tokens of idf (over sections) times a
+// saturating term frequency, BM25 without length normalization. Sections
+// are long and uneven; what counts is that a section is about every word
+// of the question, several times.
+func (ix *Index) sectionScores(qt []token) map[string]float64 {
+	out := make(map[string]float64, len(ix.sectionTF))
+	n := float64(len(ix.sectionTF))
+	best := 0.0
+	for id, tf := range ix.sectionTF {
+		s := 0.0
+		seen := map[string]bool{}
+		for _, t := range qt {
+			f := float64(tf[t.term])
+			if f == 0 || seen[t.term] {
+				continue
+			}
+			seen[t.term] = true
+			idf := math.Log(1 + n/float64(ix.sectionDF[t.term]))
+			w := 1.0
+			if t.weak {
+				w = weakWeight
+			}
+			s += w * idf * f / (f + sectionK)
+		}
+		out[id] = s
+		best = math.Max(best, s)
+	}
+	if best > 0 {
+		for id := range out {
+			out[id] /= best
+		}
+	}
+	return out
 }
 
 // spans returns the byte ranges of text whose tokens are among qt's.
