@@ -1,0 +1,464 @@
+package teams
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"secbot/bot"
+	"secbot/knowledge"
+)
+
+// ContentType is the attachment content type of an Adaptive Card.
+const ContentType = "application/vnd.microsoft.card.adaptive"
+
+// cardVersion is the Adaptive Card schema version secbot writes. Teams
+// renders 1.5 on desktop and web but not everywhere on mobile, and the
+// Workflows "post card" action validates against 1.4; the cards use nothing
+// newer than 1.2 anyway (TextBlock, FactSet, Container).
+const cardVersion = "1.4"
+
+// DefaultName is the name people @mention when Config.Name is empty.
+const DefaultName = "secbot"
+
+// card is an Adaptive Card, reduced to what secbot uses.
+type card struct {
+	Schema   string    `json:"$schema"`
+	Type     string    `json:"type"`
+	Version  string    `json:"version"`
+	Body     []element `json:"body"`
+	MSTeams  *msteams  `json:"msteams,omitempty"`
+	Fallback string    `json:"fallbackText,omitempty"`
+}
+
+// msteams holds Teams' extensions of a card.
+type msteams struct {
+	// Width "Full" lets a card use the whole width of the message pane
+	// instead of a narrow bubble: definitions are long.
+	Width string `json:"width,omitempty"`
+}
+
+// element is a card element: a TextBlock, a FactSet or a Container. One
+// struct with the union of their fields keeps the tree easy to walk when a
+// card has to shrink (see fit).
+type element struct {
+	Type      string    `json:"type"`
+	Text      string    `json:"text,omitempty"`
+	Size      string    `json:"size,omitempty"`
+	Weight    string    `json:"weight,omitempty"`
+	Color     string    `json:"color,omitempty"`
+	IsSubtle  bool      `json:"isSubtle,omitempty"`
+	Wrap      bool      `json:"wrap,omitempty"`
+	Spacing   string    `json:"spacing,omitempty"`
+	Separator bool      `json:"separator,omitempty"`
+	Style     string    `json:"style,omitempty"`
+	Facts     []fact    `json:"facts,omitempty"`
+	Items     []element `json:"items,omitempty"`
+}
+
+// fact is one row of a FactSet.
+type fact struct {
+	Title string `json:"title"`
+	Value string `json:"value"`
+}
+
+// attachment is a Bot Framework attachment holding a card. ContentURL is
+// always null, as the Workflows template expects it present.
+type attachment struct {
+	ContentType string  `json:"contentType"`
+	ContentURL  *string `json:"contentUrl"`
+	Content     *card   `json:"content"`
+}
+
+// message is the message activity secbot sends: the body of an outgoing
+// webhook response and of a Workflows post.
+type message struct {
+	Type string `json:"type"`
+	// Text is a one-line summary of the card (its first line) when there
+	// is a card, or the whole reply when there is none. Teams shows a
+	// message's text above its card, so the whole plain text would say
+	// everything twice; the summary also stands in for the card in
+	// notifications and in clients that cannot render it.
+	Text        string       `json:"text,omitempty"`
+	TextFormat  string       `json:"textFormat,omitempty"`
+	Summary     string       `json:"summary,omitempty"`
+	Attachments []attachment `json:"attachments,omitempty"`
+}
+
+// textBlock returns a wrapping TextBlock.
+func textBlock(s string) element { return element{Type: "TextBlock", Text: s, Wrap: true} }
+
+// renderer turns Replies into card elements.
+type renderer struct {
+	// name is what people @mention ("secbot").
+	name string
+	body []element
+}
+
+func (rd *renderer) add(e element) { rd.body = append(rd.body, e) }
+
+func (rd *renderer) title(s string) {
+	rd.add(element{Type: "TextBlock", Text: s, Size: "Large", Weight: "Bolder", Wrap: true})
+}
+
+func (rd *renderer) heading(s string) {
+	rd.add(element{Type: "TextBlock", Text: s, Weight: "Bolder", Wrap: true, Spacing: "Medium"})
+}
+
+func (rd *renderer) text(s string) { rd.add(textBlock(s)) }
+
+func (rd *renderer) note(s string) {
+	rd.add(element{Type: "TextBlock", Text: s, IsSubtle: true, Size: "Small", Wrap: true, Spacing: "Small"})
+}
+
+func (rd *renderer) facts(fs []fact) {
+	if len(fs) > 0 {
+		rd.add(element{Type: "FactSet", Facts: fs})
+	}
+}
+
+// command is how a person asks secbot for something in a channel:
+// "@secbot /term VPN".
+func (rd *renderer) command(s string) string { return "@" + rd.name + " " + s }
+
+// termHint tells how to open the cards of names, which Slack shows as
+// buttons: outgoing webhooks cannot post a click back.
+func (rd *renderer) termHint(names []string) {
+	if len(names) == 0 {
+		return
+	}
+	rd.note("詳しくは「" + rd.command("/term "+names[0]) + "」のように送ってください。")
+}
+
+// reply renders one Reply (not its Also).
+func (rd *renderer) reply(r bot.Reply) {
+	switch {
+	case r.Answer != nil:
+		rd.answer(r)
+	case r.Tip != nil:
+		rd.tip(r.Tip)
+	case r.Round != nil:
+		rd.round(r.Round)
+	case r.Board != nil:
+		rd.board(r.Board)
+	case len(r.Help) > 0:
+		rd.help(r)
+	default:
+		rd.text(r.Text)
+	}
+}
+
+func (rd *renderer) answer(r bot.Reply) {
+	a := r.Answer
+	switch {
+	case a.Kind == knowledge.KindTerm && a.Term != nil:
+		rd.term(r)
+	case a.Kind == knowledge.KindPassage && len(a.Passages) > 0:
+		rd.passages(a)
+	default:
+		rd.none(a)
+	}
+}
+
+func (rd *renderer) term(r bot.Reply) {
+	a, t := r.Answer, r.Answer.Term
+	rd.title(t.Name)
+	if t.Reading != "" {
+		rd.add(element{Type: "TextBlock", Text: t.Reading, IsSubtle: true, Wrap: true, Spacing: "None"})
+	}
+	rd.text(t.Definition)
+	var fs []fact
+	if len(t.Aliases) > 0 {
+		fs = append(fs, fact{"別名", strings.Join(t.Aliases, "、")})
+	}
+	if t.English != "" {
+		fs = append(fs, fact{"英語", t.English})
+	}
+	for i, s := range r.Sections {
+		title := ""
+		if i == 0 {
+			title = "該当箇所"
+		}
+		v := s.ID
+		if s.Title != "" {
+			v += " " + s.Title
+		}
+		fs = append(fs, fact{title, v})
+	}
+	if len(a.Related) > 0 {
+		fs = append(fs, fact{"関連用語", strings.Join(a.Related, "、")})
+	}
+	rd.facts(fs)
+	rd.termHint(a.Related)
+}
+
+func (rd *renderer) passages(a *knowledge.Answer) {
+	if q := strings.TrimSpace(a.Query); q != "" {
+		rd.note("「" + q + "」について、第4章の該当箇所です。")
+	}
+	for i, p := range a.Passages {
+		head := p.Section
+		if p.Title != "" {
+			head += " " + p.Title
+		}
+		c := element{Type: "Container", Separator: i > 0, Spacing: "Medium", Items: []element{
+			{Type: "TextBlock", Text: head, Weight: "Bolder", Wrap: true},
+			textBlock(p.Text),
+		}}
+		rd.add(c)
+	}
+	if len(a.Related) > 0 {
+		rd.facts([]fact{{"関連用語", strings.Join(a.Related, "、")}})
+		rd.termHint(a.Related)
+	}
+}
+
+func (rd *renderer) none(a *knowledge.Answer) {
+	rd.text("「" + a.Query + "」は用語集にも第4章にも見つかりませんでした。")
+	if len(a.Suggestions) > 0 {
+		rd.facts([]fact{{"もしかして", strings.Join(a.Suggestions, "、")}})
+		rd.termHint(a.Suggestions)
+	}
+	rd.note("使い方は「" + rd.command("help") + "」で確認できます。")
+}
+
+func (rd *renderer) tip(c *bot.TipCard) {
+	head := "今日の「経営者のためのセキュリティ」"
+	if c.Date != "" {
+		head += "（" + c.Date + "）"
+	}
+	rd.note(head)
+	rd.add(element{Type: "TextBlock", Text: "💡 " + c.Tip.Title, Size: "Large", Weight: "Bolder", Wrap: true, Spacing: "None"})
+	rd.text(c.Tip.Body)
+	var fs []fact
+	if c.Tip.Section != "" {
+		v := "第4章 " + c.Tip.Section
+		if c.SectionTitle != "" {
+			v += " " + c.SectionTitle
+		}
+		fs = append(fs, fact{"出典", v})
+	}
+	if len(c.Related) > 0 {
+		fs = append(fs, fact{"関連用語", strings.Join(c.Related, "、")})
+	}
+	rd.facts(fs)
+	rd.termHint(c.Related)
+}
+
+// choiceLetter names choice i: A, B, … Z, then 27, 28, … (as quiz.ChoiceLetter).
+func choiceLetter(i int) string {
+	if i < 26 {
+		return string(rune('A' + i))
+	}
+	return fmt.Sprint(i + 1)
+}
+
+func (rd *renderer) round(c *bot.RoundCard) {
+	head := "クイズ"
+	if c.Revealed {
+		head = "クイズの答え"
+	}
+	rd.note(head)
+	rd.add(element{Type: "TextBlock", Text: c.Question, Size: "Medium", Weight: "Bolder", Wrap: true, Spacing: "None"})
+	fs := make([]fact, len(c.Choices))
+	for i, ch := range c.Choices {
+		title := choiceLetter(i) + "."
+		if c.Revealed && i == c.Answer {
+			title = "✅ " + title
+		}
+		fs[i] = fact{title, ch}
+	}
+	rd.facts(fs)
+	if !c.Revealed {
+		letter := "A"
+		if len(c.Choices) > 1 {
+			letter = "B"
+		}
+		rd.text("回答は「" + rd.command("answer "+letter) + "」のように、記号を添えて送ってください（1人1回、最初の回答が有効です）。")
+		info := fmt.Sprintf("回答済み: %d人", c.Answered)
+		if c.Closes != "" {
+			info += "　締切: " + c.Closes
+		}
+		rd.note(info)
+		return
+	}
+	if c.Answer >= 0 && c.Answer < len(c.Choices) {
+		rd.add(element{Type: "TextBlock", Text: fmt.Sprintf("正解: %s. %s", choiceLetter(c.Answer), c.Choices[c.Answer]), Weight: "Bolder", Color: "Good", Wrap: true})
+	}
+	if c.Explanation != "" {
+		rd.text(c.Explanation)
+	}
+	var fs2 []fact
+	if c.Section.ID != "" {
+		v := "第4章 " + c.Section.ID
+		if c.Section.Title != "" {
+			v += " " + c.Section.Title
+		}
+		fs2 = append(fs2, fact{"出典", v})
+	}
+	stats := fmt.Sprintf("正解 %d人 / 回答 %d人", c.Correct, c.Answered)
+	if c.Answered > 0 {
+		stats += fmt.Sprintf("（正答率 %d%%）", c.Correct*100/c.Answered)
+	}
+	fs2 = append(fs2, fact{"結果", stats})
+	rd.facts(fs2)
+}
+
+func (rd *renderer) board(lb *bot.Leaderboard) {
+	title := lb.Title
+	if title == "" {
+		title = "クイズ ランキング"
+	}
+	rd.title("🏆 " + title)
+	if len(lb.Rows) == 0 {
+		rd.text("まだ回答がありません。")
+		return
+	}
+	fs := make([]fact, len(lb.Rows))
+	for i, row := range lb.Rows {
+		name := row.UserName
+		if name == "" {
+			name = row.UserID
+		}
+		if name == "" {
+			name = "?"
+		}
+		fs[i] = fact{fmt.Sprintf("%d. %s", row.Rank, name), fmt.Sprintf("%d問正解 / %d問回答", row.Correct, row.Answered)}
+	}
+	rd.facts(fs)
+}
+
+func (rd *renderer) help(r bot.Reply) {
+	rd.title(rd.name + " の使い方")
+	if lines := strings.Split(r.Text, "\n"); len(lines) > len(r.Help) {
+		rd.text(lines[0])
+	}
+	fs := make([]fact, len(r.Help))
+	for i, l := range r.Help {
+		usage := l.Usage
+		if strings.HasPrefix(usage, "/") {
+			usage = rd.command(usage)
+		} else if rest, ok := strings.CutPrefix(usage, "@secbot "); ok {
+			usage = rd.command(rest)
+		}
+		fs[i] = fact{usage, l.What}
+	}
+	rd.facts(fs)
+	rd.note("Teams ではチャンネルで " + "@" + rd.name + " をメンションし、続けてコマンドや質問を入力します。返信はスレッドに届き、スレッドの全員に見えます。")
+}
+
+// rich reports whether r (or one of its Also) needs a card rather than a
+// plain text message.
+func rich(r bot.Reply) bool {
+	if r.Answer != nil || r.Tip != nil || r.Round != nil || r.Board != nil || len(r.Help) > 0 {
+		return true
+	}
+	for _, a := range shownAlso(r) {
+		if rich(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// shownAlso returns the Also replies Teams shows. A follow-up that would
+// replace or delete the message a button was on (an updated round, say)
+// has nothing to replace in Teams, where the person typed instead of
+// clicking: it would repeat the whole round in the thread, so it is left
+// out.
+func shownAlso(r bot.Reply) []bot.Reply {
+	var out []bot.Reply
+	for _, a := range r.Also {
+		if a.ReplaceOriginal || a.DeleteOriginal {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// plainText is r's plain text with its shown Also.
+func plainText(r bot.Reply) string {
+	parts := []string{r.Text}
+	for _, a := range shownAlso(r) {
+		parts = append(parts, plainText(a))
+	}
+	return strings.TrimSpace(strings.Join(parts, "\n\n"))
+}
+
+// render returns the message activity of r: an Adaptive Card with a
+// one-line summary, or a plain text message when r is only text.
+func render(r bot.Reply, name string) message {
+	if name == "" {
+		name = DefaultName
+	}
+	if !rich(r) {
+		return message{Type: "message", Text: plainText(r), TextFormat: "plain"}
+	}
+	rd := &renderer{name: name}
+	rd.reply(r)
+	for _, a := range shownAlso(r) {
+		n := len(rd.body)
+		rd.reply(a)
+		if n < len(rd.body) {
+			rd.body[n].Separator = true
+			rd.body[n].Spacing = "Large"
+		}
+	}
+	sum := summary(plainText(r))
+	return message{
+		Type:        "message",
+		Text:        sum,
+		Summary:     sum,
+		Attachments: []attachment{{ContentType: ContentType, Content: newCard(rd.body)}},
+	}
+}
+
+// newCard returns an Adaptive Card with body.
+func newCard(body []element) *card {
+	return &card{
+		Schema:  "http://adaptivecards.io/schemas/adaptive-card.json",
+		Type:    "AdaptiveCard",
+		Version: cardVersion,
+		Body:    body,
+		MSTeams: &msteams{Width: "Full"},
+	}
+}
+
+// summaryRunes bounds a message's one-line summary.
+const summaryRunes = 100
+
+// summary is the first non-empty line of s, cut to summaryRunes.
+func summary(s string) string {
+	for _, line := range strings.Split(s, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			return cut(line, summaryRunes)
+		}
+	}
+	return ""
+}
+
+// cut shortens s to at most n runes, marking a cut with "…".
+func cut(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	if n <= 1 {
+		return "…"
+	}
+	return strings.TrimRight(string([]rune(s)[:n-1]), " \n") + "…"
+}
+
+// encode marshals m without HTML escaping ("<" stays "<", as Teams shows it).
+func encode(m message) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(m); err != nil {
+		// message holds only strings, bools and slices of them.
+		panic(fmt.Sprintf("teams: encoding a message: %v", err))
+	}
+	return bytes.TrimRight(b.Bytes(), "\n")
+}
