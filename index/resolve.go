@@ -417,6 +417,8 @@ func (ix *Index) Term(ctx context.Context, q string) (knowledge.Answer, error) {
 func (ix *Index) termAnswer(q string, t int) knowledge.Answer {
 	e := &ix.terms[t]
 	term := e.term
+	// Fresh, non-nil slices: the JSON contract shows [] rather than null,
+	// and callers may change the answer.
 	term.Aliases = append([]string{}, term.Aliases...)
 	term.Refs = append([]string{}, term.Refs...)
 	a := knowledge.Answer{Query: q, Kind: knowledge.KindTerm, Term: &term,

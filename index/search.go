@@ -86,6 +86,16 @@ const (
 	// first, the passage within it second, so that a section about the
 	// question's words (手順 in 4-2-4) beats an overview that mentions them.
 	weightSectionTopic = 5
+	// weightLength prefers a passage that says something over a heading
+	// or a figure caption that only repeats the words: full weight from
+	// fullLength characters.
+	weightLength = 1
+	fullLength   = 60
+	// weightDefines rewards the passage that defines what is asked
+	// (「2025年の崖」とは…).
+	weightDefines = 1
+	// minExtraLength is the shortest passage shown after the best one.
+	minExtraLength = 20
 	// sectionK is the term-frequency saturation of sectionScores.
 	sectionK = 1.2
 )
@@ -109,11 +119,13 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 	}
 	qt := tokenize(text)
 	hits := make([]Hit, 0, len(res.Hits))
+	ids := make([]int, 0, len(res.Hits))
 	for _, h := range res.Hits {
 		i, err := strconv.Atoi(h.ID)
 		if err != nil {
 			continue
 		}
+		ids = append(ids, i)
 		p := ix.passages[i]
 		hits = append(hits, Hit{Passage: p.p, Score: h.Score, Coverage: coverage(qt, p.tokens)})
 	}
@@ -124,11 +136,16 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 	if len(hits) > 0 {
 		secScore := ix.sectionScores(qt)
 		top := res.Hits[0].Score
+		defines := Key(text) + "トハ" // 「2025年の崖」とは…: the passage that defines it
 		for i := range hits {
 			p := &hits[i]
 			secCov := coverage(qt, ix.sections[p.Passage.Section])
 			p.Score = weightBleve*p.Score/top + weightPassage*p.Coverage +
-				weightSection*secCov + weightSectionTopic*secScore[p.Passage.Section]
+				weightSection*secCov + weightSectionTopic*secScore[p.Passage.Section] +
+				weightLength*min(1, float64(utf8.RuneCountInString(p.Passage.Text))/fullLength)
+			if len(defines) > len("トハ") && strings.Contains(ix.passages[ids[i]].key, defines) {
+				p.Score += weightDefines
+			}
 		}
 	}
 	sort.SliceStable(hits, func(a, b int) bool { return hits[a].Score > hits[b].Score })
@@ -222,8 +239,9 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 	if len(hits) > 0 && hits[0].Coverage >= passageCoverage {
 		a := knowledge.Answer{Query: q, Kind: knowledge.KindPassage,
 			Passages: []knowledge.Passage{}, Suggestions: []string{}}
-		for _, h := range hits {
-			if h.Coverage >= passageCoverage/2 {
+		for i, h := range hits {
+			// After the best, only passages that say something more.
+			if i == 0 || h.Coverage >= passageCoverage/2 && utf8.RuneCountInString(h.Passage.Text) >= minExtraLength {
 				a.Passages = append(a.Passages, h.Passage)
 			}
 		}
