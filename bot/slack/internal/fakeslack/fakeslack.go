@@ -1,0 +1,347 @@
+// Package fakeslack is a Slack that runs on loopback, for tests: the Web
+// API methods secbot calls, response_url endpoints, and a Socket Mode
+// websocket that sends envelopes and collects their acks. It speaks
+// Slack's wire format, so the adapter under test uses the real slack-go
+// client against it (slack.OptionAPIURL).
+//
+// slack-go's own slacktest lacks apps.connections.open, postEphemeral
+// capture and scripted failures, hence this small server.
+package fakeslack
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// The identity auth.test reports.
+const (
+	BotUserID = "UBOT"
+	BotID     = "BBOT"
+)
+
+// Call is one Web API call the server received.
+type Call struct {
+	Method string
+	// Token is the bearer token (or the form's token).
+	Token string
+	// Args holds the form fields, or the top-level fields of a JSON body
+	// (as strings: JSON values other than strings keep their JSON text).
+	Args url.Values
+}
+
+// Blocks decodes the call's "blocks" argument.
+func (c Call) Blocks() []map[string]any {
+	var out []map[string]any
+	_ = json.Unmarshal([]byte(c.Args.Get("blocks")), &out)
+	return out
+}
+
+// Response is one message posted to a response_url.
+type Response struct {
+	// Path is the response_url's path (/response/N).
+	Path string
+	Body map[string]any
+	Raw  []byte
+}
+
+// Failure is a scripted answer to the next call of a method.
+type Failure struct {
+	// Status is the HTTP status (429, 500, …); 0 means 200.
+	Status int
+	// RetryAfter is the Retry-After header in seconds, with Status 429.
+	RetryAfter int
+	// Error is Slack's error code for {"ok":false,"error":…}.
+	Error string
+}
+
+// Ack is an acknowledgement the websocket received.
+type Ack struct {
+	EnvelopeID string
+	Payload    json.RawMessage
+	// Size is the frame's length in bytes.
+	Size int
+}
+
+// Server is a fake Slack. Create it with New; it closes with the test.
+type Server struct {
+	srv *httptest.Server
+
+	mu        sync.Mutex
+	calls     []Call
+	responses []Response
+	failures  map[string][]Failure
+	acks      []Ack
+	ts        int
+	nextResp  int
+	ws        *websocket.Conn
+	wsWrite   sync.Mutex
+	envelope  int
+	// AppToken is what apps.connections.open requires; "" accepts any.
+	AppToken string
+}
+
+// New starts a fake Slack on loopback.
+func New(t testing.TB) *Server {
+	s := &Server{failures: map[string][]Failure{}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/api/{method}", s.serveAPI)
+	mux.HandleFunc("/response/{id}", s.serveResponse)
+	mux.HandleFunc("/ws", s.serveWS)
+	s.srv = httptest.NewServer(mux)
+	t.Cleanup(func() {
+		s.mu.Lock()
+		if s.ws != nil {
+			_ = s.ws.Close()
+		}
+		s.mu.Unlock()
+		s.srv.CloseClientConnections()
+		s.srv.Close()
+	})
+	return s
+}
+
+// APIURL is the Web API base to give slack.OptionAPIURL (ends with "/").
+func (s *Server) APIURL() string { return s.srv.URL + "/api/" }
+
+// ResponseURL returns a new response_url.
+func (s *Server) ResponseURL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextResp++
+	return fmt.Sprintf("%s/response/%d", s.srv.URL, s.nextResp)
+}
+
+// Fail makes the next calls of method answer with fs, in order.
+func (s *Server) Fail(method string, fs ...Failure) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures[method] = append(s.failures[method], fs...)
+}
+
+// Calls returns the Web API calls received so far, of method (or of all
+// methods when method is "").
+func (s *Server) Calls(method string) []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Call
+	for _, c := range s.calls {
+		if method == "" || c.Method == method {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Responses returns the messages posted to response_urls so far.
+func (s *Server) Responses() []Response {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Response(nil), s.responses...)
+}
+
+// Acks returns the socket-mode acks received so far.
+func (s *Server) Acks() []Ack {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Ack(nil), s.acks...)
+}
+
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	method := r.PathValue("method")
+	body, _ := io.ReadAll(r.Body)
+	call := Call{Method: method, Args: url.Values{}}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		var m map[string]json.RawMessage
+		_ = json.Unmarshal(body, &m)
+		for k, v := range m {
+			var str string
+			if json.Unmarshal(v, &str) == nil {
+				call.Args.Set(k, str)
+			} else {
+				call.Args.Set(k, string(v))
+			}
+		}
+	} else {
+		call.Args, _ = url.ParseQuery(string(body))
+	}
+	call.Token = strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if call.Token == "" {
+		call.Token = call.Args.Get("token")
+	}
+
+	s.mu.Lock()
+	s.calls = append(s.calls, call)
+	var fail *Failure
+	if fs := s.failures[method]; len(fs) > 0 {
+		fail = &fs[0]
+		s.failures[method] = fs[1:]
+	}
+	s.ts++
+	ts := fmt.Sprintf("1700000000.%06d", s.ts)
+	s.mu.Unlock()
+
+	if fail != nil {
+		if fail.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(fail.RetryAfter))
+		}
+		if fail.Status != 0 && fail.Status != http.StatusOK {
+			w.WriteHeader(fail.Status)
+			return
+		}
+		writeJSON(w, map[string]any{"ok": false, "error": fail.Error})
+		return
+	}
+	channel := call.Args.Get("channel")
+	switch method {
+	case "auth.test":
+		writeJSON(w, map[string]any{"ok": true, "user_id": BotUserID, "bot_id": BotID, "user": "secbot", "team": "Test", "team_id": "T1"})
+	case "chat.postMessage":
+		writeJSON(w, map[string]any{"ok": true, "channel": channel, "ts": ts, "message": map[string]any{"ts": ts, "text": call.Args.Get("text")}})
+	case "chat.postEphemeral":
+		writeJSON(w, map[string]any{"ok": true, "message_ts": ts})
+	case "chat.update":
+		writeJSON(w, map[string]any{"ok": true, "channel": channel, "ts": call.Args.Get("ts"), "text": call.Args.Get("text")})
+	case "conversations.open":
+		writeJSON(w, map[string]any{"ok": true, "channel": map[string]any{"id": "D" + strings.TrimPrefix(call.Args.Get("users"), "U")}})
+	case "apps.connections.open":
+		if s.AppToken != "" && call.Token != s.AppToken {
+			writeJSON(w, map[string]any{"ok": false, "error": "invalid_auth"})
+			return
+		}
+		writeJSON(w, map[string]any{"ok": true, "url": "ws" + strings.TrimPrefix(s.srv.URL, "http") + "/ws"})
+	default:
+		writeJSON(w, map[string]any{"ok": false, "error": "unknown_method"})
+	}
+}
+
+func (s *Server) serveResponse(w http.ResponseWriter, r *http.Request) {
+	raw, _ := io.ReadAll(r.Body)
+	var body map[string]any
+	if err := json.Unmarshal(raw, &body); err != nil {
+		http.Error(w, "invalid_payload", http.StatusBadRequest)
+		return
+	}
+	s.mu.Lock()
+	s.responses = append(s.responses, Response{Path: r.URL.Path, Body: body, Raw: raw})
+	s.mu.Unlock()
+	writeJSON(w, map[string]any{"ok": true})
+}
+
+var upgrader = websocket.Upgrader{
+	// The client sends Origin: https://api.slack.com, as to the real Slack.
+	CheckOrigin: func(*http.Request) bool { return true },
+}
+
+func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
+	conn, err := upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	s.mu.Lock()
+	s.ws = conn
+	s.mu.Unlock()
+	s.write(map[string]any{"type": "hello", "num_connections": 1, "connection_info": map[string]any{"app_id": "A1"},
+		"debug_info": map[string]any{"host": "fakeslack"}})
+	for {
+		_, data, err := conn.ReadMessage()
+		if err != nil {
+			return
+		}
+		var ack struct {
+			EnvelopeID string          `json:"envelope_id"`
+			Payload    json.RawMessage `json:"payload"`
+		}
+		if json.Unmarshal(data, &ack) != nil {
+			continue
+		}
+		s.mu.Lock()
+		s.acks = append(s.acks, Ack{EnvelopeID: ack.EnvelopeID, Payload: ack.Payload, Size: len(data)})
+		s.mu.Unlock()
+	}
+}
+
+func (s *Server) write(v any) error {
+	s.mu.Lock()
+	conn := s.ws
+	s.mu.Unlock()
+	if conn == nil {
+		return fmt.Errorf("fakeslack: no websocket client")
+	}
+	s.wsWrite.Lock()
+	defer s.wsWrite.Unlock()
+	return conn.WriteJSON(v)
+}
+
+// Connected reports whether a socket-mode client is connected.
+func (s *Server) Connected() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ws != nil
+}
+
+// Envelope sends a socket-mode envelope of typ ("slash_commands",
+// "events_api", "interactive") with payload and returns its envelope id.
+func (s *Server) Envelope(typ string, payload any) (string, error) {
+	s.mu.Lock()
+	s.envelope++
+	id := fmt.Sprintf("env-%d", s.envelope)
+	s.mu.Unlock()
+	err := s.write(map[string]any{
+		"envelope_id":              id,
+		"type":                     typ,
+		"payload":                  payload,
+		"accepts_response_payload": typ == "slash_commands",
+	})
+	return id, err
+}
+
+// Sign returns Slack's X-Slack-Signature for body sent at ts.
+func Sign(secret string, ts time.Time, body []byte) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	fmt.Fprintf(mac, "v0:%d:", ts.Unix())
+	mac.Write(body)
+	return "v0=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+// SignedRequest returns a POST of body to url signed with secret at ts.
+func SignedRequest(url, contentType, secret string, ts time.Time, body []byte) *http.Request {
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(string(body)))
+	if err != nil {
+		panic(err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(ts.Unix(), 10))
+	req.Header.Set("X-Slack-Signature", Sign(secret, ts, body))
+	return req
+}
+
+// Eventually polls cond every few milliseconds until it holds or 5 s pass.
+func Eventually(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_ = json.NewEncoder(w).Encode(v)
+}
