@@ -1,0 +1,555 @@
+package schedules_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"secbot/bot"
+	"secbot/knowledge"
+	"secbot/quiz"
+	"secbot/schedules"
+	"secbot/store/sqlite"
+)
+
+var tokyo = mustLoad("Asia/Tokyo")
+
+func mustLoad(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// at is a time in Tokyo: at(30, 9, 0) is Monday 2026-11-30 09:00.
+func at(day, hour, min int) time.Time {
+	return time.Date(2026, 11, day, hour, min, 0, 0, tokyo)
+}
+
+func testPack() *knowledge.Pack {
+	p := &knowledge.Pack{Sections: []knowledge.Section{{ID: "4-3-1", Title: "経営者が重要視すべきポイント"}, {ID: "4-1-1", Title: "IT投資の現状"}}}
+	for i, name := range []string{"EDR", "IPS", "VPN", "CSIRT", "BCP", "SOC"} {
+		p.Terms = append(p.Terms, knowledge.Term{Name: name, Definition: fmt.Sprintf("セキュリティの仕組みその%dについての説明文です。", i+1), Refs: []string{"4-1-1"}})
+	}
+	for i := range 5 {
+		p.Tips = append(p.Tips, knowledge.Tip{ID: fmt.Sprintf("4-3-1-%02d", i+1), Section: "4-3-1", Title: fmt.Sprintf("ヒント%d", i+1), Body: "本文。", Terms: []string{"EDR"}})
+	}
+	return p
+}
+
+// fakePoster records what is posted. fail, when set, decides an error per
+// channel and call.
+type fakePoster struct {
+	mu      sync.Mutex
+	posts   []post
+	updates []post
+	dms     []post
+	fail    func(channel string, n int) error
+	calls   map[string]int
+}
+
+type post struct {
+	channel, id string
+	reply       bot.Reply
+}
+
+var (
+	_ bot.Poster       = (*fakePoster)(nil)
+	_ bot.DirectPoster = (*fakePoster)(nil)
+)
+
+func (f *fakePoster) Post(_ context.Context, channel string, r bot.Reply) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.calls == nil {
+		f.calls = map[string]int{}
+	}
+	f.calls[channel]++
+	if f.fail != nil {
+		if err := f.fail(channel, f.calls[channel]); err != nil {
+			return "", err
+		}
+	}
+	id := fmt.Sprintf("ts%d", len(f.posts)+1)
+	f.posts = append(f.posts, post{channel, id, r})
+	return id, nil
+}
+
+func (f *fakePoster) Update(_ context.Context, channel, id string, r bot.Reply) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.updates = append(f.updates, post{channel, id, r})
+	return nil
+}
+
+func (f *fakePoster) PostDirect(_ context.Context, user string, r bot.Reply) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.dms = append(f.dms, post{user, "", r})
+	return nil
+}
+
+func (f *fakePoster) snapshot() (posts, updates, dms []post) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]post(nil), f.posts...), append([]post(nil), f.updates...), append([]post(nil), f.dms...)
+}
+
+type env struct {
+	t     *testing.T
+	path  string
+	now   time.Time
+	p     *fakePoster
+	log   *bytes.Buffer
+	logMu sync.Mutex
+}
+
+func newEnv(t *testing.T) *env {
+	return &env{t: t, path: filepath.Join(t.TempDir(), "secbot.db"), p: &fakePoster{}, log: &bytes.Buffer{}}
+}
+
+func (e *env) Write(b []byte) (int, error) {
+	e.logMu.Lock()
+	defer e.logMu.Unlock()
+	return e.log.Write(b)
+}
+
+func (e *env) logs() string {
+	e.logMu.Lock()
+	defer e.logMu.Unlock()
+	return e.log.String()
+}
+
+// open opens the store and a scheduler on it, as a process starting would.
+func (e *env) open(mod ...func(*schedules.Config)) (*schedules.Scheduler, *sqlite.DB) {
+	e.t.Helper()
+	db, err := sqlite.Open(e.path)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { db.Close() })
+	clock := func() time.Time { return e.now }
+	db.Now = clock
+	cfg := schedules.Config{
+		Location: tokyo, Pack: testPack(), Store: db,
+		TipSpec: "0 9 * * 1-5", TipChannels: []string{"C1", "C2"},
+		QuizSpec: "0 10 * * 1", QuizChannels: []string{"CQ"}, AnswerWindow: 24 * time.Hour,
+		Posters: func(string) (bot.Poster, error) { return e.p, nil },
+		Direct:  func(bot.Platform) (bot.DirectPoster, bool) { return e.p, true },
+		Now:     clock,
+		Log:     slog.New(slog.NewTextHandler(e, nil)),
+	}
+	for _, m := range mod {
+		m(&cfg)
+	}
+	s, err := schedules.New(cfg)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return s, db
+}
+
+func (e *env) run(s *schedules.Scheduler, t time.Time) {
+	e.t.Helper()
+	e.now = t
+	if err := s.RunDue(context.Background(), t); err != nil {
+		e.t.Fatalf("RunDue(%s): %v", t, err)
+	}
+}
+
+func countTo(posts []post, channel string) int {
+	n := 0
+	for _, p := range posts {
+		if p.channel == channel {
+			n++
+		}
+	}
+	return n
+}
+
+func TestTipSlotsPostedOnce(t *testing.T) {
+	e := newEnv(t)
+	noQuiz := func(c *schedules.Config) { c.QuizSpec = "" }
+	s, db := e.open(noQuiz)
+	// First start, Monday 08:59: last week's slots are too old: skipped
+	// and logged, not posted.
+	e.run(s, at(30, 8, 59))
+	if posts, _, _ := e.p.snapshot(); len(posts) != 0 {
+		t.Fatalf("posted before the slot: %+v", posts)
+	}
+	if !strings.Contains(e.logs(), "skipped a slot missed while down") {
+		t.Errorf("skipped slots were not logged:\n%s", e.logs())
+	}
+	e.run(s, at(30, 9, 0))
+	e.run(s, at(30, 9, 1))
+	e.run(s, at(30, 12, 0))
+	posts, _, _ := e.p.snapshot()
+	if countTo(posts, "C1") != 1 || countTo(posts, "C2") != 1 || len(posts) != 2 {
+		t.Fatalf("posts = %+v, want one tip each in C1 and C2", posts)
+	}
+	// What was posted is what `secbot tip --date 2026-11-30 --channel C1` shows.
+	for _, p := range posts {
+		want, day, err := s.Tips().TipFor(p.channel, at(30, 0, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.reply.Tip == nil || p.reply.Tip.Tip.ID != want.ID || p.reply.Tip.Date != "2026-11-30" || !day.Equal(at(30, 0, 0)) {
+			t.Errorf("%s got %+v, want tip %s of 2026-11-30", p.channel, p.reply.Tip, want.ID)
+		}
+		if p.reply.Tip.SectionTitle == "" || len(p.reply.Tip.Related) == 0 {
+			t.Errorf("tip card lacks section title or related terms: %+v", p.reply.Tip)
+		}
+	}
+	// A restart the same day posts nothing again.
+	db.Close()
+	s, _ = e.open(noQuiz)
+	e.run(s, at(30, 9, 30))
+	if posts, _, _ := e.p.snapshot(); len(posts) != 2 {
+		t.Errorf("restart re-posted: %d posts", len(posts))
+	}
+	// Tuesday's slot.
+	e.run(s, at(31, 9, 0)) // 2026-11-31 is 2026-12-01
+	if posts, _, _ := e.p.snapshot(); len(posts) != 4 {
+		t.Errorf("Tuesday: %d posts, want 4", len(posts))
+	}
+}
+
+func TestTwoSchedulersOneStore(t *testing.T) {
+	e := newEnv(t)
+	s1, _ := e.open(func(c *schedules.Config) { c.Owner = "one" })
+	s2, _ := e.open(func(c *schedules.Config) { c.Owner = "two" })
+	e.now = at(30, 10, 0)
+	for _, tm := range []time.Time{at(30, 9, 0), at(30, 10, 0), at(30, 10, 1), at(31, 9, 0), at(31, 10, 0)} {
+		e.now = tm
+		var wg sync.WaitGroup
+		for _, s := range []*schedules.Scheduler{s1, s2} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := s.RunDue(context.Background(), tm); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	posts, updates, _ := e.p.snapshot()
+	// Mon: 2 tips + 1 round; Tue: 2 tips + 1 reveal post (and one update).
+	if countTo(posts, "C1") != 2 || countTo(posts, "C2") != 2 || countTo(posts, "CQ") != 2 || len(updates) != 1 {
+		t.Fatalf("posts = %v, updates = %d; want each slot once", channelsOf(posts), len(updates))
+	}
+}
+
+func channelsOf(ps []post) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.channel)
+	}
+	return out
+}
+
+func TestCatchUpWithinGrace(t *testing.T) {
+	e := newEnv(t)
+	s, db := e.open()
+	e.run(s, at(27, 9, 0)) // Friday: posted
+	db.Close()
+	// Down over the weekend; back Monday 10:30, within 2h of 09:00.
+	s, db = e.open()
+	e.run(s, at(30, 10, 30))
+	posts, _, _ := e.p.snapshot()
+	if countTo(posts, "C1") != 2 {
+		t.Fatalf("C1 posts = %d, want Friday's and Monday's caught up", countTo(posts, "C1"))
+	}
+	if !strings.Contains(e.logs(), "catching up a missed slot") {
+		t.Errorf("catch-up not logged")
+	}
+	e.run(s, at(30, 10, 31))
+	if posts, _, _ := e.p.snapshot(); countTo(posts, "C1") != 2 {
+		t.Errorf("caught up twice")
+	}
+	// Down all Tuesday morning; back at 11:30, past the grace window.
+	db.Close()
+	s, _ = e.open()
+	e.run(s, at(31, 11, 30))
+	if posts, _, _ := e.p.snapshot(); countTo(posts, "C1") != 2 {
+		t.Errorf("a slot older than the grace window was posted")
+	}
+	if !strings.Contains(e.logs(), "skipped a slot missed while down") {
+		t.Errorf("the skipped slot was not logged")
+	}
+}
+
+func TestQuizRoundSurvivesRestart(t *testing.T) {
+	e := newEnv(t)
+	s, db := e.open()
+	ctx := context.Background()
+	e.run(s, at(30, 10, 0))
+	posts, _, _ := e.p.snapshot()
+	if countTo(posts, "CQ") != 1 {
+		t.Fatalf("round posts = %d", countTo(posts, "CQ"))
+	}
+	roundMsg := posts[len(posts)-1]
+	card := roundMsg.reply.Round
+	if card == nil || card.Revealed || len(card.Choices) != 4 {
+		t.Fatalf("round message = %+v", roundMsg.reply)
+	}
+	r, err := db.OpenRound(ctx, "CQ")
+	if err != nil || r.MessageID != roundMsg.id || !r.Closes.Equal(at(31, 10, 0)) {
+		t.Fatalf("open round = %+v, %v", r, err)
+	}
+	// Two people answer; one of them twice.
+	h := bot.NewQuizHandler(bot.QuizConfig{Pack: testPack(), Store: db, Location: tokyo, Now: func() time.Time { return e.now }})
+	right, wrong := r.Question.Answer, (r.Question.Answer+1)%4
+	e.now = at(30, 11, 0)
+	h.Handle(ctx, bot.Request{UserID: "U1", UserName: "sato", ChannelID: "CQ", Action: &bot.Action{ID: bot.ActionQuizAnswer, Value: bot.EncodeAnswer(r.ID, right)}})
+	h.Handle(ctx, bot.Request{UserID: "U2", UserName: "suzuki", ChannelID: "CQ", Action: &bot.Action{ID: bot.ActionQuizAnswer, Value: bot.EncodeAnswer(r.ID, wrong)}})
+
+	// Kill the process mid-round.
+	db.Close()
+	s, db = e.open()
+	h = bot.NewQuizHandler(bot.QuizConfig{Pack: testPack(), Store: db, Location: tokyo, Now: func() time.Time { return e.now }})
+	reply, _ := h.Handle(ctx, bot.Request{UserID: "U2", ChannelID: "CQ", Action: &bot.Action{ID: bot.ActionQuizAnswer, Value: bot.EncodeAnswer(r.ID, right)}})
+	if !reply.Private || !strings.Contains(reply.Text, "回答済み") {
+		t.Errorf("second click after restart = %+v, want a private 'already answered'", reply)
+	}
+	e.run(s, at(31, 9, 59))
+	if _, updates, _ := e.p.snapshot(); len(updates) != 0 {
+		t.Fatalf("revealed early")
+	}
+	e.run(s, at(31, 10, 0))
+	posts, updates, _ := e.p.snapshot()
+	if len(updates) != 1 || updates[0].id != roundMsg.id || !updates[0].reply.Round.Revealed {
+		t.Fatalf("round message not updated to revealed: %+v", updates)
+	}
+	last := posts[len(posts)-1]
+	rc := last.reply.Round
+	if last.channel != "CQ" || rc == nil || !rc.Revealed || rc.Answered != 2 || rc.Correct != 1 || rc.Answer != right ||
+		rc.Section.ID != "4-1-1" || !strings.Contains(last.reply.Text, "正解") || !strings.Contains(last.reply.Text, "50%") {
+		t.Fatalf("reveal = %+v\n%s", rc, last.reply.Text)
+	}
+	// Answers after the close are refused; nothing is revealed twice.
+	if _, err := h.Handle(ctx, bot.Request{UserID: "U3", ChannelID: "CQ", Action: &bot.Action{ID: bot.ActionQuizAnswer, Value: bot.EncodeAnswer(r.ID, right)}}); err == nil {
+		t.Error("an answer after the close was taken")
+	}
+	db.Close()
+	s, db = e.open()
+	e.run(s, at(31, 10, 5))
+	if posts2, updates2, _ := e.p.snapshot(); len(posts2) != len(posts) || len(updates2) != 1 {
+		t.Error("revealed again after restart")
+	}
+	as, _ := db.Answers(ctx, quiz.Filter{})
+	if len(as) != 2 || as[0].UserID != "U1" || !as[0].Correct || as[1].Correct {
+		t.Errorf("answers = %+v", as)
+	}
+}
+
+func TestRoundRevealedAfterDowntime(t *testing.T) {
+	e := newEnv(t)
+	s, db := e.open()
+	e.run(s, at(30, 10, 0))
+	db.Close()
+	// Down from Monday 10:00 till Tuesday 15:00: the round closed at 10:00
+	// while down and is revealed at start, late rather than never.
+	s, db = e.open()
+	e.run(s, at(31, 15, 0))
+	if _, updates, _ := e.p.snapshot(); len(updates) != 1 {
+		t.Fatalf("round not revealed at start")
+	}
+	if _, err := db.OpenRound(context.Background(), "CQ"); !errors.Is(err, quiz.ErrNotFound) {
+		t.Errorf("round still open: %v", err)
+	}
+}
+
+func TestPostingFailures(t *testing.T) {
+	e := newEnv(t)
+	e.p.fail = func(channel string, n int) error {
+		switch {
+		case channel == "C2":
+			return fmt.Errorf("slack: channel_not_found: %w", bot.ErrPermanent)
+		case channel == "C1" && n <= 2:
+			return errors.New("slack: 500 after retries")
+		}
+		return nil
+	}
+	s, db := e.open(func(c *schedules.Config) { c.QuizChannels = nil })
+	ctx := context.Background()
+	e.run(s, at(30, 9, 0))
+	c1, _, _ := db.GetClaim(ctx, schedules.JobTip, "C1", at(30, 9, 0))
+	c2, _, _ := db.GetClaim(ctx, schedules.JobTip, "C2", at(30, 9, 0))
+	if c1.Status != schedules.StatusRetry || !c1.NextTry.Equal(at(30, 9, 1)) {
+		t.Errorf("C1 claim after a transient error = %+v", c1)
+	}
+	if c2.Status != schedules.StatusFailed || !strings.Contains(c2.Detail, "channel_not_found") {
+		t.Errorf("C2 claim after a permanent error = %+v", c2)
+	}
+	if !strings.Contains(e.logs(), "channel=C2") {
+		t.Errorf("the permanent error was not logged with its channel:\n%s", e.logs())
+	}
+	e.run(s, at(30, 9, 0).Add(30*time.Second)) // not yet
+	e.run(s, at(30, 9, 1))                     // attempt 2 fails: retry in 2m
+	e.run(s, at(30, 9, 3))                     // attempt 3 succeeds
+	e.run(s, at(30, 9, 30))
+	posts, _, _ := e.p.snapshot()
+	if countTo(posts, "C1") != 1 || countTo(posts, "C2") != 0 {
+		t.Fatalf("posts = %v", channelsOf(posts))
+	}
+	if e.p.calls["C2"] != 1 {
+		t.Errorf("the permanent error was retried: %d calls", e.p.calls["C2"])
+	}
+	c1, _, _ = db.GetClaim(ctx, schedules.JobTip, "C1", at(30, 9, 0))
+	if c1.Status != schedules.StatusPosted || c1.Attempts != 3 || c1.MessageID == "" {
+		t.Errorf("C1 claim = %+v", c1)
+	}
+
+	// A channel that keeps failing is given up on within the grace window.
+	e.p.fail = func(channel string, n int) error { return errors.New("timeout") }
+	for tm := at(31, 9, 0); !tm.After(at(31, 12, 0)); tm = tm.Add(time.Minute) {
+		e.run(s, tm)
+	}
+	c1, _, _ = db.GetClaim(ctx, schedules.JobTip, "C1", at(31, 9, 0))
+	if c1.Status != schedules.StatusFailed {
+		t.Errorf("a failing slot ended as %+v, want failed", c1)
+	}
+	if calls := e.p.calls["C1"]; calls > 3+8 {
+		t.Errorf("C1 was tried %d times", calls)
+	}
+}
+
+func TestAbandonedClaimFailsLoudly(t *testing.T) {
+	e := newEnv(t)
+	s, db := e.open()
+	ctx := context.Background()
+	e.now = at(30, 9, 0)
+	// Another process claimed the slot and died before posting.
+	db.Claim(ctx, schedules.Claim{Job: schedules.JobTip, Key: "C1", Slot: at(30, 9, 0), Status: schedules.StatusClaimed, Owner: "dead", Attempts: 1})
+	e.run(s, at(30, 9, 5))
+	c, _, _ := db.GetClaim(ctx, schedules.JobTip, "C1", at(30, 9, 0))
+	if c.Status != schedules.StatusClaimed {
+		t.Fatalf("claim taken over inside its lease: %+v", c)
+	}
+	e.run(s, at(30, 9, 20))
+	c, _, _ = db.GetClaim(ctx, schedules.JobTip, "C1", at(30, 9, 0))
+	if c.Status != schedules.StatusFailed || !strings.Contains(e.logs(), "abandoned mid-post") {
+		t.Errorf("abandoned claim = %+v", c)
+	}
+	if posts, _, _ := e.p.snapshot(); countTo(posts, "C1") != 0 {
+		t.Errorf("an abandoned claim was re-posted")
+	}
+}
+
+func TestDigest(t *testing.T) {
+	e := newEnv(t)
+	s, db := e.open()
+	ctx := context.Background()
+	e.now = at(27, 18, 0)
+	db.Subscribe(ctx, bot.Subscription{Platform: bot.Slack, UserID: "U1"})
+	e.now = at(30, 9, 30)
+	db.Subscribe(ctx, bot.Subscription{Platform: bot.Slack, UserID: "U2"}) // after Monday's slot
+	e.run(s, at(30, 9, 30))
+	e.run(s, at(30, 9, 31))
+	_, _, dms := e.p.snapshot()
+	if len(dms) != 1 || dms[0].channel != "U1" || dms[0].reply.Tip == nil {
+		t.Fatalf("dms = %+v, want Monday's tip to U1 only", dms)
+	}
+	want, _, _ := s.Tips().TipFor(bot.DigestChannel, at(30, 9, 0))
+	if dms[0].reply.Tip.Tip.ID != want.ID {
+		t.Errorf("digest tip %s, want %s", dms[0].reply.Tip.Tip.ID, want.ID)
+	}
+	e.run(s, at(31, 9, 0))
+	if _, _, dms := e.p.snapshot(); len(dms) != 3 {
+		t.Errorf("Tuesday: %d dms, want 3", len(dms))
+	}
+}
+
+func TestStartStopRound(t *testing.T) {
+	e := newEnv(t)
+	s, db := e.open(func(c *schedules.Config) { c.QuizSpec = "" })
+	ctx := context.Background()
+	e.now = at(30, 14, 0)
+	r, err := s.StartRound(ctx, "CX")
+	if err != nil || r.MessageID == "" || !r.Closes.Equal(at(31, 14, 0)) {
+		t.Fatalf("StartRound = %+v, %v", r, err)
+	}
+	if _, err := s.StartRound(ctx, "CX"); !errors.Is(err, quiz.ErrRoundOpen) {
+		t.Errorf("second StartRound = %v, want ErrRoundOpen", err)
+	}
+	e.now = at(30, 15, 0)
+	if _, err := s.StopRound(ctx, "CX"); err != nil {
+		t.Fatal(err)
+	}
+	posts, updates, _ := e.p.snapshot()
+	if len(posts) != 2 || !posts[1].reply.Round.Revealed || len(updates) != 1 {
+		t.Fatalf("after stop: posts %d updates %d", len(posts), len(updates))
+	}
+	if _, err := s.StopRound(ctx, "CX"); !errors.Is(err, quiz.ErrNotFound) {
+		t.Errorf("StopRound with none open = %v", err)
+	}
+	// The scheduler does not reveal it a second time.
+	e.run(s, at(31, 14, 0))
+	if posts, _, _ := e.p.snapshot(); len(posts) != 2 {
+		t.Errorf("stopped round revealed again")
+	}
+	_ = db
+}
+
+func TestTipsCycle(t *testing.T) {
+	sched, err := schedules.ParseSpec("0 9 * * 1-5", tokyo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pack := testPack()
+	tips := schedules.NewTips(pack, sched, tokyo)
+	n := len(pack.Tips)
+	for _, ch := range []string{"C1", "C2", bot.DigestChannel} {
+		// From a cycle's start, every tip once per n tip days.
+		day := time.Date(2024, 1, 1, 0, 0, 0, 0, tokyo) // a Monday: tip day 0
+		var prev string
+		for cycle := 0; cycle < 6; cycle++ {
+			seen := map[string]bool{}
+			for len(seen) < n {
+				if !tips.IsTipDay(day) {
+					day = day.AddDate(0, 0, 1)
+					continue
+				}
+				tip, err := tips.On(ch, day)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if seen[tip.ID] {
+					t.Fatalf("%s cycle %d: %s twice before all were seen", ch, cycle, tip.ID)
+				}
+				if tip.ID == prev {
+					t.Fatalf("%s: %s two tip days running", ch, tip.ID)
+				}
+				seen[tip.ID], prev = true, tip.ID
+				day = day.AddDate(0, 0, 1)
+			}
+		}
+	}
+	// Saturday shows Friday's tip; the same inputs, the same tip.
+	fri, _, _ := tips.TipFor("C1", at(27, 9, 0))
+	sat, day, _ := tips.TipFor("C1", at(28, 12, 0))
+	again, _, _ := schedules.NewTips(testPack(), sched, tokyo).TipFor("C1", at(28, 12, 0))
+	if sat.ID != fri.ID || again.ID != fri.ID || !day.Equal(at(27, 0, 0)) {
+		t.Errorf("Saturday = %s (%s), Friday = %s", sat.ID, day, fri.ID)
+	}
+	if _, _, err := tips.TipFor("C1", time.Date(2023, 6, 1, 0, 0, 0, 0, tokyo)); err == nil {
+		t.Error("a day before the epoch gave a tip")
+	}
+}
+
+func TestNewRefusesBadSpec(t *testing.T) {
+	_, err := schedules.New(schedules.Config{TipSpec: "*/0 * * * *", Store: &sqlite.DB{}, Pack: testPack(),
+		Posters: func(string) (bot.Poster, error) { return nil, nil }})
+	if err == nil {
+		t.Error("New accepted a bad spec")
+	}
+}
