@@ -78,6 +78,9 @@ func Parse(data []byte) (*knowledge.Pack, error) {
 	if len(p.Terms) == 0 && len(p.Sections) == 0 {
 		return nil, ErrFormat
 	}
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
 	return p, nil
 }
 

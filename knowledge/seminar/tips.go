@@ -95,13 +95,14 @@ func tipGroups(s *section, nextTitle string) []tipGroup {
 		case b.kind == kLabel && rePointHeading.MatchString(b.text):
 			flush()
 			cur = &tipGroup{title: rePointHeading.FindStringSubmatch(b.text)[1]}
-		case b.kind == kLabel && rePointMark.MatchString(b.text):
+		case b.kind == kLabel && rePointMark.MatchString(b.text) && i+1 < len(bs) && bs[i+1].kind == kLabel:
 			// ポイント① / ビジネスの継続… : a list of points.
 			var lines []string
-			for ; i+1 < len(bs) && bs[i].kind == kLabel && rePointMark.MatchString(bs[i].text) && bs[i+1].kind == kLabel; i += 2 {
-				lines = append(lines, bs[i].text, bs[i+1].text)
+			j := i
+			for ; j+1 < len(bs) && bs[j].kind == kLabel && rePointMark.MatchString(bs[j].text) && bs[j+1].kind == kLabel; j += 2 {
+				lines = append(lines, bs[j].text, bs[j+1].text)
 			}
-			i--
+			i = j - 1
 			title := nextTitle
 			if !strings.Contains(title, "ポイント") {
 				title = s.title
@@ -123,10 +124,16 @@ func tipGroups(s *section, nextTitle string) []tipGroup {
 			flush()
 			cur = &tipGroup{title: cur.title}
 			m := reRow.FindStringSubmatch(b.text)
+			if m == nil {
+				continue
+			}
 			if m[1] != "" {
 				law = m[1]
 			}
-			subject := strings.Fields(m[4])[0]
+			subject := m[4]
+			if f := strings.Fields(m[4]); len(f) > 0 {
+				subject = f[0]
+			}
 			title := law + m[2] + m[3] + " " + subject
 			paras := []string{b.text}
 			if !strings.Contains(b.text, "。") {
