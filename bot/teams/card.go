@@ -256,9 +256,9 @@ func choiceLetter(i int) string {
 }
 
 func (rd *renderer) round(c *bot.RoundCard) {
-	head := "クイズ"
+	head := "今週のセキュリティクイズ"
 	if c.Revealed {
-		head = "クイズの答え"
+		head = "クイズの答え合わせ"
 	}
 	rd.note(head)
 	rd.add(element{Type: "TextBlock", Text: c.Question, Size: "Medium", Weight: "Bolder", Wrap: true, Spacing: "None"})
