@@ -6,8 +6,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/upsidedown"
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"secbot/knowledge"
@@ -21,15 +24,29 @@ type Index struct {
 	exact    map[string][]name // Key form → names with that key
 	names    []name            // every name of every term (tiers name and alias)
 	passages []passageEntry
+
+	// The full-text part is built in the background (see Build): ready is
+	// closed once full and fullErr are set.
+	ready     chan struct{}
+	full      *fullText
+	fullErr   error
+	closeOnce sync.Once
+}
+
+// fullText is what full-text term resolution and passage search need.
+type fullText struct {
+	termIdx    bleve.Index
+	passageIdx bleve.Index
+	// termTokens[i] holds the tokens of term i's names and definition;
+	// passageTokens[i] those of passage i and its section title.
+	termTokens    []map[string]struct{}
+	passageTokens []map[string]struct{}
 	// sections holds the tokens of each section's passages and title.
 	sections map[string]map[string]struct{}
 	// sectionTF counts each token in each section; sectionDF counts the
 	// sections holding each token.
 	sectionTF map[string]map[string]int
 	sectionDF map[string]int
-
-	termIdx    bleve.Index
-	passageIdx bleve.Index
 }
 
 // termEntry is a glossary term with what Build derived from it.
@@ -37,19 +54,20 @@ type termEntry struct {
 	term    knowledge.Term
 	nameKey string
 	defKey  string
-	// tokens are the analyzed tokens of all its names and its definition.
-	tokens map[string]struct{}
+	// given are the names the pack and the definition give, with their
+	// tiers (readings made by toKana are not among them).
+	given      []string
+	givenTiers []int
 	// related names related terms, best first; passages indexes the chapter
 	// passages that mention it, best first.
 	related  []string
 	passages []int
 }
 
-// passageEntry is a chapter passage with its analyzed tokens.
+// passageEntry is a chapter passage with its Key form.
 type passageEntry struct {
-	p      knowledge.Passage
-	key    string
-	tokens map[string]struct{}
+	p   knowledge.Passage
+	key string
 }
 
 // termDoc and passageDoc are what Bleve indexes.
@@ -78,35 +96,29 @@ const (
 )
 
 // Build indexes pack in memory. The pack must not change afterwards.
+//
+// The name tables that answer most /term queries are ready when Build
+// returns; the Bleve indexes for full text are built in the background, and
+// a query that needs them waits for them (Ready waits on purpose). So
+// `secbot term ゼロトラスト` answers without paying for full text.
 func Build(pack *knowledge.Pack) (*Index, error) {
 	if pack == nil {
 		return nil, fmt.Errorf("index: nil pack")
 	}
-	ix := &Index{pack: pack, exact: map[string][]name{}, sections: map[string]map[string]struct{}{}}
-	var err error
-	if ix.termIdx, err = bleve.NewMemOnly(newMapping()); err != nil {
-		return nil, fmt.Errorf("index: terms: %w", err)
-	}
-	if ix.passageIdx, err = bleve.NewMemOnly(newMapping()); err != nil {
-		return nil, fmt.Errorf("index: passages: %w", err)
-	}
-
-	batch := ix.termIdx.NewBatch()
+	ix := &Index{pack: pack, exact: map[string][]name{}, ready: make(chan struct{})}
 	for i, t := range pack.Terms {
-		e := termEntry{term: t, nameKey: Key(t.Name), defKey: Key(t.Definition), tokens: map[string]struct{}{}}
-		ns, tiers := termNames(t)
-		var doc termDoc
-		seen := map[string]bool{}
-		// A name with kanji is also known by its reading (readings.go);
-		// such readings are matched by key only, not indexed as text.
-		given := len(ns)
-		for j := 0; j < given; j++ {
+		e := termEntry{term: t, nameKey: Key(t.Name), defKey: Key(t.Definition)}
+		e.given, e.givenTiers = termNames(t)
+		ns, tiers := append([]string{}, e.given...), append([]int{}, e.givenTiers...)
+		// A name with kanji is also known by its reading (readings.go).
+		for j := range e.given {
 			if hasHan(ns[j]) {
 				if kana, ok := toKana(ns[j]); ok {
 					ns, tiers = append(ns, kana), append(tiers, max(tiers[j], tierAlias))
 				}
 			}
 		}
+		seen := map[string]bool{}
 		for j, s := range ns {
 			k := Key(s)
 			if k == "" || seen[k] {
@@ -118,73 +130,129 @@ func Build(pack *knowledge.Pack) (*Index, error) {
 			if n.tier != tierGloss {
 				ix.names = append(ix.names, n)
 			}
-			switch {
-			case j >= given:
-			case n.tier == tierName:
-				doc.Name += s + "\n"
-			case n.tier == tierAlias:
-				doc.Alias += s + "\n"
-			default:
-				doc.Gloss += s + "\n"
-			}
-			if j < given {
-				addTokens(e.tokens, s)
-			}
 		}
-		doc.Definition = t.Definition
-		addTokens(e.tokens, t.Definition)
 		ix.terms = append(ix.terms, e)
-		if err := batch.Index(strconv.Itoa(i), doc); err != nil {
-			return nil, fmt.Errorf("index: term %q: %w", t.Name, err)
-		}
-	}
-	if err := ix.termIdx.Batch(batch); err != nil {
-		return nil, fmt.Errorf("index: terms: %w", err)
 	}
 	// Within a key, the surest name first.
 	for k, ns := range ix.exact {
 		sort.SliceStable(ns, func(a, b int) bool { return ns[a].tier < ns[b].tier })
 		ix.exact[k] = ns
 	}
+	for _, p := range pack.Passages() {
+		ix.passages = append(ix.passages, passageEntry{p: p, key: Key(p.Text)})
+	}
+	ix.linkTerms()
+	go func() {
+		ix.full, ix.fullErr = ix.buildFullText()
+		close(ix.ready)
+	}()
+	return ix, nil
+}
 
-	batch = ix.passageIdx.NewBatch()
-	ix.sectionTF = map[string]map[string]int{}
-	for i, p := range pack.Passages() {
-		tf := ix.sectionTF[p.Section]
-		if tf == nil {
-			tf = map[string]int{}
-			ix.sectionTF[p.Section] = tf
+// Ready waits until the full-text indexes are built, and returns the error
+// building them met, if any.
+func (ix *Index) Ready(ctx context.Context) error {
+	_, err := ix.fullText(ctx)
+	return err
+}
+
+// fullText returns the full-text part, waiting for it if need be.
+func (ix *Index) fullText(ctx context.Context) (*fullText, error) {
+	select {
+	case <-ix.ready:
+		return ix.full, ix.fullErr
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// buildFullText analyzes the terms and passages and indexes them in Bleve.
+func (ix *Index) buildFullText() (*fullText, error) {
+	ft := &fullText{
+		sections:  map[string]map[string]struct{}{},
+		sectionTF: map[string]map[string]int{},
+		sectionDF: map[string]int{},
+	}
+	var err error
+	if ft.termIdx, err = newMemIndex(); err != nil {
+		return nil, fmt.Errorf("index: terms: %w", err)
+	}
+	if ft.passageIdx, err = newMemIndex(); err != nil {
+		return nil, fmt.Errorf("index: passages: %w", err)
+	}
+
+	batch := ft.termIdx.NewBatch()
+	for i, e := range ix.terms {
+		tokens := map[string]struct{}{}
+		var doc termDoc
+		for j, s := range e.given {
+			switch e.givenTiers[j] {
+			case tierName:
+				doc.Name += s + "\n"
+			case tierAlias:
+				doc.Alias += s + "\n"
+			default:
+				doc.Gloss += s + "\n"
+			}
+			addTokens(tokens, s)
 		}
+		doc.Definition = e.term.Definition
+		addTokens(tokens, e.term.Definition)
+		ft.termTokens = append(ft.termTokens, tokens)
+		if err := batch.Index(strconv.Itoa(i), doc); err != nil {
+			return nil, fmt.Errorf("index: term %q: %w", e.term.Name, err)
+		}
+	}
+	if err := ft.termIdx.Batch(batch); err != nil {
+		return nil, fmt.Errorf("index: terms: %w", err)
+	}
+
+	batch = ft.passageIdx.NewBatch()
+	for i, e := range ix.passages {
+		p := e.p
+		tf := ft.sectionTF[p.Section]
+		sec := ft.sections[p.Section]
+		if tf == nil {
+			tf, sec = map[string]int{}, map[string]struct{}{}
+			ft.sectionTF[p.Section], ft.sections[p.Section] = tf, sec
+			addTokens(sec, p.Title)
+		}
+		tokens := map[string]struct{}{}
 		for _, t := range tokenize(p.Text) {
 			tf[t.term]++
+			tokens[t.term] = struct{}{}
+			sec[t.term] = struct{}{}
 		}
-		e := passageEntry{p: p, key: Key(p.Text), tokens: map[string]struct{}{}}
-		addTokens(e.tokens, p.Text)
-		addTokens(e.tokens, p.Title)
-		sec := ix.sections[p.Section]
-		if sec == nil {
-			sec = map[string]struct{}{}
-			ix.sections[p.Section] = sec
-		}
-		for t := range e.tokens {
-			sec[t] = struct{}{}
-		}
-		ix.passages = append(ix.passages, e)
+		addTokens(tokens, p.Title)
+		ft.passageTokens = append(ft.passageTokens, tokens)
 		if err := batch.Index(strconv.Itoa(i), passageDoc{Title: p.Title, Text: p.Text}); err != nil {
 			return nil, fmt.Errorf("index: passage %s: %w", p.Section, err)
 		}
 	}
-	if err := ix.passageIdx.Batch(batch); err != nil {
+	if err := ft.passageIdx.Batch(batch); err != nil {
 		return nil, fmt.Errorf("index: passages: %w", err)
 	}
-	ix.sectionDF = map[string]int{}
-	for _, tf := range ix.sectionTF {
+	for _, tf := range ft.sectionTF {
 		for t := range tf {
-			ix.sectionDF[t]++
+			ft.sectionDF[t]++
 		}
 	}
-	ix.linkTerms()
-	return ix, nil
+	return ft, nil
+}
+
+// memIndexType is the Bleve index type Build uses; see newMemIndex.
+var memIndexType = scorch.Name
+
+// newMemIndex returns an empty in-memory Bleve index. bleve.NewMemOnly
+// makes an upsidedown index over a gtreap store; scorch with no path keeps
+// its segments in memory too and builds the same documents several times
+// faster (README, "Search and answers", has the figures), which is what
+// start-up needs.
+func newMemIndex() (bleve.Index, error) {
+	if memIndexType == upsidedown.Name {
+		return bleve.NewMemOnly(newMapping())
+	}
+	return bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
 }
 
 // newMapping is the Bleve mapping of both indexes: every field is text
@@ -355,15 +423,19 @@ func sharedRefs(a, b []string) int {
 // Pack returns the pack the index was built from.
 func (ix *Index) Pack() *knowledge.Pack { return ix.pack }
 
-// Close releases the index.
+// Close releases the index. It does not wait for a background build: the
+// build closes what it made when it ends. Queries after Close fail.
 func (ix *Index) Close() error {
-	var first error
-	for _, b := range []bleve.Index{ix.termIdx, ix.passageIdx} {
-		if err := b.Close(); err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
+	ix.closeOnce.Do(func() {
+		go func() {
+			<-ix.ready
+			if ix.full != nil {
+				ix.full.termIdx.Close()
+				ix.full.passageIdx.Close()
+			}
+		}()
+	})
+	return nil
 }
 
 // check validates a query as knowledge.CheckQuery does.

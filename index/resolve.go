@@ -131,13 +131,17 @@ func (ix *Index) resolve(ctx context.Context, q string, contains, fullText bool)
 	}
 	// 3. Full text.
 	if fullText {
-		hits, err := ix.searchTerms(ctx, core)
+		ft, err := ix.fullText(ctx)
+		if err != nil {
+			return res, err
+		}
+		hits, err := ft.searchTerms(ctx, core)
 		if err != nil {
 			return res, err
 		}
 		qt := tokenize(core)
 		for i, h := range hits {
-			cov := coverage(qt, ix.terms[h].tokens)
+			cov := coverage(qt, ft.termTokens[h])
 			if i == 0 && cov >= termCoverage && strongTokens(qt) >= 1 {
 				res.term, res.stage = h, stageFullText
 				return res, nil
@@ -378,11 +382,11 @@ func matchQuery(text string, fields []string, boosts []float64) query.Query {
 }
 
 // searchTerms returns the terms whose names and definitions best match text.
-func (ix *Index) searchTerms(ctx context.Context, text string) ([]int, error) {
+func (ft *fullText) searchTerms(ctx context.Context, text string) ([]int, error) {
 	q := matchQuery(text, []string{"name", "alias", "gloss", "definition"},
 		[]float64{boostName, boostAlias, boostGloss, boostDefinition})
 	req := bleve.NewSearchRequestOptions(q, 5, 0, false)
-	res, err := ix.termIdx.SearchInContext(ctx, req)
+	res, err := ft.termIdx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, err
 	}

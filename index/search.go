@@ -111,9 +111,13 @@ func (ix *Index) Search(ctx context.Context, question string, n int) ([]Hit, err
 }
 
 func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) {
+	ft, err := ix.fullText(ctx)
+	if err != nil {
+		return nil, err
+	}
 	q := matchQuery(text, []string{"text", "title"}, []float64{boostText, boostTitle})
 	req := bleve.NewSearchRequestOptions(q, max2(n, rerankDepth), 0, false)
-	res, err := ix.passageIdx.SearchInContext(ctx, req)
+	res, err := ft.passageIdx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, err
 	}
@@ -127,19 +131,19 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 		}
 		ids = append(ids, i)
 		p := ix.passages[i]
-		hits = append(hits, Hit{Passage: p.p, Score: h.Score, Coverage: coverage(qt, p.tokens)})
+		hits = append(hits, Hit{Passage: p.p, Score: h.Score, Coverage: coverage(qt, ft.passageTokens[i])})
 	}
 	// Re-rank: Bleve's score (tf-idf, relative to the best) plus how much of
 	// the question the passage and its whole section cover. A section that
 	// holds every word of the question (攻め, IT投資, 手順) beats one that
 	// repeats some of them.
 	if len(hits) > 0 {
-		secScore := ix.sectionScores(qt)
+		secScore := ft.sectionScores(qt)
 		top := res.Hits[0].Score
 		defines := Key(text) + "トハ" // 「2025年の崖」とは…: the passage that defines it
 		for i := range hits {
 			p := &hits[i]
-			secCov := coverage(qt, ix.sections[p.Passage.Section])
+			secCov := coverage(qt, ft.sections[p.Passage.Section])
 			p.Score = weightBleve*p.Score/top + weightPassage*p.Coverage +
 				weightSection*secCov + weightSectionTopic*secScore[p.Passage.Section] +
 				weightLength*min(1, float64(utf8.RuneCountInString(p.Passage.Text))/fullLength)
@@ -163,11 +167,11 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 // saturating term frequency, BM25 without length normalization. Sections
 // are long and uneven; what counts is that a section is about every word
 // of the question, several times.
-func (ix *Index) sectionScores(qt []token) map[string]float64 {
-	out := make(map[string]float64, len(ix.sectionTF))
-	n := float64(len(ix.sectionTF))
+func (ft *fullText) sectionScores(qt []token) map[string]float64 {
+	out := make(map[string]float64, len(ft.sectionTF))
+	n := float64(len(ft.sectionTF))
 	best := 0.0
-	for id, tf := range ix.sectionTF {
+	for id, tf := range ft.sectionTF {
 		s := 0.0
 		seen := map[string]bool{}
 		for _, t := range qt {
@@ -176,7 +180,7 @@ func (ix *Index) sectionScores(qt []token) map[string]float64 {
 				continue
 			}
 			seen[t.term] = true
-			idf := math.Log(1 + n/float64(ix.sectionDF[t.term]))
+			idf := math.Log(1 + n/float64(ft.sectionDF[t.term]))
 			w := 1.0
 			if t.weak {
 				w = weakWeight

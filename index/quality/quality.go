@@ -81,7 +81,7 @@ func ReadFile(path string) (*Set, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return Parse(f, filepath.Base(path), ModeOf(path))
+	return Parse(f, filepath.ToSlash(path), ModeOf(path))
 }
 
 // Parse parses a query file.
@@ -240,7 +240,7 @@ func (r *Report) Write(w io.Writer, verbose bool) {
 	if !r.Pass() {
 		status = "FAIL"
 	}
-	fmt.Fprintf(w, "%s %-22s %-4s rows=%d hit@1=%.3f (terms %d/%d, sections %d/%d) none refused=%d/%d\n",
+	fmt.Fprintf(w, "%s %-36s %-4s rows=%d hit@1=%.3f (terms %d/%d, sections %d/%d) none refused=%d/%d\n",
 		status, r.Set, r.Mode, len(r.Results), r.HitAt1(), r.TermHits, r.TermRows, r.SecHits, r.SectionRows, r.NoneRefused, r.NoneRows)
 	for _, res := range r.Results {
 		if res.OK && !verbose {
