@@ -335,15 +335,20 @@ func (rd *renderer) help(r bot.Reply) {
 	if lines := strings.Split(r.Text, "\n"); len(lines) > len(r.Help) {
 		rd.text(lines[0])
 	}
-	fs := make([]fact, len(r.Help))
-	for i, l := range r.Help {
+	fs := make([]fact, 0, len(r.Help))
+	for _, l := range r.Help {
+		if strings.Contains(l.Usage, "subscribe") {
+			// The DM digest: Teams has none (outgoing webhooks cannot
+			// send a direct message), and /tip subscribe says so.
+			continue
+		}
 		usage := l.Usage
 		if strings.HasPrefix(usage, "/") {
 			usage = rd.command(usage)
 		} else if rest, ok := strings.CutPrefix(usage, "@secbot "); ok {
 			usage = rd.command(rest)
 		}
-		fs[i] = fact{usage, l.What}
+		fs = append(fs, fact{usage, l.What})
 	}
 	rd.facts(fs)
 	rd.note("Teams ではチャンネルで " + "@" + rd.name + " をメンションし、続けてコマンドや質問を入力します。返信はスレッドに届き、スレッドの全員に見えます。")
@@ -418,6 +423,7 @@ func render(r bot.Reply, name string) message {
 
 // newCard returns an Adaptive Card with body.
 func newCard(body []element) *card {
+	breakLines(body)
 	return &card{
 		Schema:  "http://adaptivecards.io/schemas/adaptive-card.json",
 		Type:    "AdaptiveCard",
@@ -461,4 +467,22 @@ func encode(m message) []byte {
 		panic(fmt.Sprintf("teams: encoding a message: %v", err))
 	}
 	return bytes.TrimRight(b.Bytes(), "\n")
+}
+
+// breakLines doubles the line breaks of every TextBlock: Teams renders a
+// TextBlock as Markdown, where a single "\n" does not end a line.
+func breakLines(es []element) {
+	for i := range es {
+		e := &es[i]
+		if e.Type == "TextBlock" && strings.Contains(e.Text, "\n") {
+			var lines []string
+			for _, l := range strings.Split(e.Text, "\n") {
+				if l = strings.TrimRight(l, " \r"); l != "" {
+					lines = append(lines, l)
+				}
+			}
+			e.Text = strings.Join(lines, "\n\n")
+		}
+		breakLines(e.Items)
+	}
 }
