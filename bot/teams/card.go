@@ -277,11 +277,19 @@ func (rd *renderer) round(c *bot.RoundCard) {
 			letter = "B"
 		}
 		rd.text("回答は「" + rd.command("answer "+letter) + "」のように、記号を添えて送ってください（1人1回、最初の回答が有効です）。")
-		info := fmt.Sprintf("回答済み: %d人", c.Answered)
-		if c.Closes != "" {
-			info += "　締切: " + c.Closes
+		// A workflow post is never updated (Workflows cannot edit), so a
+		// count of 0 would stay on the round message all week: show the
+		// count only when there is one (/quiz asked in the channel).
+		var info []string
+		if c.Answered > 0 {
+			info = append(info, fmt.Sprintf("回答済み: %d人", c.Answered))
 		}
-		rd.note(info)
+		if c.Closes != "" {
+			info = append(info, "締切: "+c.Closes)
+		}
+		if len(info) > 0 {
+			rd.note(strings.Join(info, "　"))
+		}
 		return
 	}
 	if c.Answer >= 0 && c.Answer < len(c.Choices) {

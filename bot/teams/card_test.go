@@ -172,6 +172,13 @@ func TestRoundCardTellsHowToAnswer(t *testing.T) {
 	if strings.Contains(b, "✅") {
 		t.Error("open round marks an answer")
 	}
+	// As first posted (through a workflow, never updated): no stale count.
+	fresh := *sampleReplies()["round_open"].Round
+	fresh.Answered = 0
+	b = string(encode(cardMessage(bot.RoundReply(fresh), "")))
+	if strings.Contains(b, "回答済み") || !strings.Contains(b, "締切: 12/1(火) 10:00") {
+		t.Errorf("fresh round card:\n%s", b)
+	}
 }
 
 func TestTermCardSuggestsCommands(t *testing.T) {
