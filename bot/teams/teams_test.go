@@ -370,3 +370,28 @@ func TestTermResponseGolden(t *testing.T) {
 	}
 	golden(t, "response_term", indent(t, out))
 }
+
+// TestRequestFallbacks: without aadObjectId the user is from.id; without
+// channelData.channel the channel is teamsChannelId, then conversation.id
+// without its ";messageid=…".
+func TestRequestFallbacks(t *testing.T) {
+	a, err := New(Config{Secret: testSecret, Router: &stubRouter{}, Log: quietLog()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var act activity
+	act.Text = "<at>secbot</at> VPN"
+	act.From.ID, act.From.Name = "29:1abc", "Guest"
+	act.Conversation.ID = "19:conv@thread.tacv2;messageid=123"
+	if got := a.request(act); got.UserID != "29:1abc" || got.ChannelID != "19:conv@thread.tacv2" || got.Text != "VPN" || got.Direct {
+		t.Errorf("request %+v", got)
+	}
+	act.ChannelData.TeamsChannelID = "19:legacy@thread.skype"
+	if got := a.request(act); got.ChannelID != "19:legacy@thread.skype" {
+		t.Errorf("ChannelID %q, want teamsChannelId", got.ChannelID)
+	}
+	act.ChannelData.Channel.ID = "19:chan@thread.tacv2"
+	if got := a.request(act); got.ChannelID != "19:chan@thread.tacv2" {
+		t.Errorf("ChannelID %q, want channelData.channel.id", got.ChannelID)
+	}
+}
