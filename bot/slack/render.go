@@ -10,6 +10,7 @@ import (
 
 	"secbot/bot"
 	"secbot/knowledge"
+	"secbot/quiz"
 )
 
 // Block Kit limits (docs.slack.dev/reference/block-kit). A message over them
@@ -275,20 +276,9 @@ func (rd *renderer) tip(c *bot.TipCard) {
 	}
 }
 
-// choiceLetter names choice i: A, B, … Z, then 27, 28, ….
-func choiceLetter(i int) string {
-	if i < 26 {
-		return string(rune('A' + i))
-	}
-	return strconv.Itoa(i + 1)
-}
-
-// encodeAnswer is the value of a quiz answer button. bot has no
-// EncodeAnswer helper yet, so the adapter uses "ROUNDID|INDEX"; the quiz
-// handler decodes it.
-func encodeAnswer(roundID string, choice int) string {
-	return fmt.Sprintf("%s|%d", roundID, choice)
-}
+// choiceLetter names choice i as the quiz does (A, B, …), so that the
+// buttons match the text fallback and Teams' "answer B".
+var choiceLetter = quiz.ChoiceLetter
 
 func (rd *renderer) round(c *bot.RoundCard) {
 	rd.section("*クイズ*\n" + escape(c.Question))
@@ -304,7 +294,7 @@ func (rd *renderer) round(c *bot.RoundCard) {
 	if !c.Revealed {
 		bs := make([]button, len(c.Choices))
 		for i, ch := range c.Choices {
-			bs[i] = button{label: choiceLetter(i) + ". " + ch, action: bot.ActionQuizAnswer, value: encodeAnswer(c.RoundID, i)}
+			bs[i] = button{label: choiceLetter(i) + ". " + ch, action: bot.ActionQuizAnswer, value: bot.EncodeAnswer(c.RoundID, i)}
 		}
 		rd.buttons(bs)
 		info := fmt.Sprintf("回答済み: %d人", c.Answered)
