@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -71,10 +72,7 @@ func ParseFile(name string, data []byte) (*Pack, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
-		// yaml.v3 says "yaml: line 12: …"; keep the line, name the file.
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		msg = strings.ReplaceAll(msg, "\n ", "")
-		return nil, invalid(name, "%s", msg)
+		return nil, invalid(name, "%s", yamlMessage(err))
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
@@ -88,6 +86,22 @@ func ParseFile(name string, data []byte) (*Pack, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+var reUnknownKey = regexp.MustCompile(`field (\S+) not found in type knowledge\.(\w+)`)
+
+// yamlMessage turns a yaml.v3 error into a message for the operator: the
+// line, and what is wrong there ("line 3: unknown key \"defintion\" in a Term").
+func yamlMessage(err error) string {
+	var te *yaml.TypeError
+	msgs := []string{strings.TrimPrefix(err.Error(), "yaml: ")}
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	}
+	for i, m := range msgs {
+		msgs[i] = reUnknownKey.ReplaceAllString(strings.TrimSpace(m), `unknown key "$1" in a $2`)
+	}
+	return strings.Join(msgs, "; ")
 }
 
 // LoadFile reads and parses one pack file.

@@ -47,7 +47,7 @@ func ParseOverrides(name string, data []byte) (*Overrides, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&o); err != nil && !errors.Is(err, io.EOF) {
-		return nil, invalid(name, "%s", strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, invalid(name, "%s", yamlMessage(err))
 	}
 	for i, t := range o.Terms {
 		if strings.TrimSpace(t.Name) == "" {
