@@ -292,7 +292,10 @@ func NewWorkflows(urls map[string]string, client *http.Client, opts ...WorkflowO
 	return w
 }
 
-func (w *Workflows) poster(channel string) (*WorkflowPoster, error) {
+// Poster returns the poster of channel ("teams:NAME"), for
+// schedules.Config.Posters; a channel without a workflow URL gets an error
+// wrapping bot.ErrPermanent.
+func (w *Workflows) Poster(channel string) (bot.Poster, error) {
 	p, ok := w.posters[strings.TrimPrefix(channel, ChannelPrefix)]
 	if !ok {
 		return nil, fmt.Errorf("teams: no workflow URL for channel %q: %w", channel, bot.ErrPermanent)
@@ -303,7 +306,7 @@ func (w *Workflows) poster(channel string) (*WorkflowPoster, error) {
 // Post sends r to channel ("teams:NAME") through its workflow; a channel
 // without one fails with an error wrapping bot.ErrPermanent.
 func (w *Workflows) Post(ctx context.Context, channel string, r bot.Reply) (string, error) {
-	p, err := w.poster(channel)
+	p, err := w.Poster(channel)
 	if err != nil {
 		return "", err
 	}

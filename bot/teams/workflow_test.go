@@ -290,6 +290,12 @@ func TestWorkflowsByChannel(t *testing.T) {
 	if err := w.Update(ctx, "teams:exec", "x", sampleReplies()["tip"]); err != nil {
 		t.Error(err)
 	}
+	if p, err := w.Poster("teams:exec"); err != nil || p == nil {
+		t.Errorf("Poster(teams:exec) = %v, %v", p, err)
+	}
+	if p, err := w.Poster("teams:nope"); !errors.Is(err, bot.ErrPermanent) || p != nil {
+		t.Errorf("Poster(teams:nope) = %v, %v; want nil and ErrPermanent", p, err)
+	}
 }
 
 func TestBackoff(t *testing.T) {
