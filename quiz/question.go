@@ -97,14 +97,14 @@ func build(pack *knowledge.Pack, terms []knowledge.Term, t knowledge.Term, k Kin
 	switch k {
 	case KindWhichTerm:
 		g := gist(t, 110)
-		if utf8.RuneCountInString(g) < 15 || Leaks(g, t) {
+		if utf8.RuneCountInString(g) < 15 || GivesAway(g, t) {
 			return q, false
 		}
 		q.Question = "次の説明に当てはまる用語はどれですか？\n「" + g + "」"
 		others = nameChoices(terms, t, q.Question, false, r)
 	case KindWhichDefinition:
 		answer = gist(t, 70)
-		if answer == "" || Leaks(answer, t) {
+		if answer == "" || GivesAway(answer, t) {
 			return q, false
 		}
 		q.Question = "「" + t.Name + "」の説明として正しいものはどれですか？"
@@ -386,6 +386,43 @@ func Leaks(text string, t knowledge.Term) bool {
 		}
 	}
 	return false
+}
+
+// GivesAway reports whether text names t (Leaks) or shows much of its name:
+// a run of at least 4 characters making up 60% of a name, or of at least 6
+// making up 40% (デジタル of デジタル化, 人材育成プログラム of
+// ICSCoE中核人材育成プログラム).
+func GivesAway(text string, t knowledge.Term) bool {
+	if Leaks(text, t) {
+		return true
+	}
+	for _, n := range t.Names() {
+		k := utf8.RuneCountInString(n)
+		if l := longestCommon(asciiLower(text), asciiLower(n)); l >= 4 && l*10 >= k*6 || l >= 6 && l*10 >= k*4 {
+			return true
+		}
+	}
+	return false
+}
+
+// longestCommon returns the length in runes of the longest common substring.
+func longestCommon(a, b string) int {
+	ar, br := []rune(a), []rune(b)
+	prev := make([]int, len(br)+1)
+	cur := make([]int, len(br)+1)
+	best := 0
+	for i := 1; i <= len(ar); i++ {
+		for j := 1; j <= len(br); j++ {
+			if ar[i-1] == br[j-1] {
+				cur[j] = prev[j-1] + 1
+				best = max(best, cur[j])
+			} else {
+				cur[j] = 0
+			}
+		}
+		prev, cur = cur, prev
+	}
+	return best
 }
 
 // replaceFold replaces the occurrences of old in s found by indexFold.

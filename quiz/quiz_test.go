@@ -72,7 +72,7 @@ func checkQuestion(t *testing.T, pack *knowledge.Pack, seed int64, q Question) {
 	switch q.Kind {
 	case KindWhichDefinition:
 		// The question names the term; the right definition must not.
-		if Leaks(q.Choices[q.Answer], term) {
+		if GivesAway(q.Choices[q.Answer], term) {
 			t.Errorf("seed %d: the right definition names the term: %q", seed, q.Choices[q.Answer])
 		}
 	default:
@@ -86,7 +86,7 @@ func checkQuestion(t *testing.T, pack *knowledge.Pack, seed int64, q Question) {
 		if containsFold(body, term.Name) {
 			t.Errorf("seed %d (%s): the question gives the answer away: %q", seed, q.Kind, q.Question)
 		}
-		if q.Kind == KindWhichTerm && Leaks(q.Question, term) {
+		if q.Kind == KindWhichTerm && GivesAway(q.Question, term) {
 			t.Errorf("seed %d: the definition shown names the term: %q", seed, q.Question)
 		}
 		// Distractors are the most related fair terms (Relatedness), give

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+	"time"
+
+	"secbot/bot"
+	"secbot/quiz"
+	"secbot/store/sqlite"
+)
+
+func init() {
+	register(command{name: "quiz", summary: "show a generated quiz question (--seed N); `quiz export --format csv` writes every answer", run: runQuiz})
+}
+
+// DefaultDBPath is the SQLite file secbot uses when SECBOT_DB is not set.
+const DefaultDBPath = "secbot.db"
+
+// dbPath returns SECBOT_DB, or DefaultDBPath.
+func dbPath(env *Env) string {
+	if p := env.Getenv("SECBOT_DB"); p != "" {
+		return p
+	}
+	return DefaultDBPath
+}
+
+// quizJSON is `secbot quiz --json`: exactly {question, choices, answer, term, explanation}.
+type quizJSON struct {
+	Question    string   `json:"question"`
+	Choices     []string `json:"choices"`
+	Answer      int      `json:"answer"`
+	Term        string   `json:"term"`
+	Explanation string   `json:"explanation"`
+}
+
+// runQuiz is `secbot quiz [--json] [--seed N]`: one question generated from
+// the pack; the same seed gives the same question. Without --seed a seed is
+// drawn and printed (text mode) so the question can be had again.
+func runQuiz(ctx context.Context, env *Env, args []string) error {
+	if len(args) > 0 && args[0] == "export" {
+		return runQuizExport(ctx, env, args[1:])
+	}
+	fset := newFlags(env, "quiz", "quiz [--json] [--seed N]\n       secbot quiz export --format csv [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--channel ID]")
+	asJSON := fset.Bool("json", false, "print {question, choices, answer, term, explanation} as JSON")
+	seed := fset.Int64("seed", 0, "the question's seed (default: a random one)")
+	if err := parseFlags(fset, args); err != nil {
+		return err
+	}
+	if fset.NArg() > 0 {
+		fset.Usage()
+		return errUsage
+	}
+	seeded := false
+	fset.Visit(func(f *flag.Flag) { seeded = seeded || f.Name == "seed" })
+	if !seeded {
+		*seed = time.Now().UnixNano() >> 1
+	}
+	pack, err := loadPack(env)
+	if err != nil {
+		return err
+	}
+	q, err := quiz.Generate(pack, *seed)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetEscapeHTML(false)
+		return enc.Encode(quizJSON{Question: q.Question, Choices: q.Choices, Answer: q.Answer, Term: q.Term, Explanation: q.Explanation})
+	}
+	w := bufio.NewWriter(env.Stdout)
+	fmt.Fprintf(w, "%s\n", q.Question)
+	for i, c := range q.Choices {
+		fmt.Fprintf(w, "%s. %s\n", quiz.ChoiceLetter(i), c)
+	}
+	fmt.Fprintf(w, "\n正解: %s. %s\n解説: %s\n", quiz.ChoiceLetter(q.Answer), q.Choices[q.Answer], q.Explanation)
+	if q.Section != "" {
+		fmt.Fprintf(w, "該当箇所: %s\n", bot.SectionsText([]bot.SectionRef{{ID: q.Section, Title: pack.SectionTitle(q.Section)}}))
+	}
+	fmt.Fprintf(w, "(seed %d)\n", *seed)
+	return w.Flush()
+}
+
+// runQuizExport is `secbot quiz export --format csv [--from D] [--to D]
+// [--channel C]`: every recorded answer (round, channel, user id and name,
+// choice, correct, time) from SECBOT_DB, oldest first. --from and --to are
+// days in the config's timezone, both included.
+func runQuizExport(ctx context.Context, env *Env, args []string) error {
+	fset := newFlags(env, "quiz export", "quiz export --format csv [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--channel ID]")
+	format := fset.String("format", "csv", "the output format (csv)")
+	from := fset.String("from", "", "the first day to include (YYYY-MM-DD)")
+	to := fset.String("to", "", "the last day to include (YYYY-MM-DD)")
+	channel := fset.String("channel", "", "only this channel's answers")
+	if err := parseFlags(fset, args); err != nil {
+		return err
+	}
+	if fset.NArg() > 0 || *format != "csv" {
+		if *format != "csv" {
+			fmt.Fprintf(env.Stderr, "secbot quiz export: --format %q: only csv is supported\n", *format)
+		}
+		fset.Usage()
+		return errUsage
+	}
+	cfg, err := scheduleConfig(env)
+	if err != nil {
+		return err
+	}
+	f := quiz.Filter{Channel: *channel}
+	for _, d := range []struct {
+		flag, val string
+		dst       *time.Time
+		days      int
+	}{{"from", *from, &f.From, 0}, {"to", *to, &f.To, 1}} {
+		if d.val == "" {
+			continue
+		}
+		t, err := time.ParseInLocation(time.DateOnly, d.val, cfg.Location)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "secbot quiz export: --%s %q: write the day as YYYY-MM-DD\n", d.flag, d.val)
+			return errUsage
+		}
+		*d.dst = t.AddDate(0, 0, d.days)
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		fmt.Fprintf(env.Stderr, "secbot quiz export: --from %s is after --to %s\n", *from, *to)
+		return errUsage
+	}
+	path := dbPath(env)
+	if strings.Contains(path, "://") {
+		return fmt.Errorf("SECBOT_DB %q: only SQLite file paths are supported by this build", path)
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("no database at %s (set SECBOT_DB to the file secbot run uses)", path)
+	}
+	db, err := sqlite.Open(path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	answers, err := db.Answers(ctx, f)
+	if err != nil {
+		return err
+	}
+	return quiz.WriteCSV(env.Stdout, answers, cfg.Location)
+}
