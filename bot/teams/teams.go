@@ -221,7 +221,7 @@ func (a *Adapter) request(act activity) bot.Request {
 	if userID == "" {
 		userID = act.From.ID
 	}
-	a.log.Info("message", "teams_channel", teamsChannel, "channel", channel, "team", act.ChannelData.Team.ID, "user", userID)
+	a.log.Info("message", "activity", act.ID, "teams_channel", teamsChannel, "channel", channel, "team", act.ChannelData.Team.ID, "user", userID)
 	return bot.Request{
 		Platform:  bot.Teams,
 		Text:      messageText(act.Text, a.cfg.Name),
