@@ -34,6 +34,9 @@ const maxSkew = 5 * time.Minute
 // Config.SigningSecret or whose timestamp is over five minutes off, and 413
 // to a body over MaxBodyBytes, before doing anything else.
 func (a *Adapter) Register(mux *http.ServeMux) {
+	if a.cfg.SigningSecret == "" {
+		a.log.Error("no signing secret: the Slack HTTP endpoints will refuse every request")
+	}
 	mux.Handle("POST /slack/commands", a.signed(a.serveCommand))
 	mux.Handle("POST /slack/events", a.signed(a.serveEvents))
 	mux.Handle("POST /slack/interactivity", a.signed(a.serveInteractivity))

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
@@ -99,11 +100,15 @@ func (a *Adapter) ack(client *socketmode.Client, req *socketmode.Request, payloa
 	if req == nil || req.EnvelopeID == "" {
 		return
 	}
+	// An ack later than Slack's 3 s is useless, and after shutdown nobody
+	// drains the client's queue: never block longer than that.
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
 	var err error
 	if payload != nil {
-		err = client.Ack(*req, payload)
+		err = client.AckCtx(ctx, req.EnvelopeID, payload)
 	} else {
-		err = client.Ack(*req)
+		err = client.AckCtx(ctx, req.EnvelopeID, nil)
 	}
 	if err != nil {
 		a.log.Error("socket mode: ack failed", "envelope_id", req.EnvelopeID, "err", err)
