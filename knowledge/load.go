@@ -312,6 +312,10 @@ func parseDefault() (*Pack, error) {
 	if err != nil {
 		return nil, fmt.Errorf("default pack: %w", err)
 	}
+	for i := range p.Terms {
+		// Name the file as it stands in the repository, for merge errors.
+		p.Terms[i].Origin = "knowledge/" + p.Terms[i].Origin + " (embedded)"
+	}
 	data, err := defaultFS.ReadFile(path.Join(defaultDir, OverridesFile))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("default pack: %w", err)

@@ -31,7 +31,7 @@ func TestDefault(t *testing.T) {
 	if !ok || !slices.Contains(s.Aliases, "Society5.0") {
 		t.Errorf("overrides not applied: %+v", s)
 	}
-	if term, _ := p.Term("VPN"); term.Origin != "default/glossary.yaml" {
+	if term, _ := p.Term("VPN"); term.Origin != "knowledge/default/glossary.yaml (embedded)" {
 		t.Errorf("origin = %q", term.Origin)
 	}
 }

@@ -30,7 +30,7 @@ var (
 	rePageNo     = regexp.MustCompile(`^第\d+章\s*[–-]\s*\d+$`)
 	reFigure     = regexp.MustCompile(`^図\d+\.`)
 	reCitation   = regexp.MustCompile(`^\[\d+\][:：]`)
-	reStep       = regexp.MustCompile(`^(手順\s*[0-9０-９]+|ポイント\s*[0-9０-９①-⑨]+|\d+\.\s)`)
+	reStep       = regexp.MustCompile(`^(手順\s*[0-9０-９]+|ポイント\s*[0-9０-９①-⑨]+|STEP\s*\d+|\d+\.\s)`)
 	reRow        = regexp.MustCompile(`^(?:(\S+法)\s+)?(\d+条)(?:\s*(\d+項))?\s+(.+)$`)
 	reCase       = regexp.MustCompile(`^事例`)
 	reBullet     = regexp.MustCompile(`(?:^|\s)[・•]\s*`)
