@@ -408,3 +408,24 @@ func TestResponseURLFailureLogged(t *testing.T) {
 func slackCommand(cmd, text string) slack.SlashCommand {
 	return slack.SlashCommand{Command: cmd, Text: text, UserID: "U1", ChannelID: "C1"}
 }
+
+func TestCloseWaitsForDeliveriesInFlight(t *testing.T) {
+	release := make(chan struct{})
+	slow := routerFunc(func(ctx context.Context, req bot.Request) bot.Reply {
+		<-release
+		return tableRouter().Route(ctx, req)
+	})
+	h := newHarness(t, slow)
+	h.event("Ev1", map[string]any{"type": "app_mention", "user": "U1", "text": "<@UBOT> VPN", "ts": "1.1", "channel": "C1"})
+
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if err := h.a.Close(ctx); err == nil {
+		t.Fatal("Close returned while an answer was still being prepared")
+	}
+	close(release)
+	h.settle()
+	if n := len(h.slack.Calls("chat.postMessage")); n != 1 {
+		t.Errorf("%d posts after Close, want the answer in flight delivered", n)
+	}
+}

@@ -60,7 +60,7 @@ func render(r bot.Reply, direct bool) message {
 	if strings.TrimSpace(text) == "" {
 		text = "secbot"
 	}
-	return message{Text: truncate(text, maxFallbackText), Blocks: rd.finish()}
+	return message{Text: truncate(escape(text), maxFallbackText), Blocks: rd.finish()}
 }
 
 // renderer accumulates the blocks of one message.
