@@ -25,7 +25,7 @@ import (
 // A tip's body holds only the chapter's sentences, whole, joined by newlines.
 
 // MaxTipRunes is the longest tip body, in characters.
-const MaxTipRunes = 500
+const MaxTipRunes = knowledge.MaxTipRunes
 
 // tipPart is the part of the chapter tips are cut from.
 const tipPart = "4-3-"
