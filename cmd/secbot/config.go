@@ -53,8 +53,13 @@ type QuizConfig struct {
 // TeamsConfig names the Workflows webhooks that scheduled Teams posts go to.
 // A channel entry "teams:NAME" in tips.channels or quiz.channels posts to
 // Workflows[NAME]; "teams:default" posts to TEAMS_WORKFLOW_URL.
+//
+// Channels maps the same NAMEs to the Teams channel ids (19:…@thread.tacv2)
+// the outgoing webhook sees, so that a quiz answer typed in Teams counts for
+// the round posted to teams:NAME.
 type TeamsConfig struct {
 	Workflows map[string]string `yaml:"workflows"`
+	Channels  map[string]string `yaml:"channels"`
 }
 
 // Duration is a time.Duration written as a Go duration string ("24h").
@@ -187,6 +192,11 @@ func (c *Config) complete(root *yaml.Node) error {
 	for name, url := range c.Teams.Workflows {
 		if !strings.HasPrefix(url, "https://") && !strings.HasPrefix(url, "http://") {
 			return fmt.Errorf("%steams.workflows.%s: %q is not an http(s) URL", at("teams", "workflows", name), name, url)
+		}
+	}
+	for name, id := range c.Teams.Channels {
+		if strings.TrimSpace(id) == "" {
+			return fmt.Errorf("%steams.channels.%s: empty Teams channel id", at("teams", "channels", name), name)
 		}
 	}
 	return nil
