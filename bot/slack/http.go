@@ -114,6 +114,11 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, _ *http.Request, body []by
 		http.Error(w, "bad form", http.StatusBadRequest)
 		return
 	}
+	if form.Get("ssl_check") == "1" {
+		// Slack checking the certificate of a command URL: nothing to answer.
+		w.WriteHeader(http.StatusOK)
+		return
+	}
 	c := slack.SlashCommand{
 		TeamID:      form.Get("team_id"),
 		ChannelID:   form.Get("channel_id"),

@@ -429,3 +429,12 @@ func TestCloseWaitsForDeliveriesInFlight(t *testing.T) {
 		t.Errorf("%d posts after Close, want the answer in flight delivered", n)
 	}
 }
+
+func TestSSLCheckIsNotRouted(t *testing.T) {
+	h := newHarness(t, tableRouter())
+	status, body := h.post("/slack/commands", "application/x-www-form-urlencoded", []byte("ssl_check=1&token=x"))
+	h.settle()
+	if status != http.StatusOK || len(body) != 0 || len(h.router.requests()) != 0 {
+		t.Errorf("status %d body %q routed %d", status, body, len(h.router.requests()))
+	}
+}
