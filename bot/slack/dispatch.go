@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/slack-go/slack"
 
@@ -50,7 +51,10 @@ func commandRequest(c slack.SlashCommand) bot.Request {
 		req.Command = name // the router says it does not know it
 		return req
 	}
-	word, rest, _ := strings.Cut(text, " ")
+	word, rest := text, ""
+	if i := strings.IndexFunc(text, unicode.IsSpace); i >= 0 {
+		word, rest = text[:i], text[i:]
+	}
 	if cmd, ok := commands[strings.ToLower(strings.TrimPrefix(word, "/"))]; ok {
 		req.Command, req.Text = cmd, strings.TrimSpace(rest)
 	} else if text == "" {

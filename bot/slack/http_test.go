@@ -159,6 +159,7 @@ func TestSlashCommandMapping(t *testing.T) {
 		{"/quiz", "start", "quiz", "start"},
 		{"/help", "", "help", ""},
 		{"/secbot", "term CSIRT", "term", "CSIRT"},
+		{"/secbot", "term　ゼロトラスト", "term", "ゼロトラスト"},
 		{"/secbot", "", "help", ""},
 		{"/secbot", "2025年の崖って何？", "", "2025年の崖って何？"},
 		{"/TERM", "&lt;VPN&gt;", "term", "<VPN>"},
