@@ -95,6 +95,9 @@ type Scheduler struct {
 	runMu sync.Mutex // one RunDue at a time
 	mu    sync.Mutex
 	seen  map[string]bool // claims this process already tried or saw taken
+	// skipped collects the slots one RunDue recorded as skipped, to log one
+	// line per job and key rather than one per slot.
+	skipped map[[2]string][]time.Time
 
 	stop chan struct{}
 	done chan struct{}
@@ -213,6 +216,8 @@ func (s *Scheduler) loop(ctx context.Context) {
 func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 	s.runMu.Lock()
 	defer s.runMu.Unlock()
+	s.skipped = map[[2]string][]time.Time{}
+	defer s.logSkipped(now)
 	var errs []error
 	if err := s.runPending(ctx, now); err != nil {
 		errs = append(errs, err)
@@ -298,7 +303,8 @@ func (s *Scheduler) runSlot(ctx context.Context, job, key string, slot, now time
 		return nil
 	}
 	if c.Status == StatusSkipped {
-		s.log.Warn("scheduler: skipped a slot missed while down", "job", job, "key", key, "slot", slot.In(s.cfg.Location).Format(time.RFC3339), "late", late.Round(time.Minute).String(), "grace", s.cfg.Grace.String())
+		k := [2]string{job, key}
+		s.skipped[k] = append(s.skipped[k], slot)
 		return nil
 	}
 	if late > time.Minute {
@@ -306,6 +312,15 @@ func (s *Scheduler) runSlot(ctx context.Context, job, key string, slot, now time
 	}
 	s.execute(ctx, c, now)
 	return nil
+}
+
+// logSkipped logs the slots this RunDue skipped: one line per job and key.
+func (s *Scheduler) logSkipped(now time.Time) {
+	for k, slots := range s.skipped {
+		latest := slots[len(slots)-1]
+		s.log.Warn("scheduler: skipped slots missed while down", "job", k[0], "key", k[1], "count", len(slots),
+			"latest", latest.In(s.cfg.Location).Format(time.RFC3339), "late", now.Sub(latest).Round(time.Minute).String(), "grace", s.cfg.Grace.String())
+	}
 }
 
 // runDigest sends the DM digest of each tip slot to the subscribers who had

@@ -185,7 +185,7 @@ func TestTipSlotsPostedOnce(t *testing.T) {
 	if posts, _, _ := e.p.snapshot(); len(posts) != 0 {
 		t.Fatalf("posted before the slot: %+v", posts)
 	}
-	if !strings.Contains(e.logs(), "skipped a slot missed while down") {
+	if !strings.Contains(e.logs(), "skipped slots missed while down") {
 		t.Errorf("skipped slots were not logged:\n%s", e.logs())
 	}
 	e.run(s, at(30, 9, 0))
@@ -282,7 +282,7 @@ func TestCatchUpWithinGrace(t *testing.T) {
 	if posts, _, _ := e.p.snapshot(); countTo(posts, "C1") != 2 {
 		t.Errorf("a slot older than the grace window was posted")
 	}
-	if !strings.Contains(e.logs(), "skipped a slot missed while down") {
+	if !strings.Contains(e.logs(), "skipped slots missed while down") {
 		t.Errorf("the skipped slot was not logged")
 	}
 }
