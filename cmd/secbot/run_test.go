@@ -81,15 +81,15 @@ func TestConsoleThroughStdio(t *testing.T) {
 	}
 	out := stdout.String()
 	for _, want := range []string{
-		"■ ゼロトラスト",                    // hiragana finds the katakana term
-		"該当箇所: 2-2-4",                   // where the text covers it
-		"【4-2-2 ",                         // the 2025年の崖 passage with its section
+		"■ ゼロトラスト",    // hiragana finds the katakana term
+		"該当箇所: 2-2-4", // where the text covers it
+		"【4-2-2 ",     // the 2025年の崖 passage with its section
 		"「寿司」は用語集にも第4章にも見つかりませんでした", // an honest "I don't know"
-		"長すぎます",                         // over-long input gets a message
-		"/term 用語",                       // help lists the commands
-		"/quiz",                          //
-		"❓ ",                             // a quiz round opened at the console
-		"answer B",                       // and how to answer it
+		"長すぎます",    // over-long input gets a message
+		"/term 用語", // help lists the commands
+		"/quiz",    //
+		"❓ ",       // a quiz round opened at the console
+		"answer B", // and how to answer it
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("console output lacks %q:\n%s", want, out)
