@@ -254,6 +254,11 @@ func continues(a, b *block) bool {
 	if isMarker(first) || terminal(last) || inURL(last) {
 		return false
 	}
+	// Figure text broken by a blank line (…変革が必 / 要に).
+	if len(a.lines) >= 2 && len(b.lines) == 1 && runes(first) <= 3 &&
+		!strings.Contains(strings.Join(a.lines, "")+first, "。") && !isMarker(head) {
+		return true
+	}
 	if strings.HasPrefix(head, "（出典）") || reCitation.MatchString(head) || reFigure.MatchString(head) {
 		return false
 	}
