@@ -340,10 +340,32 @@ func (s *Scheduler) runDigest(ctx context.Context, now time.Time) error {
 			if !sub.Since.IsZero() && sub.Since.After(slot) {
 				continue
 			}
+			if !s.canDirect(sub.Platform) {
+				// No claim: should this platform's poster come back within
+				// the grace window, the digest still goes out.
+				continue
+			}
 			errs = append(errs, s.runSlot(ctx, JobTipDM, string(sub.Platform)+":"+sub.UserID, slot, now))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// canDirect reports whether the platform's subscribers can be sent DMs,
+// logging once per process when they cannot (console subscriptions, say).
+func (s *Scheduler) canDirect(p bot.Platform) bool {
+	if s.cfg.Direct != nil {
+		if dp, ok := s.cfg.Direct(p); ok && dp != nil {
+			return true
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if k := "nodirect\x00" + string(p); !s.seen[k] {
+		s.seen[k] = true
+		s.log.Warn("scheduler: no direct messages on this platform; its digest subscribers get nothing", "platform", string(p))
+	}
+	return false
 }
 
 // runReveals reveals the rounds that have closed.

@@ -553,3 +553,24 @@ func TestNewRefusesBadSpec(t *testing.T) {
 		t.Error("New accepted a bad spec")
 	}
 }
+
+func TestDigestWithoutDirectPoster(t *testing.T) {
+	e := newEnv(t)
+	s, db := e.open(func(c *schedules.Config) {
+		c.Direct = func(p bot.Platform) (bot.DirectPoster, bool) { return e.p, p == bot.Slack }
+	})
+	ctx := context.Background()
+	e.now = at(27, 18, 0)
+	db.Subscribe(ctx, bot.Subscription{Platform: bot.Shell, UserID: "console"})
+	db.Subscribe(ctx, bot.Subscription{Platform: bot.Slack, UserID: "U1"})
+	e.run(s, at(30, 9, 0))
+	if _, _, dms := e.p.snapshot(); len(dms) != 1 || dms[0].channel != "U1" {
+		t.Errorf("dms = %+v", dms)
+	}
+	if _, ok, _ := db.GetClaim(ctx, schedules.JobTipDM, "shell:console", at(30, 9, 0)); ok {
+		t.Error("a claim was made for a platform without direct messages")
+	}
+	if strings.Count(e.logs(), "no direct messages") != 1 {
+		t.Errorf("logs:\n%s", e.logs())
+	}
+}
