@@ -130,3 +130,15 @@ func sortedKeys(m map[string]json.RawMessage) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// TestConfigExample: the documented example config is valid.
+func TestConfigExample(t *testing.T) {
+	cfg, err := LoadConfig(filepath.Join("..", "..", "config.example.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Location.String() != "Asia/Tokyo" || cfg.Tips.Schedule != "0 9 * * 1-5" || len(cfg.Quiz.Channels) != 1 ||
+		time.Duration(cfg.Quiz.AnswerWindow) != 24*time.Hour || time.Duration(cfg.CatchUpGrace) != 2*time.Hour {
+		t.Errorf("config.example.yaml = %+v", cfg)
+	}
+}
