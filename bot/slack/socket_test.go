@@ -171,3 +171,23 @@ func TestSocketModeNeedsAppToken(t *testing.T) {
 		t.Error("no error without an app token")
 	}
 }
+
+func TestSocketModeReconnectsWhenSlackAsks(t *testing.T) {
+	h := newHarness(t, tableRouter())
+	stop := runSocket(t, h)
+	defer stop()
+	if err := h.slack.Disconnect(); err != nil {
+		t.Fatal(err)
+	}
+	fakeslack.Eventually(t, "a second connection", func() bool { return h.slack.Connections() == 2 })
+	if n := len(h.slack.Calls("apps.connections.open")); n != 2 {
+		t.Errorf("%d apps.connections.open calls, want 2", n)
+	}
+	id, err := h.slack.Envelope("slash_commands", map[string]any{"command": "/help", "user_id": "U1", "channel_id": "C1", "response_url": h.slack.ResponseURL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ack := ackOf(t, h.slack, id); !strings.Contains(string(ack.Payload), "secbot の使い方") {
+		t.Errorf("ack on the new connection: %s", ack.Payload)
+	}
+}

@@ -90,6 +90,7 @@ type Server struct {
 	ws        *websocket.Conn
 	wsWrite   sync.Mutex
 	envelope  int
+	conns     int
 	// AppToken is what apps.connections.open requires; "" accepts any.
 	AppToken string
 }
@@ -253,6 +254,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	s.ws = conn
+	s.conns++
 	s.mu.Unlock()
 	s.write(map[string]any{"type": "hello", "num_connections": 1, "connection_info": map[string]any{"app_id": "A1"},
 		"debug_info": map[string]any{"host": "fakeslack"}})
@@ -293,6 +295,13 @@ func (s *Server) Connected() bool {
 	return s.ws != nil
 }
 
+// Connections counts the websocket connections accepted so far.
+func (s *Server) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conns
+}
+
 // Envelope sends a socket-mode envelope of typ ("slash_commands",
 // "events_api", "interactive") with payload and returns its envelope id.
 func (s *Server) Envelope(typ string, payload any) (string, error) {
@@ -307,6 +316,12 @@ func (s *Server) Envelope(typ string, payload any) (string, error) {
 		"accepts_response_payload": typ == "slash_commands",
 	})
 	return id, err
+}
+
+// Disconnect asks the socket-mode client to reconnect, as Slack does
+// before it recycles a connection.
+func (s *Server) Disconnect() error {
+	return s.write(map[string]any{"type": "disconnect", "reason": "refresh_requested", "debug_info": map[string]any{"host": "fakeslack"}})
 }
 
 // Sign returns Slack's X-Slack-Signature for body sent at ts.
