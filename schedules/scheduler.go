@@ -94,7 +94,7 @@ type Scheduler struct {
 
 	runMu sync.Mutex // one RunDue at a time
 	mu    sync.Mutex
-	seen  map[string]bool // claims this process already tried or saw taken
+	seen  map[string]time.Time // claims this process already tried or saw taken → slot
 	// skipped collects the slots one RunDue recorded as skipped, to log one
 	// line per job and key rather than one per slot.
 	skipped map[[2]string][]time.Time
@@ -129,7 +129,7 @@ func New(cfg Config) (*Scheduler, error) {
 		rand.Read(b)
 		cfg.Owner = fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b))
 	}
-	s := &Scheduler{cfg: cfg, log: cfg.Log, seen: map[string]bool{}}
+	s := &Scheduler{cfg: cfg, log: cfg.Log, seen: map[string]time.Time{}}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -192,6 +192,15 @@ func (s *Scheduler) loop(ctx context.Context) {
 				}
 			}
 		}
+		// A round closing before then is revealed on time, not up to
+		// maxWait late.
+		if due, err := s.cfg.Store.DueRounds(runCtx, now.Add(wait)); err == nil {
+			for _, r := range due {
+				if d := r.Closes.Sub(now); d < wait {
+					wait = d
+				}
+			}
+		}
 		timer := time.NewTimer(max(wait, 10*time.Millisecond))
 		select {
 		case <-ctx.Done():
@@ -218,6 +227,7 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 	defer s.runMu.Unlock()
 	s.skipped = map[[2]string][]time.Time{}
 	defer s.logSkipped(now)
+	s.prune(now)
 	var errs []error
 	if err := s.runPending(ctx, now); err != nil {
 		errs = append(errs, err)
@@ -268,11 +278,23 @@ func (s *Scheduler) once(job, key string, slot time.Time) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := claimID(job, key, slot)
-	if s.seen[id] {
+	if _, ok := s.seen[id]; ok {
 		return false
 	}
-	s.seen[id] = true
+	s.seen[id] = slot
 	return true
+}
+
+// prune forgets the claims older than the lookback window: RunDue never
+// looks at their slots again.
+func (s *Scheduler) prune(now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, slot := range s.seen {
+		if slot.Before(now.Add(-lookback - 24*time.Hour)) {
+			delete(s.seen, id)
+		}
+	}
 }
 
 // forget lets this process look at a claim again (after a store error).
@@ -361,8 +383,8 @@ func (s *Scheduler) canDirect(p bot.Platform) bool {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if k := "nodirect\x00" + string(p); !s.seen[k] {
-		s.seen[k] = true
+	if k := "nodirect\x00" + string(p); s.seen[k].IsZero() {
+		s.seen[k] = s.cfg.Now() // logged again once pruned, some nine days on
 		s.log.Warn("scheduler: no direct messages on this platform; its digest subscribers get nothing", "platform", string(p))
 	}
 	return false

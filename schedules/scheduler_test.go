@@ -574,3 +574,22 @@ func TestDigestWithoutDirectPoster(t *testing.T) {
 		t.Errorf("logs:\n%s", e.logs())
 	}
 }
+
+// TestStartCatchesUpAndStops: Start runs the catch-up before returning, and
+// Stop ends the loop. Nothing waits on the wall clock.
+func TestStartCatchesUpAndStops(t *testing.T) {
+	e := newEnv(t)
+	e.now = at(30, 10, 30) // up again 90 minutes after the 09:00 slot
+	s, _ := e.open()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := s.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	<-s.Stop().Done()
+	posts, _, _ := e.p.snapshot()
+	if countTo(posts, "C1") != 1 || countTo(posts, "C2") != 1 || countTo(posts, "CQ") != 1 {
+		t.Errorf("catch-up at start posted %v", channelsOf(posts))
+	}
+	<-s.Stop().Done() // a second Stop is harmless
+}
