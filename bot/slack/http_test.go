@@ -439,3 +439,26 @@ func TestSSLCheckIsNotRouted(t *testing.T) {
 		t.Errorf("status %d body %q routed %d", status, body, len(h.router.requests()))
 	}
 }
+
+func TestAuthTestFailureStillIgnoresBotsAndRetriesLater(t *testing.T) {
+	h := newHarness(t, tableRouter())
+	h.slack.Fail("auth.test", fakeslack.Failure{Status: 503}, fakeslack.Failure{Status: 503}, fakeslack.Failure{Status: 503}, fakeslack.Failure{Status: 503})
+	h.event("Ev1", map[string]any{"type": "message", "channel_type": "im", "bot_id": fakeslack.BotID, "user": fakeslack.BotUserID, "text": "echo", "ts": "1.1", "channel": "D1"})
+	h.event("Ev2", map[string]any{"type": "message", "channel_type": "im", "user": "U1", "text": "VPN", "ts": "1.2", "channel": "D1"})
+	h.settle()
+	if n := len(h.slack.Calls("chat.postMessage")); n != 1 {
+		t.Errorf("%d posts, want 1 (the person's DM only)", n)
+	}
+	calls := len(h.slack.Calls("auth.test"))
+	h.event("Ev3", map[string]any{"type": "message", "channel_type": "im", "user": "U1", "text": "VPN", "ts": "1.3", "channel": "D1"})
+	h.settle()
+	if n := len(h.slack.Calls("auth.test")); n != calls {
+		t.Errorf("auth.test asked again within the minute")
+	}
+	h.clock.Sleep(context.Background(), time.Minute)
+	h.event("Ev4", map[string]any{"type": "message", "channel_type": "im", "user": "U1", "text": "VPN", "ts": "1.4", "channel": "D1"})
+	h.settle()
+	if n := len(h.slack.Calls("auth.test")); n != calls+1 {
+		t.Errorf("auth.test calls %d, want %d", n, calls+1)
+	}
+}

@@ -81,6 +81,7 @@ type Adapter struct {
 	idMu      sync.Mutex
 	botUserID string // from auth.test, "" until known
 	botID     string
+	idFailed  time.Time // when auth.test last failed; retried a minute later
 }
 
 var (
@@ -91,6 +92,9 @@ var (
 // New returns an Adapter for cfg. It makes no network call: the bot's own
 // user id is looked up (auth.test) when first needed.
 func New(cfg Config) *Adapter {
+	if cfg.Router == nil {
+		panic("slack.New: Config.Router is nil")
+	}
 	if cfg.AckTimeout <= 0 {
 		cfg.AckTimeout = 2 * time.Second
 	}
@@ -164,16 +168,20 @@ func (a *Adapter) background(f func(ctx context.Context)) {
 }
 
 // identity returns the bot's own user id and bot id, asking auth.test the
-// first time. On failure it returns "" and asks again next time; messages
-// carrying a bot_id are ignored regardless.
+// first time. On failure it returns "" and asks again a minute later;
+// messages carrying a bot_id (the bot's own included) are ignored regardless.
 func (a *Adapter) identity(ctx context.Context) (userID, botID string) {
 	a.idMu.Lock()
 	defer a.idMu.Unlock()
 	if a.botUserID != "" {
 		return a.botUserID, a.botID
 	}
+	if !a.idFailed.IsZero() && a.now().Sub(a.idFailed) < time.Minute {
+		return "", ""
+	}
 	resp, err := a.api.AuthTestContext(ctx)
 	if err != nil {
+		a.idFailed = a.now()
 		a.log.Error("auth.test failed", "slack_error", slackCode(err), "err", err)
 		return "", ""
 	}
