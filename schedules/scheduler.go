@@ -220,7 +220,7 @@ func (s *Scheduler) loop(ctx context.Context) {
 // RunDue does everything due at now: retries whose time has come, reveals of
 // rounds that have closed, and the slots of every job in the last days that
 // no process has claimed — posted when within the grace window, recorded as
-// skipped (and logged) when older. It returns the first store error; posting
+// skipped (and logged) when older. It returns the store errors (joined); posting
 // errors are handled per claim (see execute) and logged.
 func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 	s.runMu.Lock()
