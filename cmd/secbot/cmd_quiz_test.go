@@ -4,13 +4,23 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"secbot/bot"
+	"secbot/bot/slack"
+	"secbot/knowledge"
 	"secbot/quiz"
+	"secbot/schedules"
 	"secbot/store/sqlite"
 )
 
@@ -100,5 +110,119 @@ func TestQuizExport(t *testing.T) {
 	code, _, errOut = runSecbotCmd(t, map[string]string{"SECBOT_DB": filepath.Join(t.TempDir(), "none.db")}, "quiz", "export")
 	if code != 1 || !strings.Contains(errOut, "no database") {
 		t.Errorf("missing db: exit %d %q", code, errOut)
+	}
+}
+
+// fakeSlackAPI is a loopback stand-in for Slack's Web API: chat.postMessage
+// and chat.update, with channel_not_found for CGONE0000 and one 429 for the
+// first post to CBUSY0000.
+type fakeSlackAPI struct {
+	mu      sync.Mutex
+	posts   map[string]int // successful chat.postMessage per channel
+	tries   map[string]int
+	updates int
+}
+
+func (f *fakeSlackAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	ch := r.FormValue("channel")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	switch strings.TrimPrefix(r.URL.Path, "/api/") {
+	case "chat.postMessage":
+		f.tries[ch]++
+		switch {
+		case ch == "CGONE0000":
+			fmt.Fprint(w, `{"ok":false,"error":"channel_not_found"}`)
+			return
+		case ch == "CBUSY0000" && f.tries[ch] == 1:
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			fmt.Fprint(w, `{"ok":false,"error":"ratelimited"}`)
+			return
+		}
+		f.posts[ch]++
+		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1764464400.%06d"}`, ch, f.tries[ch])
+	case "chat.update":
+		f.updates++
+		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, ch, r.FormValue("ts"))
+	default:
+		fmt.Fprint(w, `{"ok":false,"error":"unknown_method"}`)
+	}
+}
+
+// TestTwoProcessesAgainstSlack: two schedulers, each with its own Slack
+// adapter and store handle on one SQLite file (two processes), post each
+// slot once to a fake Slack Web API; a 429 is waited out, not lost; a
+// channel_not_found is failed and not retried.
+func TestTwoProcessesAgainstSlack(t *testing.T) {
+	api := &fakeSlackAPI{posts: map[string]int{}, tries: map[string]int{}}
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	pack, err := knowledge.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "secbot.db")
+	now := time.Date(2026, 11, 30, 10, 0, 0, 0, tokyo)
+	clock := func() time.Time { return now }
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var scheds []*schedules.Scheduler
+	var dbs []*sqlite.DB
+	for i := range 2 {
+		db, err := sqlite.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		db.Now = clock
+		a := slack.New(slack.Config{BotToken: "xoxb-test", APIURL: srv.URL + "/api/", Router: bot.NewRouter(), Log: quiet,
+			Now: clock, Sleep: func(context.Context, time.Duration) error { return nil }})
+		s, err := schedules.New(schedules.Config{Location: tokyo, Pack: pack, Store: db, Now: clock, Log: quiet,
+			Owner:   fmt.Sprintf("process-%d", i),
+			TipSpec: "0 10 * * 1-5", TipChannels: []string{"COK000000", "CGONE0000", "CBUSY0000"},
+			QuizSpec: "0 10 * * 1", QuizChannels: []string{"CQUIZ0000"}, AnswerWindow: 24 * time.Hour,
+			Posters: func(string) (bot.Poster, error) { return a, nil }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		scheds, dbs = append(scheds, s), append(dbs, db)
+	}
+	runBoth := func(at time.Time) {
+		now = at
+		var wg sync.WaitGroup
+		for _, s := range scheds {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := s.RunDue(context.Background(), at); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	runBoth(now)                                        // Monday 10:00: tips and the round
+	runBoth(now.Add(time.Minute))                       // nothing new
+	runBoth(time.Date(2026, 12, 1, 10, 0, 0, 0, tokyo)) // Tuesday: tips, and the round revealed
+	runBoth(time.Date(2026, 12, 1, 10, 5, 0, 0, tokyo))
+
+	want := map[string]int{"COK000000": 2, "CBUSY0000": 2, "CQUIZ0000": 2} // none to CGONE0000
+	if !reflect.DeepEqual(api.posts, want) || api.updates != 1 {
+		t.Errorf("posts = %v, updates = %d; want %v and 1 (round updated at the reveal)", api.posts, api.updates, want)
+	}
+	if api.tries["CGONE0000"] != 2 || api.tries["CBUSY0000"] != 3 {
+		t.Errorf("tries = %v: channel_not_found once a day, one 429 waited out", api.tries)
+	}
+	claims, err := dbs[0].Claims(context.Background(), schedules.JobTip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range claims {
+		if c.Key == "CGONE0000" && c.Slot.After(now.Add(-48*time.Hour)) && (c.Status != schedules.StatusFailed || !strings.Contains(c.Detail, "channel_not_found")) {
+			t.Errorf("CGONE0000 claim = %+v", c)
+		}
 	}
 }
