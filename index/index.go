@@ -259,13 +259,13 @@ func newMemIndex() (bleve.Index, error) {
 // analyzed by secbot's analyzer, neither stored nor put in _all.
 func newMapping() mapping.IndexMapping {
 	im := bleve.NewIndexMapping()
-	im.DefaultAnalyzer = analyzerName
+	im.DefaultAnalyzer = bleveAnalyzer
 	im.StoreDynamic = false
 	im.DocValuesDynamic = false
 	dm := bleve.NewDocumentMapping()
 	for _, f := range []string{"name", "alias", "gloss", "definition", "title", "text"} {
 		fm := bleve.NewTextFieldMapping()
-		fm.Analyzer = analyzerName
+		fm.Analyzer = bleveAnalyzer
 		fm.Store = false
 		fm.IncludeInAll = false
 		fm.IncludeTermVectors = false

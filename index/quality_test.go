@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"secbot/index"
@@ -45,5 +46,43 @@ func TestQuality(t *testing.T) {
 				t.Errorf("%s: hit@1 %.3f (want ≥ %.2f), none refused %d/%d", path, rep.HitAt1(), quality.TargetHitAt1, rep.NoneRefused, rep.NoneRows)
 			}
 		})
+	}
+}
+
+// TestAnalyzerComparison scores every set with secbot's analyzer and with
+// Bleve's stock cjk analyzer in the Bleve fields (the name tables and the
+// confidence rules stay the same). It asserts nothing about cjk: run it with
+// -v to see the figures the README quotes.
+func TestAnalyzerComparison(t *testing.T) {
+	pack, err := knowledge.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob("testdata/*.tsv")
+	shared, _ := filepath.Glob("../../shared/eval/*.tsv")
+	files = append(files, shared...)
+	for _, mode := range []string{"secbot_ja", "cjk", "secbot_ja bleve-only", "cjk bleve-only"} {
+		name, only, _ := strings.Cut(mode, " ")
+		restore := index.UseAnalyzer(name)
+		if only != "" {
+			r := restore
+			off := index.UseBleveOnly()
+			restore = func() { off(); r() }
+		}
+		ix, err := index.Build(pack)
+		if err != nil {
+			restore()
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			set, err := quality.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep := quality.Run(context.Background(), ix, set)
+			t.Logf("%-20s %-36s hit@1=%.3f none refused=%d/%d", mode, f, rep.HitAt1(), rep.NoneRefused, rep.NoneRows)
+		}
+		ix.Close()
+		restore()
 	}
 }

@@ -60,6 +60,9 @@ func (ix *Index) resolve(ctx context.Context, q string, contains, fullText bool)
 	res := resolution{term: -1}
 	core := stripWrappers(q)
 	ck := Key(core)
+	if bleveOnly {
+		return ix.resolveFullText(ctx, q, core, res, fullText)
+	}
 	// 1. Exact.
 	kana, _ := toKana(core)
 	for _, k := range []string{ck, Key(q), Key(kana)} {
@@ -129,7 +132,15 @@ func (ix *Index) resolve(ctx context.Context, q string, contains, fullText bool)
 	} else {
 		res.suggestions = append(res.suggestions, near...)
 	}
-	// 3. Full text.
+	return ix.resolveFullText(ctx, q, core, res, fullText)
+}
+
+// bleveOnly turns off every stage but full text, and the re-ranking of
+// passages: tests set it to measure the analyzers alone.
+var bleveOnly = false
+
+// resolveFullText is stage 3 of resolve.
+func (ix *Index) resolveFullText(ctx context.Context, q, core string, res resolution, fullText bool) (resolution, error) {
 	if fullText {
 		ft, err := ix.fullText(ctx)
 		if err != nil {
@@ -374,7 +385,7 @@ func matchQuery(text string, fields []string, boosts []float64) query.Query {
 	for i, f := range fields {
 		m := bleve.NewMatchQuery(text)
 		m.SetField(f)
-		m.Analyzer = analyzerName
+		m.Analyzer = bleveAnalyzer
 		m.SetBoost(boosts[i])
 		qs[i] = m
 	}

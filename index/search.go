@@ -107,7 +107,16 @@ func (ix *Index) Search(ctx context.Context, question string, n int) ([]Hit, err
 	if err != nil {
 		return nil, err
 	}
-	return ix.search(ctx, stripWrappers(q), n)
+	core := stripWrappers(q)
+	hits, err := ix.search(ctx, core, n)
+	if err != nil {
+		return nil, err
+	}
+	qt := tokenize(core)
+	for i := range hits {
+		hits[i].Spans = spans(hits[i].Passage.Text, qt)
+	}
+	return hits, nil
 }
 
 func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) {
@@ -137,7 +146,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 	// the question the passage and its whole section cover. A section that
 	// holds every word of the question (攻め, IT投資, 手順) beats one that
 	// repeats some of them.
-	if len(hits) > 0 {
+	if len(hits) > 0 && !bleveOnly {
 		secScore := ft.sectionScores(qt)
 		top := res.Hits[0].Score
 		defines := Key(text) + "トハ" // 「2025年の崖」とは…: the passage that defines it
@@ -155,9 +164,6 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 	sort.SliceStable(hits, func(a, b int) bool { return hits[a].Score > hits[b].Score })
 	if len(hits) > n {
 		hits = hits[:n]
-	}
-	for i := range hits {
-		hits[i].Spans = spans(hits[i].Passage.Text, qt)
 	}
 	return hits, nil
 }
