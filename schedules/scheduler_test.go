@@ -509,30 +509,35 @@ func TestTipsCycle(t *testing.T) {
 	tips := schedules.NewTips(pack, sched, tokyo)
 	n := len(pack.Tips)
 	for _, ch := range []string{"C1", "C2", bot.DigestChannel} {
-		// From a cycle's start, every tip once per n tip days.
-		day := time.Date(2024, 1, 1, 0, 0, 0, 0, tokyo) // a Monday: tip day 0
-		var prev string
-		for cycle := 0; cycle < 6; cycle++ {
+		// The tips of 60 tip days from 2026-11-02.
+		var seq []string
+		for day := time.Date(2026, 11, 2, 0, 0, 0, 0, tokyo); len(seq) < 60; day = day.AddDate(0, 0, 1) {
+			if !tips.IsTipDay(day) {
+				continue
+			}
+			tip, err := tips.On(ch, day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seq = append(seq, tip.ID)
+		}
+		// Whatever day a channel starts on, its next n tips are all different.
+		for start := 0; start+n <= len(seq); start++ {
 			seen := map[string]bool{}
-			for len(seen) < n {
-				if !tips.IsTipDay(day) {
-					day = day.AddDate(0, 0, 1)
-					continue
+			for _, id := range seq[start : start+n] {
+				if seen[id] {
+					t.Fatalf("%s: from tip day %d, %s twice before all %d were seen: %v", ch, start, id, n, seq[start:start+n])
 				}
-				tip, err := tips.On(ch, day)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if seen[tip.ID] {
-					t.Fatalf("%s cycle %d: %s twice before all were seen", ch, cycle, tip.ID)
-				}
-				if tip.ID == prev {
-					t.Fatalf("%s: %s two tip days running", ch, tip.ID)
-				}
-				seen[tip.ID], prev = true, tip.ID
-				day = day.AddDate(0, 0, 1)
+				seen[id] = true
 			}
 		}
+	}
+	a, _ := tips.On("C1", at(30, 0, 0))
+	b, _ := tips.On("C2", at(30, 0, 0))
+	c, _ := tips.On("C1", at(31, 0, 0))
+	d, _ := tips.On("C2", at(31, 0, 0))
+	if a.ID == b.ID && c.ID == d.ID {
+		t.Errorf("C1 and C2 follow the same order")
 	}
 	// Saturday shows Friday's tip; the same inputs, the same tip.
 	fri, _, _ := tips.TipFor("C1", at(27, 9, 0))

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -24,15 +23,15 @@ var TipEpoch = [3]int{2024, 1, 1}
 //
 //   - tip days are the days the schedule fires on (business days for
 //     "0 9 * * 1-5"), numbered 0, 1, 2, … from TipEpoch;
-//   - day k belongs to cycle k / n (n tips) at position k % n;
-//   - each (channel, cycle) has its own permutation of the tips (sorted by
-//     id), seeded by a hash of the channel and the cycle; position p gets
-//     the p-th tip of it.
+//   - each channel has its own order of the tips (sorted by id, then
+//     shuffled by a generator seeded with a hash of the channel);
+//   - tip day k gets the (k mod n)-th tip of that order (n tips).
 //
-// So within a cycle a channel sees every tip once, never twice; a cycle never
-// starts with the tip the previous one ended with. A channel added in the
-// middle of a cycle (or a pack that gains tips) starts mid-sequence: it may
-// see a tip again before the end of its first full cycle.
+// So any n tip days running — whenever a channel was added, however long
+// secbot was down — show a channel every tip exactly once: a channel sees no
+// tip twice before it has seen them all. (A guarantee that strong forces the
+// order to repeat every n tip days: a sequence in which every window of n is
+// a permutation is periodic.) Adding or removing tips changes the orders.
 type Tips struct {
 	pack  *knowledge.Pack
 	tips  []knowledge.Tip
@@ -100,15 +99,7 @@ func (t *Tips) On(channel string, day time.Time) (knowledge.Tip, error) {
 	if d.Before(t.epoch()) {
 		return knowledge.Tip{}, fmt.Errorf("schedules: %s is before the first tip day %s", d.Format(time.DateOnly), t.epoch().Format(time.DateOnly))
 	}
-	k := t.index(d)
-	cycle, pos := k/n, k%n
-	p := permutation(channel, cycle, n)
-	if cycle > 0 && n > 1 {
-		if prev := permutation(channel, cycle-1, n); p[0] == prev[n-1] {
-			p[0], p[1] = p[1], p[0]
-		}
-	}
-	return t.tips[p[pos]], nil
+	return t.tips[permutation(channel, n)[t.index(d)%n]], nil
 }
 
 // index counts the tip days from the epoch up to (not including) day.
@@ -131,12 +122,12 @@ func (t *Tips) midnight(at time.Time) time.Time {
 	return time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, t.loc)
 }
 
-// permutation returns the (channel, cycle) permutation of 0…n-1. It uses
+// permutation returns channel's permutation of 0…n-1. It uses
 // its own generator (splitmix64 over FNV-1a) so that it never changes with
 // the Go release.
-func permutation(channel string, cycle, n int) []int {
+func permutation(channel string, n int) []int {
 	h := fnv.New64a()
-	h.Write([]byte(channel + "\x00" + strconv.Itoa(cycle)))
+	h.Write([]byte("secbot-tips\x00" + channel))
 	state := h.Sum64()
 	next := func() uint64 {
 		state += 0x9e3779b97f4a7c15

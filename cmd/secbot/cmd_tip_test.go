@@ -85,9 +85,11 @@ func TestTipMatchesScheduler(t *testing.T) {
 			if seen[ch] == nil {
 				seen[ch] = map[string]bool{}
 			}
-			if seen[ch][got.ID] && len(seen[ch]) < len(pack.Tips) {
-				// Only a new cycle may repeat a tip; log, the cycle test is in schedules.
-				t.Logf("%s: %s again after %d tips", ch, got.ID, len(seen[ch]))
+			if len(seen[ch]) == len(pack.Tips) {
+				seen[ch] = map[string]bool{} // all seen: a new round of tips
+			}
+			if seen[ch][got.ID] {
+				t.Errorf("%s: %s again before all %d tips were seen", ch, got.ID, len(pack.Tips))
 			}
 			seen[ch][got.ID] = true
 		}
