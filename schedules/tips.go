@@ -61,6 +61,9 @@ var ErrNoTips = fmt.Errorf("schedules: the knowledge pack has no tips")
 // falls on, or on the last tip day before it (Friday's on a weekend), and
 // that day (midnight in the schedule's zone).
 func (t *Tips) TipFor(channel string, at time.Time) (knowledge.Tip, time.Time, error) {
+	if t == nil || t.sched == nil {
+		return knowledge.Tip{}, time.Time{}, ErrNoTips // no tips.schedule
+	}
 	day, err := t.TipDay(at)
 	if err != nil {
 		return knowledge.Tip{}, time.Time{}, err
