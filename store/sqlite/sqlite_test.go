@@ -216,3 +216,33 @@ func TestSubscriptionsAndTips(t *testing.T) {
 		t.Errorf("TipHistory = %v %v", h, err)
 	}
 }
+
+// TestConcurrentFirstOpen: processes starting together on a new file all
+// open it, and each migration is applied once.
+func TestConcurrentFirstOpen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "secbot.db")
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			db, err := Open(path)
+			if err != nil {
+				errs <- err
+				return
+			}
+			db.Close()
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	db := openTest(t, path)
+	var n int
+	if err := db.db.QueryRow(`SELECT count(*) FROM schema_version`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("schema_version rows = %d, %v; want 1", n, err)
+	}
+}
