@@ -480,7 +480,11 @@ func (s *Scheduler) runPending(ctx context.Context, now time.Time) error {
 //     slot (reveals: max(grace, 24h)) and fewer than 8 attempts were made;
 //     then StatusFailed, logged.
 func (s *Scheduler) execute(ctx context.Context, c Claim, now time.Time) error {
-	msgID, err := s.perform(ctx, c, now)
+	// A post never outlives its claim's lease: past it, another process
+	// would take the claim for abandoned.
+	pctx, cancel := context.WithTimeout(ctx, lease/2)
+	msgID, err := s.perform(pctx, c, now)
+	cancel()
 	// Record the outcome even if ctx ended meanwhile.
 	rctx := context.WithoutCancel(ctx)
 	next := c
