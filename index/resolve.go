@@ -35,9 +35,16 @@ const (
 	partMinDistinct = 0.2
 	// containsMin: how much of the query a contained term name must cover.
 	containsMin = 0.5
+	// fullTextMinRunes: a query shorter than this (in Key form) is a word,
+	// not a description; a word that is no name is not answered from the
+	// definitions that merely use it (パスワード is not 多要素認証).
+	fullTextMinRunes = 6
 	// termCoverage: the share of the query's (weighted) tokens a term's
 	// names and definition must hold for a full-text answer.
 	termCoverage = 0.75
+	// suggestCoverage: the least coverage of a full-text hit that is
+	// offered as "did you mean".
+	suggestCoverage = 0.3
 	// passageCoverage: the same for a passage answering a question.
 	passageCoverage = 0.5
 	// weakWeight is the weight of an all-hiragana bigram (の, とは).
@@ -75,46 +82,50 @@ func (ix *Index) resolve(ctx context.Context, q string, contains, fullText bool)
 		return res, nil
 	}
 	ckLen := utf8.RuneCountInString(ck)
-	// 2a. The query is part of a term's name.
+	// 2a. The query is part of a term's name. Every term whose name holds
+	// it counts: one term is the answer when the query covers enough of its
+	// name, or names nothing else at all; several are ambiguous (リスク →
+	// リスク評価 or リスクアセスメント) unless one name is the start of all
+	// the others (ぜいじゃく → 脆弱性, not 脆弱性診断).
 	if ckLen >= 2 {
-		best := map[int]float64{} // term → best coverage
-		prefix := map[int]bool{}
+		best := map[int]float64{}   // term → best coverage
+		sure := map[int]bool{}      // term → coverage over the threshold
 		matched := map[int]string{} // term → the name key that matched
 		for _, n := range ix.names {
 			if n.key == ck || !containsKey(n.key, ck) {
 				continue
 			}
 			cov := float64(ckLen) / float64(utf8.RuneCountInString(n.key))
-			isPrefix := len(n.key) >= len(ck) && n.key[:len(ck)] == ck
-			if (isPrefix && cov >= partMinPrefix) || cov >= partMinInfix {
-				if cov > best[n.term] {
-					best[n.term] = cov
-					matched[n.term] = n.key
-				}
-				prefix[n.term] = prefix[n.term] || isPrefix
-			} else {
+			isPrefix := n.key[:len(ck)] == ck
+			if cov < partMinDistinct {
 				res.suggestions = append(res.suggestions, n.term)
+				continue
 			}
-		}
-		// A low-coverage part that names nothing else is still this term
-		// (お助け隊 → サイバーセキュリティお助け隊サービス制度).
-		if len(best) == 0 && ckLen >= 3 {
-			if t := ix.distinctPart(ck); t >= 0 {
-				best[t] = 0
+			if cov > best[n.term] {
+				best[n.term] = cov
+				matched[n.term] = n.key
+			}
+			if (isPrefix && cov >= partMinPrefix) || cov >= partMinInfix {
+				sure[n.term] = true
 			}
 		}
 		switch terms := sortedByScore(best); {
 		case len(terms) == 1:
-			res.term, res.stage = terms[0], stagePart
-			return res, nil
-		case len(terms) > 1:
-			// ぜいじゃく → 脆弱性 rather than 脆弱性診断: when the shortest
-			// name is the start of all the others, it is the one meant.
-			if t := commonStem(terms, matched); t >= 0 {
-				res.term, res.stage = t, stagePart
+			// A low-coverage part that names nothing else is still this
+			// term (お助け隊 → サイバーセキュリティお助け隊サービス制度).
+			if sure[terms[0]] || (ckLen >= 3 && ix.distinct(ck, terms[0])) {
+				res.term, res.stage = terms[0], stagePart
 				return res, nil
 			}
 			res.suggestions = append(terms, res.suggestions...)
+		case len(terms) > 1:
+			if t := commonStem(terms, matched); t >= 0 && sure[t] {
+				res.term, res.stage = t, stagePart
+				return res, nil
+			}
+			// Ambiguous: say so rather than let full text pick one.
+			res.suggestions = append(terms, res.suggestions...)
+			return res, nil
 		}
 	}
 	// 2b. The query contains a term's name.
@@ -132,7 +143,7 @@ func (ix *Index) resolve(ctx context.Context, q string, contains, fullText bool)
 	} else {
 		res.suggestions = append(res.suggestions, near...)
 	}
-	return ix.resolveFullText(ctx, q, core, res, fullText)
+	return ix.resolveFullText(ctx, q, core, res, fullText && ckLen >= fullTextMinRunes)
 }
 
 // bleveOnly turns off every stage but full text, and the re-ranking of
@@ -151,46 +162,34 @@ func (ix *Index) resolveFullText(ctx context.Context, q, core string, res resolu
 			return res, err
 		}
 		qt := tokenize(core)
-		for i, h := range hits {
+		// Bleve ranks (names boosted); coverage decides: the hit whose
+		// names and definition hold the most of the query, if enough.
+		best, bestCov := -1, 0.0
+		for _, h := range hits {
 			cov := coverage(qt, ft.termTokens[h])
-			if i == 0 && cov >= termCoverage && strongTokens(qt) >= 1 {
-				res.term, res.stage = h, stageFullText
-				return res, nil
+			if cov > bestCov {
+				best, bestCov = h, cov
 			}
-			if cov >= 0.3 {
+			if cov >= suggestCoverage {
 				res.suggestions = append(res.suggestions, h)
 			}
+		}
+		if best >= 0 && bestCov >= termCoverage && strongTokens(qt) >= 1 {
+			res.term, res.stage = best, stageFullText
+			return res, nil
 		}
 	}
 	return res, nil
 }
 
-// distinctPart returns the one term whose names contain ck at all, when
-// coverage is at least partMinDistinct and no other term's names or
-// definition contain ck; else -1.
-func (ix *Index) distinctPart(ck string) int {
-	found := -1
-	for _, n := range ix.names {
-		if !containsKey(n.key, ck) {
-			continue
-		}
-		if float64(utf8.RuneCountInString(ck))/float64(utf8.RuneCountInString(n.key)) < partMinDistinct {
-			continue
-		}
-		if found >= 0 && found != n.term {
-			return -1
-		}
-		found = n.term
-	}
-	if found < 0 {
-		return -1
-	}
+// distinct reports whether no term but t uses ck in its definition.
+func (ix *Index) distinct(ck string, t int) bool {
 	for i, e := range ix.terms {
-		if i != found && containsKey(e.defKey, ck) {
-			return -1
+		if i != t && containsKey(e.defKey, ck) {
+			return false
 		}
 	}
-	return found
+	return true
 }
 
 // commonStem returns the term among terms whose matched name (in keys) is

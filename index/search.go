@@ -208,8 +208,8 @@ func (ft *fullText) sectionScores(qt []token) map[string]float64 {
 func spans(text string, qt []token) [][2]int {
 	want := map[string]bool{}
 	for _, t := range qt {
-		if !t.weak {
-			want[t.term] = true
+		if !t.weak || utf8.RuneCountInString(t.term) > 1 {
+			want[t.term] = true // not a lone particle
 		}
 	}
 	var out [][2]int
