@@ -189,6 +189,10 @@ func (h *quizHandler) answer(ctx context.Context, req Request, r quiz.Round, cho
 	case !added:
 		msg = fmt.Sprintf("回答済みです（あなたの回答: %s）。最初の回答だけが有効なので、今回の回答は記録していません。",
 			quiz.ChoiceLetter(counted.Choice))
+	case req.PublicReplies:
+		// Everyone in the channel reads this reply: say nothing of right or wrong.
+		msg = fmt.Sprintf("%s さんの回答（%s）を記録しました。正解と解説は締切（%s）後にチャンネルで発表します。",
+			orName(req), quiz.ChoiceLetter(choice), formatCloses(r.Closes, h.Location))
 	case counted.Correct:
 		msg = fmt.Sprintf("%s と回答しました。正解です！ 解説は締切（%s）後にチャンネルで発表します。",
 			quiz.ChoiceLetter(choice), formatCloses(r.Closes, h.Location))
@@ -315,4 +319,12 @@ func RoundReply(c RoundCard) Reply {
 	}
 	fmt.Fprintf(&b, "正解した人: %d人 / 回答 %d人（正答率 %d%%）", c.Correct, c.Answered, share)
 	return Reply{Round: &c, Text: b.String()}
+}
+
+// orName is how a reply names the asker.
+func orName(req Request) string {
+	if req.UserName != "" {
+		return req.UserName
+	}
+	return "あなた"
 }

@@ -149,7 +149,13 @@ func TestQuizAnswers(t *testing.T) {
 	if !reply.Private || !strings.Contains(reply.Text, "正解です") {
 		t.Errorf("text answer = %+v", reply)
 	}
-	if len(st.answers) != 3 || st.answers[0].Choice != 1 || !st.answers[0].Correct {
+	// In a Teams channel everyone reads the reply: it must not tell
+	// whether the answer was right, or the first answer would reveal it.
+	reply = r.Route(ctx, Request{Platform: Teams, PublicReplies: true, UserID: "U6", UserName: "Aiko", ChannelID: "C1", Text: "answer B"})
+	if strings.Contains(reply.Text, "正解です") || strings.Contains(reply.Text, "不正解") || !strings.Contains(reply.Text, "Aiko さんの回答（B）を記録しました") {
+		t.Errorf("public text answer = %q, want a receipt that keeps the answer secret", reply.Text)
+	}
+	if len(st.answers) != 4 || st.answers[0].Choice != 1 || !st.answers[0].Correct {
 		t.Errorf("answers = %+v", st.answers)
 	}
 	reply = r.Route(ctx, Request{UserID: "U4", ChannelID: "C1", Text: "answer Z"})
@@ -158,7 +164,7 @@ func TestQuizAnswers(t *testing.T) {
 	}
 	// /quiz shows the open round privately.
 	reply = r.Route(ctx, Request{UserID: "U4", ChannelID: "C1", Text: "/quiz"})
-	if !reply.Private || reply.Round == nil || reply.Round.Answered != 3 || reply.Round.RoundID != "r1" {
+	if !reply.Private || reply.Round == nil || reply.Round.Answered != 4 || reply.Round.RoundID != "r1" {
 		t.Errorf("/quiz = %+v", reply)
 	}
 	reply = r.Route(ctx, Request{UserID: "U4", ChannelID: "C9", Text: "/quiz"})

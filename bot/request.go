@@ -29,6 +29,11 @@ type Request struct {
 	Direct bool
 	// Admin is true when the operator's config lists UserID as an admin.
 	Admin bool
+	// PublicReplies is set by adapters whose platform cannot show a reply
+	// to the asker alone (a Teams outgoing webhook answers in the channel):
+	// handlers then keep secrets, such as whether a quiz answer was right,
+	// out of the reply.
+	PublicReplies bool
 }
 
 // Action is a click on a button that secbot rendered.

@@ -228,6 +228,8 @@ func (a *Adapter) request(act activity) bot.Request {
 		UserID:    userID,
 		UserName:  act.From.Name,
 		ChannelID: channel,
+		// An outgoing webhook's reply is read by the whole channel.
+		PublicReplies: true,
 	}
 }
 

@@ -240,7 +240,7 @@ func TestRecordedPayloads(t *testing.T) {
 				t.Fatalf("router got %d requests, want 1", len(reqs))
 			}
 			want := tt.want
-			want.Platform, want.ChannelID = bot.Teams, fixtureChannel
+			want.Platform, want.ChannelID, want.PublicReplies = bot.Teams, fixtureChannel, true
 			if reqs[0] != want {
 				t.Errorf("request\n got %+v\nwant %+v", reqs[0], want)
 			}
