@@ -396,16 +396,24 @@ func countKey(s, k string) int {
 	return n
 }
 
-// latinBoundary reports whether s[i:j] is not glued to Latin letters that
-// would make it part of another word.
+// latinBoundary reports whether s[i:j] is not glued to Latin letters or
+// digits that would make it part of another word: ai is not in email, but
+// lockbit is in lockbit20 (a letter meets a digit).
 func latinBoundary(s string, i, j int) bool {
-	if i > 0 && isLatin(rune(s[i-1])) && isLatin(rune(s[i])) {
+	if i > 0 && glued(s[i-1], s[i]) {
 		return false
 	}
-	if j < len(s) && isLatin(rune(s[j])) && isLatin(rune(s[j-1])) {
+	if j < len(s) && glued(s[j-1], s[j]) {
 		return false
 	}
 	return true
+}
+
+// glued reports whether bytes a and b are both ASCII letters or both digits.
+func glued(a, b byte) bool {
+	letter := func(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+	digit := func(c byte) bool { return '0' <= c && c <= '9' }
+	return letter(a) && letter(b) || digit(a) && digit(b)
 }
 
 func sharedRefs(a, b []string) int {

@@ -38,7 +38,7 @@ const (
 	// fullTextMinRunes: a query shorter than this (in Key form) is a word,
 	// not a description; a word that is no name is not answered from the
 	// definitions that merely use it (パスワード is not 多要素認証).
-	fullTextMinRunes = 6
+	fullTextMinRunes = 10
 	// termCoverage: the share of the query's (weighted) tokens a term's
 	// names and definition must hold for a full-text answer.
 	termCoverage = 0.75
@@ -60,15 +60,24 @@ type resolution struct {
 	suggestions []int
 }
 
+// fullTextMode says what the full-text stage of resolve may do.
+type fullTextMode int
+
+const (
+	fullTextOff     fullTextMode = iota
+	fullTextSuggest              // only offer "did you mean"
+	fullTextAnswer               // answer when confident, else suggest
+)
+
 // resolve runs the stages of term resolution on q (already checked).
-// With contains false the contains stage only suggests; with fullText false
-// the full-text stage is skipped.
-func (ix *Index) resolve(ctx context.Context, q string, contains, fullText bool) (resolution, error) {
+// With contains false the contains stage only suggests; fullText says what
+// the full-text stage may do.
+func (ix *Index) resolve(ctx context.Context, q string, contains bool, fullText fullTextMode) (resolution, error) {
 	res := resolution{term: -1}
 	core := stripWrappers(q)
 	ck := Key(core)
 	if bleveOnly {
-		return ix.resolveFullText(ctx, q, core, res, fullText)
+		return ix.resolveFullText(ctx, core, res, fullText)
 	}
 	// 1. Exact.
 	kana, _ := toKana(core)
@@ -143,7 +152,10 @@ func (ix *Index) resolve(ctx context.Context, q string, contains, fullText bool)
 	} else {
 		res.suggestions = append(res.suggestions, near...)
 	}
-	return ix.resolveFullText(ctx, q, core, res, fullText && ckLen >= fullTextMinRunes)
+	if fullText == fullTextAnswer && ckLen < fullTextMinRunes {
+		fullText = fullTextSuggest
+	}
+	return ix.resolveFullText(ctx, core, res, fullText)
 }
 
 // bleveOnly turns off every stage but full text, and the re-ranking of
@@ -151,8 +163,8 @@ func (ix *Index) resolve(ctx context.Context, q string, contains, fullText bool)
 var bleveOnly = false
 
 // resolveFullText is stage 3 of resolve.
-func (ix *Index) resolveFullText(ctx context.Context, q, core string, res resolution, fullText bool) (resolution, error) {
-	if fullText {
+func (ix *Index) resolveFullText(ctx context.Context, core string, res resolution, mode fullTextMode) (resolution, error) {
+	if mode != fullTextOff {
 		ft, err := ix.fullText(ctx)
 		if err != nil {
 			return res, err
@@ -174,7 +186,7 @@ func (ix *Index) resolveFullText(ctx context.Context, q, core string, res resolu
 				res.suggestions = append(res.suggestions, h)
 			}
 		}
-		if best >= 0 && bestCov >= termCoverage && strongTokens(qt) >= 1 {
+		if mode == fullTextAnswer && best >= 0 && bestCov >= termCoverage && strongTokens(qt) >= 1 {
 			res.term, res.stage = best, stageFullText
 			return res, nil
 		}
@@ -234,7 +246,7 @@ func (ix *Index) typo(ck string) (int, []int) {
 	q := []rune(ck)
 	allowed := 0
 	switch {
-	case len(q) >= 8:
+	case len(q) >= 10:
 		allowed = 2
 	case len(q) >= 4:
 		allowed = 1
@@ -417,7 +429,7 @@ func (ix *Index) Term(ctx context.Context, q string) (knowledge.Answer, error) {
 	if err != nil {
 		return knowledge.Answer{}, err
 	}
-	res, err := ix.resolve(ctx, q, true, true)
+	res, err := ix.resolve(ctx, q, true, fullTextAnswer)
 	if err != nil {
 		return knowledge.Answer{}, err
 	}

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"math"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -74,6 +75,9 @@ func max2(a, b int) int {
 	return b
 }
 
+// leafSection matches the ids of numbered sections (4-2-2).
+var leafSection = regexp.MustCompile(`^\d+-\d+-\d+$`)
+
 // Passage ranking: how many Bleve hits are re-ranked, and the weights of
 // the re-ranking (see search).
 const (
@@ -91,6 +95,11 @@ const (
 	// fullLength characters.
 	weightLength = 1
 	fullLength   = 60
+	// penaltyOverview lowers passages outside the numbered sections (the
+	// chapter's introduction "4", the afterword 編集後記): they summarize
+	// every section in a few lines, so they match many questions, but the
+	// numbered section is where the chapter explains.
+	penaltyOverview = 1
 	// weightDefines rewards the passage that defines what is asked
 	// (「2025年の崖」とは…).
 	weightDefines = 1
@@ -156,6 +165,9 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 			p.Score = weightBleve*p.Score/top + weightPassage*p.Coverage +
 				weightSection*secCov + weightSectionTopic*secScore[p.Passage.Section] +
 				weightLength*min(1, float64(utf8.RuneCountInString(p.Passage.Text))/fullLength)
+			if !leafSection.MatchString(p.Passage.Section) {
+				p.Score -= penaltyOverview
+			}
 			if len(defines) > len("トハ") && strings.Contains(ix.passages[ids[i]].key, defines) {
 				p.Score += weightDefines
 			}
@@ -234,7 +246,7 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 	if err != nil {
 		return knowledge.Answer{}, err
 	}
-	res, err := ix.resolve(ctx, q, false, false)
+	res, err := ix.resolve(ctx, q, false, fullTextSuggest)
 	if err != nil {
 		return knowledge.Answer{}, err
 	}
