@@ -89,7 +89,7 @@ const (
 	// section is about the question. It dominates: the section is chosen
 	// first, the passage within it second, so that a section about the
 	// question's words (手順 in 4-2-4) beats an overview that mentions them.
-	weightSectionTopic = 5
+	weightSectionTopic = 4
 	// weightLength prefers a passage that says something over a heading
 	// or a figure caption that only repeats the words: full weight from
 	// fullLength characters.
@@ -99,12 +99,15 @@ const (
 	// chapter's introduction "4", the afterword 編集後記): they summarize
 	// every section in a few lines, so they match many questions, but the
 	// numbered section is where the chapter explains.
-	penaltyOverview = 1
+	penaltyOverview = 1.5
 	// weightDefines rewards the passage that defines what is asked
 	// (「2025年の崖」とは…).
 	weightDefines = 1
 	// minExtraLength is the shortest passage shown after the best one.
 	minExtraLength = 20
+	// weightHead is the weight in sectionScores of the tokens of the
+	// question's head (see headStart).
+	weightHead = 2
 	// sectionK is the term-frequency saturation of sectionScores.
 	sectionK = 1.2
 )
@@ -156,7 +159,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 	// holds every word of the question (攻め, IT投資, 手順) beats one that
 	// repeats some of them.
 	if len(hits) > 0 && !bleveOnly {
-		secScore := ft.sectionScores(qt)
+		secScore := ft.sectionScores(qt, headStart(text, qt))
 		top := res.Hits[0].Score
 		defines := Key(text) + "トハ" // 「2025年の崖」とは…: the passage that defines it
 		for i := range hits {
@@ -180,19 +183,36 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 	return hits, nil
 }
 
+// headStart returns the index in qt of the first token of the question's
+// head: what follows its last の (攻めのIT投資の手順 → 手順). In a Japanese
+// noun phrase the last noun is what is asked about; the ones before it
+// narrow it down. It returns len(qt) when there is no such head.
+func headStart(text string, qt []token) int {
+	i := strings.LastIndex(text, "の")
+	if i < 0 {
+		return len(qt)
+	}
+	for j, t := range qt {
+		if t.start >= i+len("の") && !t.weak {
+			return j
+		}
+	}
+	return len(qt)
+}
+
 // sectionScores scores each section for the query tokens qt, relative to
 // the best section: a sum over the tokens of idf (over sections) times a
 // saturating term frequency, BM25 without length normalization. Sections
 // are long and uneven; what counts is that a section is about every word
 // of the question, several times.
-func (ft *fullText) sectionScores(qt []token) map[string]float64 {
+func (ft *fullText) sectionScores(qt []token, head int) map[string]float64 {
 	out := make(map[string]float64, len(ft.sectionTF))
 	n := float64(len(ft.sectionTF))
 	best := 0.0
 	for id, tf := range ft.sectionTF {
 		s := 0.0
 		seen := map[string]bool{}
-		for _, t := range qt {
+		for i, t := range qt {
 			f := float64(tf[t.term])
 			if f == 0 || seen[t.term] {
 				continue
@@ -200,8 +220,11 @@ func (ft *fullText) sectionScores(qt []token) map[string]float64 {
 			seen[t.term] = true
 			idf := math.Log(1 + n/float64(ft.sectionDF[t.term]))
 			w := 1.0
-			if t.weak {
+			switch {
+			case t.weak:
 				w = weakWeight
+			case i >= head:
+				w = weightHead
 			}
 			s += w * idf * f / (f + sectionK)
 		}
