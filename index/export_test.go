@@ -1,14 +1,9 @@
 package index
 
 import (
-	"testing"
-
 	// Registers Bleve's stock cjk analyzer, which the comparison uses.
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 )
-
-// SeedPack exposes seedPack to the external tests.
-var SeedPack = func(t testing.TB) any { return seedPack(t) }
 
 // UseAnalyzer makes Build use the Bleve analyzer named name (secbot_ja or
 // cjk) until the returned function is called.
