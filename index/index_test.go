@@ -130,7 +130,7 @@ func TestTerm(t *testing.T) {
 		{"事業継続計画", "BCP"},
 		{"不正侵入防止システム", "IPS"},
 		{"ファイヤーウォール", "ファイアウォール"},
-		{"ファイアウォル", "ファイアウォール"}, // typo
+		{"ファイアウォーレ", "ファイアウォール"}, // typo
 		{"脆弱性", "脆弱性"},
 		{"脆弱性診断", "脆弱性診断"},
 		{"リスク評価", "リスク評価"},
@@ -328,5 +328,45 @@ func TestCanceled(t *testing.T) {
 	cancel()
 	if _, err := ix.Ask(ctx, "2025年の崖"); !errors.Is(err, context.Canceled) {
 		t.Errorf("Ask with a canceled context: %v", err)
+	}
+}
+
+func TestFold(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"LockBit2.0", "lockbit20"},
+		{"ＮＩＳＴ サイバー", "nistサイバー"},
+		{"サイバー・フィジカル", "サイバーフィジカル"},
+		{"ぜろ", "ぜろ"},
+		{"ﾃﾞｨｰﾄﾞｽ", "ディードス"},
+	}
+	for _, tt := range tests {
+		if got := Fold(tt.in); got != tt.want {
+			t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestStages pins which stage answers what: a regression here means a
+// query is now answered by a less certain stage (or a more lenient one).
+func TestStages(t *testing.T) {
+	ix := smallIndex(t)
+	tests := []struct{ query, stage string }{
+		{"しーさーと", stageExact},
+		{"事業継続計画", stageExact},
+		{"ぜろでいこうげき", stageExact},
+		{"ゼロデイ", stagePart},
+		{"ゼロトラストセキュリティ", stageContains},
+		{"ファイアウォーレ", stageTypo},
+		{"ネットワーク通信を信用できない領域として扱う考え方", stageFullText},
+		{"寿司", stageNone},
+	}
+	for _, tt := range tests {
+		res, err := ix.resolve(context.Background(), tt.query, true, fullTextAnswer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.stage != tt.stage {
+			t.Errorf("%q: stage %q, want %q", tt.query, res.stage, tt.stage)
+		}
 	}
 }

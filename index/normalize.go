@@ -7,20 +7,21 @@ import (
 )
 
 // foldRune applies the width, case and script folding of a single rune:
-// full-width ASCII → ASCII, the ideographic space → a space, upper → lower
-// case and hiragana → katakana. It is the part of NFKC that matters for what
-// people type in Japanese, plus case and script folding. (golang.org/x/text
-// is not a dependency of secbot; this keeps go.mod unchanged.)
+// widthCase, then hiragana → katakana.
 func foldRune(r rune) rune {
+	return toKatakana(widthCase(r))
+}
+
+// widthCase folds full-width ASCII to ASCII, the ideographic space to a
+// space and upper to lower case: the part of NFKC that matters for what
+// people type here, plus case folding. (golang.org/x/text is not a
+// dependency of secbot; this keeps go.mod as it is.)
+func widthCase(r rune) rune {
 	switch {
 	case r >= 0xFF01 && r <= 0xFF5E: // full-width ASCII
 		r -= 0xFEE0
 	case r == 0x3000:
 		r = ' '
-	case r >= 0x3041 && r <= 0x3096: // hiragana → katakana
-		r += 0x60
-	case r == 0x309D || r == 0x309E: // ゝゞ → ヽヾ
-		r += 0x60
 	}
 	if r < utf8.RuneSelf {
 		if 'A' <= r && r <= 'Z' {
@@ -31,12 +32,21 @@ func foldRune(r rune) rune {
 	return unicode.ToLower(r)
 }
 
+// toKatakana maps hiragana to katakana (ぜろ → ゼロ).
+func toKatakana(r rune) rune {
+	if r >= 0x3041 && r <= 0x3096 || r == 0x309D || r == 0x309E {
+		return r + 0x60
+	}
+	return r
+}
+
 // halfKana maps half-width katakana (U+FF61…U+FF9F) to full width.
 var halfKana = []rune("。「」、・ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン゛゜")
 
-// widthFold folds half-width katakana (composing ﾞ and ﾟ with the
-// preceding kana) and then every rune with foldRune.
-func widthFold(s string) string {
+// widthFold folds half-width katakana to full width (composing ﾞ and ﾟ
+// with the preceding kana) and every rune with widthCase, and with
+// toKatakana too when kata is set.
+func widthFold(s string, kata bool) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	var prev rune = -1
@@ -59,7 +69,10 @@ func widthFold(s string) string {
 			r = k
 		}
 		flush()
-		prev = foldRune(r)
+		prev = widthCase(r)
+		if kata {
+			prev = toKatakana(prev)
+		}
 	}
 	flush()
 	return b.String()
@@ -192,35 +205,15 @@ func Key(s string) string {
 
 // Fold returns s width and case folded with spaces and punctuation removed,
 // as the eval files' scoring rule asks ("NFKC, lower case, spaces and
-// punctuation removed"); unlike Key it keeps kana as typed.
+// punctuation removed"); unlike Key it keeps kana and long vowels as typed.
 func Fold(s string) string {
 	var b strings.Builder
-	for _, r := range widthFoldKeepKana(s) {
+	for _, r := range widthFold(s, false) {
 		if !dropRune(r) {
 			b.WriteRune(r)
 		}
 	}
 	return b.String()
-}
-
-// widthFoldKeepKana is widthFold without the hiragana → katakana step.
-func widthFoldKeepKana(s string) string {
-	var b strings.Builder
-	for _, r := range widthFold(s) {
-		b.WriteRune(r)
-	}
-	out := []rune(b.String())
-	orig := []rune(s)
-	// widthFold turned hiragana into katakana; put back the hiragana where
-	// the input had them (positions agree unless half-width kana composed).
-	if len(out) == len(orig) {
-		for i, r := range orig {
-			if r >= 0x3041 && r <= 0x3096 {
-				out[i] = r
-			}
-		}
-	}
-	return string(out)
 }
 
 // isLatin reports whether r is an ASCII letter or digit (after folding).

@@ -44,7 +44,7 @@ const (
 	termCoverage = 0.75
 	// suggestCoverage: the least coverage of a full-text hit that is
 	// offered as "did you mean".
-	suggestCoverage = 0.3
+	suggestCoverage = 0.5
 	// passageCoverage: the same for a passage answering a question.
 	passageCoverage = 0.5
 	// weakWeight is the weight of an all-hiragana bigram (の, とは).
@@ -182,7 +182,7 @@ func (ix *Index) resolveFullText(ctx context.Context, core string, res resolutio
 			if cov > bestCov {
 				best, bestCov = h, cov
 			}
-			if cov >= suggestCoverage {
+			if cov >= suggestCoverage && matched(qt, ft.termTokens[h]) >= 2 {
 				res.suggestions = append(res.suggestions, h)
 			}
 		}
@@ -363,6 +363,19 @@ func coverage(qt []token, set map[string]struct{}) float64 {
 		return 0
 	}
 	return have / total
+}
+
+// matched counts the distinct tokens of qt found in set.
+func matched(qt []token, set map[string]struct{}) int {
+	n := 0
+	seen := map[string]bool{}
+	for _, t := range qt {
+		if _, ok := set[t.term]; ok && !seen[t.term] {
+			seen[t.term] = true
+			n++
+		}
+	}
+	return n
 }
 
 // tokenWeight is what a query token counts for in coverage: a particle
