@@ -13,7 +13,7 @@ import (
 	"secbot/knowledge"
 )
 
-// Resolution stages, reported by resolve for tests and the quality runner.
+// Resolution stages: which stage of resolve answered (see TestStages).
 const (
 	stageNone     = ""
 	stageExact    = "exact"    // a name, reading, alias, English expansion or gloss
@@ -47,7 +47,7 @@ const (
 	suggestCoverage = 0.5
 	// passageCoverage: the same for a passage answering a question.
 	passageCoverage = 0.5
-	// weakWeight is the weight of an all-hiragana bigram (の, とは).
+	// weakWeight is the weight of a bigram with a particle (の, とは).
 	weakWeight = 0.25
 	// latinMaxWeight caps the weight of one Latin word.
 	latinMaxWeight = 4
@@ -97,9 +97,9 @@ func (ix *Index) resolve(ctx context.Context, q string, contains bool, fullText 
 	// リスク評価 or リスクアセスメント) unless one name is the start of all
 	// the others (ぜいじゃく → 脆弱性, not 脆弱性診断).
 	if ckLen >= 2 {
-		best := map[int]float64{}   // term → best coverage
-		sure := map[int]bool{}      // term → coverage over the threshold
-		matched := map[int]string{} // term → the name key that matched
+		best := map[int]float64{}      // term → best coverage
+		sure := map[int]bool{}         // term → coverage over the threshold
+		matchedKey := map[int]string{} // term → the name key that matched
 		for _, n := range ix.names {
 			if n.key == ck || !containsKey(n.key, ck) {
 				continue
@@ -112,7 +112,7 @@ func (ix *Index) resolve(ctx context.Context, q string, contains bool, fullText 
 			}
 			if cov > best[n.term] {
 				best[n.term] = cov
-				matched[n.term] = n.key
+				matchedKey[n.term] = n.key
 			}
 			if (isPrefix && cov >= partMinPrefix) || cov >= partMinInfix {
 				sure[n.term] = true
@@ -128,7 +128,7 @@ func (ix *Index) resolve(ctx context.Context, q string, contains bool, fullText 
 			}
 			res.suggestions = append(terms, res.suggestions...)
 		case len(terms) > 1:
-			if t := commonStem(terms, matched); t >= 0 && sure[t] {
+			if t := commonStem(terms, matchedKey); t >= 0 && sure[t] {
 				res.term, res.stage = t, stagePart
 				return res, nil
 			}
@@ -146,12 +146,12 @@ func (ix *Index) resolve(ctx context.Context, q string, contains bool, fullText 
 		res.suggestions = append(res.suggestions, c)
 	}
 	// 2c. A typo.
-	if t, near := ix.typo(ck); t >= 0 {
+	t, near := ix.typo(ck)
+	if t >= 0 {
 		res.term, res.stage = t, stageTypo
 		return res, nil
-	} else {
-		res.suggestions = append(res.suggestions, near...)
 	}
+	res.suggestions = append(res.suggestions, near...)
 	if fullText == fullTextAnswer && ckLen < fullTextMinRunes {
 		fullText = fullTextSuggest
 	}
@@ -297,9 +297,9 @@ func abs(x int) int {
 	return x
 }
 
-// osa is the optimal-string-alignment edit distance of a and b, or any value
-// above max once it is sure to exceed max.
-func osa(a, b []rune, max int) int {
+// osa is the optimal-string-alignment edit distance of a and b, or limit+1
+// once it is sure to exceed limit.
+func osa(a, b []rune, limit int) int {
 	prev2 := make([]int, len(b)+1)
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
@@ -321,8 +321,8 @@ func osa(a, b []rune, max int) int {
 			cur[j] = v
 			rowMin = min(rowMin, v)
 		}
-		if rowMin > max {
-			return max + 1
+		if rowMin > limit {
+			return limit + 1
 		}
 		prev2, prev, cur = prev, cur, prev2
 	}

@@ -25,24 +25,24 @@ type Hit struct {
 	Spans [][2]int
 }
 
-// Fragment returns up to max characters of the passage around its first
+// Fragment returns up to limit characters of the passage around its first
 // match, with each matching span wrapped in open and close (for example
 // "*" and "*" in Slack). The JSON answer keeps the passage text clean; the
 // fragment is for display only.
-func (h Hit) Fragment(max int, open, close string) string {
+func (h Hit) Fragment(limit int, open, close string) string {
 	text := h.Passage.Text
 	from, to := 0, len(text)
-	if utf8.RuneCountInString(text) > max {
+	if utf8.RuneCountInString(text) > limit {
 		if len(h.Spans) > 0 {
 			// Start a little before the first match, on a rune boundary.
 			from = h.Spans[0][0]
-			for back := 0; from > 0 && back < max/4; back++ {
+			for back := 0; from > 0 && back < limit/4; back++ {
 				_, size := utf8.DecodeLastRuneInString(text[:from])
 				from -= size
 			}
 		}
 		to = from
-		for n := 0; to < len(text) && n < max; n++ {
+		for n := 0; to < len(text) && n < limit; n++ {
 			_, size := utf8.DecodeRuneInString(text[to:])
 			to += size
 		}
@@ -56,7 +56,7 @@ func (h Hit) Fragment(max int, open, close string) string {
 		if s[1] <= pos || s[0] >= to {
 			continue
 		}
-		st, en := max2(s[0], pos), min(s[1], to)
+		st, en := max(s[0], pos), min(s[1], to)
 		b.WriteString(text[pos:st])
 		b.WriteString(open + text[st:en] + close)
 		pos = en
@@ -66,13 +66,6 @@ func (h Hit) Fragment(max int, open, close string) string {
 		b.WriteString("…")
 	}
 	return b.String()
-}
-
-func max2(a, b int) int {
-	if a > b {
-		return a
-	}
-	return b
 }
 
 // leafSection matches the ids of numbered sections (4-2-2).
@@ -137,7 +130,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 		return nil, err
 	}
 	q := matchQuery(text, []string{"text", "title"}, []float64{boostText, boostTitle})
-	req := bleve.NewSearchRequestOptions(q, max2(n, rerankDepth), 0, false)
+	req := bleve.NewSearchRequestOptions(q, max(n, rerankDepth), 0, false)
 	res, err := ft.passageIdx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, err
@@ -253,7 +246,7 @@ func spans(text string, qt []token) [][2]int {
 			continue
 		}
 		if n := len(out); n > 0 && t.start <= out[n-1][1] {
-			out[n-1][1] = max2(out[n-1][1], t.end)
+			out[n-1][1] = max(out[n-1][1], t.end)
 			continue
 		}
 		out = append(out, [2]int{t.start, t.end})
