@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -334,7 +335,8 @@ const (
 )
 
 // mentions returns the passages that name the term, best first: those of a
-// section the term cites, then those naming it most often for their length.
+// section the term cites, then those naming it most often for their length;
+// headings and labels (under minExtraLength characters) are left out.
 func (ix *Index) mentions(ti int) []int {
 	e := &ix.terms[ti]
 	var keys []string
@@ -349,6 +351,9 @@ func (ix *Index) mentions(ti int) []int {
 	}
 	var hits []hit
 	for i, p := range ix.passages {
+		if utf8.RuneCountInString(p.p.Text) < minExtraLength {
+			continue // a heading or a label says nothing about the term
+		}
 		c := 0
 		for _, k := range keys {
 			c += countKey(p.key, k)
