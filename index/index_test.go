@@ -51,6 +51,8 @@ func TestStripWrappers(t *testing.T) {
 		{"「踏み台」とは", "踏み台"},
 		{"とは", "とは"}, // all wrapper: kept
 		{"2025年の崖って何？", "2025年の崖"},
+		{"EDRって何の略？", "EDR"},
+		{"ゼロトラストとはどういう意味ですか", "ゼロトラスト"},
 	}
 	for _, tt := range tests {
 		if got := stripWrappers(tt.in); got != tt.want {
