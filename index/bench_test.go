@@ -18,7 +18,8 @@ import (
 
 // Benchmarks (README, "Search and answers", has the figures):
 //
-//	go test ./index -run '^$' -bench . -benchtime 2000x
+//	go test ./index -run '^$' -bench 'Term|Ask' -benchtime 5000x
+//	go test ./index -run '^$' -bench Build -benchtime 10x
 //
 // BenchmarkTerm and BenchmarkAsk report the 99th percentile of one query's
 // latency (p99-µs) over every query of the query sets, in turn.

@@ -372,3 +372,18 @@ func TestStages(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyPack: a pack with nothing in it answers none, without errors.
+func TestEmptyPack(t *testing.T) {
+	ix, err := Build(&knowledge.Pack{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for _, f := range []func(context.Context, string) (knowledge.Answer, error){ix.Term, ix.Ask} {
+		ans, err := f(context.Background(), "ゼロトラストって何？")
+		if err != nil || ans.Kind != knowledge.KindNone {
+			t.Errorf("answer %v, error %v; want none", ans.Kind, err)
+		}
+	}
+}
