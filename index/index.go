@@ -42,8 +42,10 @@ type fullText struct {
 	// passageTokens[i] those of passage i and its section title.
 	termTokens    []map[string]struct{}
 	passageTokens []map[string]struct{}
-	// sections holds the tokens of each section's passages and title.
-	sections map[string]map[string]struct{}
+	// sections holds the tokens of each section's passages and title;
+	// sectionKeys their text in Key form.
+	sections    map[string]map[string]struct{}
+	sectionKeys map[string]string
 	// sectionTF counts each token in each section; sectionDF counts the
 	// sections holding each token.
 	sectionTF map[string]map[string]int
@@ -170,9 +172,10 @@ func (ix *Index) fullText(ctx context.Context) (*fullText, error) {
 // buildFullText analyzes the terms and passages and indexes them in Bleve.
 func (ix *Index) buildFullText() (*fullText, error) {
 	ft := &fullText{
-		sections:  map[string]map[string]struct{}{},
-		sectionTF: map[string]map[string]int{},
-		sectionDF: map[string]int{},
+		sections:    map[string]map[string]struct{}{},
+		sectionKeys: map[string]string{},
+		sectionTF:   map[string]map[string]int{},
+		sectionDF:   map[string]int{},
 	}
 	var err error
 	if ft.termIdx, err = newMemIndex(); err != nil {
@@ -217,7 +220,9 @@ func (ix *Index) buildFullText() (*fullText, error) {
 			tf, sec = map[string]int{}, map[string]struct{}{}
 			ft.sectionTF[p.Section], ft.sections[p.Section] = tf, sec
 			addTokens(sec, p.Title)
+			ft.sectionKeys[p.Section] = Key(p.Title)
 		}
+		ft.sectionKeys[p.Section] += "\n" + e.key
 		tokens := map[string]struct{}{}
 		for _, t := range tokenize(p.Text) {
 			tf[t.term]++

@@ -182,7 +182,7 @@ func (ix *Index) resolveFullText(ctx context.Context, core string, res resolutio
 			if cov > bestCov {
 				best, bestCov = h, cov
 			}
-			if cov >= suggestCoverage && matched(qt, ft.termTokens[h]) >= 2 {
+			if cov >= suggestCoverage && matched(qt, ft.termTokens[h]) >= min(2, distinctTokens(qt)) {
 				res.suggestions = append(res.suggestions, h)
 			}
 		}
@@ -363,6 +363,15 @@ func coverage(qt []token, set map[string]struct{}) float64 {
 		return 0
 	}
 	return have / total
+}
+
+// distinctTokens counts the distinct tokens of qt.
+func distinctTokens(qt []token) int {
+	seen := map[string]bool{}
+	for _, t := range qt {
+		seen[t.term] = true
+	}
+	return len(seen)
 }
 
 // matched counts the distinct tokens of qt found in set.

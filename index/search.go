@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -18,8 +19,9 @@ import (
 type Hit struct {
 	Passage knowledge.Passage
 	// Score orders hits (higher is better); Coverage is the weighted share
-	// of the question's words the passage holds, 0…1.
-	Score, Coverage float64
+	// of the question's bigrams the passage holds, 0…1; Words the share of
+	// the question's words (see words) its section holds.
+	Score, Coverage, Words float64
 	// Spans are the byte ranges of Passage.Text that match the question,
 	// in order and not overlapping.
 	Spans [][2]int
@@ -96,6 +98,12 @@ const (
 	// weightDefines rewards the passage that defines what is asked
 	// (「2025年の崖」とは…).
 	weightDefines = 1
+	// passageWords is the share of the question's words (see words) that
+	// the best passage's section must hold, besides passageCoverage of the
+	// bigrams in the passage: a question is not answered by a passage that
+	// misses what it is about (社食 in 社食のメニュー) however many bigrams
+	// match the rest.
+	passageWords = 0.5
 	// minExtraLength is the shortest passage shown after the best one.
 	minExtraLength = 20
 	// weightHead is the weight in sectionScores of the tokens of the
@@ -173,6 +181,10 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 	if len(hits) > n {
 		hits = hits[:n]
 	}
+	ws := words(text)
+	for i := range hits {
+		hits[i].Words = wordCoverage(ws, ft.sectionKeys[hits[i].Passage.Section])
+	}
 	return hits, nil
 }
 
@@ -232,6 +244,70 @@ func (ft *fullText) sectionScores(qt []token, head int) map[string]float64 {
 	return out
 }
 
+// words cuts text into its content words, crudely but without a
+// dictionary: runs of kanji, of katakana, of Latin letters and digits,
+// with hiragana (particles, okurigana) and punctuation between them.
+// 社食のメニュー → 社食, メニユ; IT人材の不足 → it, 人材, 不足. Each word is in
+// Key form.
+func words(text string) []string {
+	var out []string
+	var cur []rune
+	class := 0
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, string(cur))
+		}
+		cur, class = nil, 0
+	}
+	for _, k := range keyRunes(text) {
+		c := runeClass(k.r)
+		if k.hira || k.brk || c != class {
+			flush()
+		}
+		if k.hira {
+			continue
+		}
+		cur, class = append(cur, k.r), c
+	}
+	flush()
+	return out
+}
+
+// runeClass tells kanji (1), katakana (2), Latin (3) and the rest (4) apart.
+func runeClass(r rune) int {
+	switch {
+	case unicode.Is(unicode.Han, r):
+		return 1
+	case unicode.Is(unicode.Katakana, r):
+		return 2
+	case isLatin(r):
+		return 3
+	}
+	return 4
+}
+
+// wordCoverage is the share of ws found in key (a Key form text).
+func wordCoverage(ws []string, key string) float64 {
+	if len(ws) == 0 {
+		return 0
+	}
+	n := 0
+	total := 0
+	for _, w := range ws {
+		if utf8.RuneCountInString(w) < 2 {
+			continue // a verb stem or a suffix (呼ばれた, 化): unreliable
+		}
+		total++
+		if containsKey(key, w) {
+			n++
+		}
+	}
+	if total == 0 {
+		return 1
+	}
+	return float64(n) / float64(total)
+}
+
 // spans returns the byte ranges of text whose tokens are among qt's.
 func spans(text string, qt []token) [][2]int {
 	want := map[string]bool{}
@@ -274,7 +350,7 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 	if err != nil {
 		return knowledge.Answer{}, err
 	}
-	if len(hits) > 0 && hits[0].Coverage >= passageCoverage {
+	if len(hits) > 0 && hits[0].Coverage >= passageCoverage && hits[0].Words >= passageWords {
 		a := knowledge.Answer{Query: q, Kind: knowledge.KindPassage,
 			Passages: []knowledge.Passage{}, Suggestions: []string{}}
 		for i, h := range hits {
