@@ -2,10 +2,13 @@
 // glossary term and finds the chapter passages that answer a free question.
 //
 // It is the only package that imports Bleve. Build indexes a knowledge.Pack in
-// memory (bleve.NewMemOnly) with an analyzer made for Japanese: width and case
-// folding, hiragana→katakana, long-vowel and small-kana variants, middle dots
-// and spaces removed, then character bigrams for Japanese runs and whole words
-// for Latin ones.
+// memory (scorch with no path: faster to build than bleve.NewMemOnly's
+// upsidedown store, see BenchmarkBuild) with an analyzer made for Japanese:
+// width and case folding, hiragana→katakana, long-vowel and small-kana
+// variants, middle dots and spaces removed, then character bigrams for
+// Japanese runs and whole words for Latin ones. The name tables are ready when
+// Build returns; the Bleve indexes are built in the background and waited for
+// by the queries that need them.
 //
 // Term resolution runs in stages, most certain first:
 //
@@ -19,7 +22,10 @@
 //     query's words are covered well enough.
 //
 // Anything below the confidence threshold is answered with kind none and
-// "did you mean" suggestions. User text is only ever analyzed into Match,
+// "did you mean" suggestions. Ask answers a question that names a term with
+// the term, else with the chapter passages that answer it (section first,
+// then passage; see search.go), else with none. Search returns passages with
+// the spans that match, for highlighted fragments (Hit.Fragment). User text is only ever analyzed into Match,
 // Term and Disjunction queries: it never reaches Bleve's query-string syntax.
 //
 // An Index is safe for concurrent use.
