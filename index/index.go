@@ -303,10 +303,12 @@ func (ix *Index) linkTerms() {
 			if len([]rune(e.nameKey)) >= 2 && containsKey(o.defKey, e.nameKey) {
 				score[j] += 2 // that definition uses this term
 			}
-			if k := sharedRefs(e.term.Refs, o.term.Refs); k > 0 && score[j] > 0 {
-				score[j] += 0.5 * float64(k)
-			} else if k >= 2 {
-				score[j] += 0.5 * float64(k)
+			// Sections both cite: a tie-breaker among the terms above, and
+			// alone a weak link (at most 1, from two shared sections), so
+			// that a term cited everywhere (VPN) does not crowd out the
+			// terms whose definitions name this one.
+			if k := sharedRefs(e.term.Refs, o.term.Refs); k > 0 && (score[j] > 0 || k >= 2) {
+				score[j] += min(1, 0.25*float64(k))
 			}
 		}
 		var cands []int
