@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -458,6 +459,19 @@ func (ix *Index) Term(ctx context.Context, q string) (knowledge.Answer, error) {
 	if res.term >= 0 {
 		return ix.termAnswer(q, res.term), nil
 	}
+	// A chapter concept that is not in the glossary (2025年の崖, 守りのIT投資)
+	// is answered by the passage that explains it. A query close to several
+	// glossary names (リスク → リスク評価, リスクアセスメント) keeps its
+	// "did you mean" instead: /term is asked for a term.
+	core := stripWrappers(q)
+	if !ix.partOfNames(Key(core), res.suggestions) {
+		if a, ok, err := ix.passageAnswer(ctx, q, core); err != nil || ok {
+			if ok {
+				a.Suggestions = ix.noneAnswer(q, res.suggestions).Suggestions
+			}
+			return a, err
+		}
+	}
 	return ix.noneAnswer(q, res.suggestions), nil
 }
 
@@ -491,4 +505,20 @@ func (ix *Index) noneAnswer(q string, sugg []int) knowledge.Answer {
 		a.Suggestions = append(a.Suggestions, ix.terms[t].term.Name)
 	}
 	return a
+}
+
+// partOfNames reports whether key is part of a name of one of the terms:
+// the query is then an ambiguous piece of glossary names, not a concept.
+func (ix *Index) partOfNames(key string, terms []int) bool {
+	if key == "" {
+		return false
+	}
+	for _, n := range ix.names {
+		for _, t := range terms {
+			if n.term == t && strings.Contains(n.key, key) {
+				return true
+			}
+		}
+	}
+	return false
 }

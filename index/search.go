@@ -346,23 +346,32 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 		return ix.termAnswer(q, res.term), nil
 	}
 	core := stripWrappers(q)
-	hits, err := ix.search(ctx, core, maxPassages)
-	if err != nil {
-		return knowledge.Answer{}, err
-	}
-	if len(hits) > 0 && hits[0].Coverage >= passageCoverage && hits[0].Words >= passageWords {
-		a := knowledge.Answer{Query: q, Kind: knowledge.KindPassage,
-			Passages: []knowledge.Passage{}, Suggestions: []string{}}
-		for i, h := range hits {
-			// After the best, only passages that say something more.
-			if i == 0 || h.Coverage >= passageCoverage/2 && utf8.RuneCountInString(h.Passage.Text) >= minExtraLength {
-				a.Passages = append(a.Passages, h.Passage)
-			}
-		}
-		return a, nil
+	if a, ok, err := ix.passageAnswer(ctx, q, core); err != nil || ok {
+		return a, err
 	}
 	if c, cov := ix.contained(Key(core)); c >= 0 && cov >= containsMin {
 		return ix.termAnswer(q, c), nil
 	}
 	return ix.noneAnswer(q, res.suggestions), nil
+}
+
+// passageAnswer answers q with the chapter's passages on core (q without
+// its question wrappers) when the best one holds enough of the question's
+// words; ok is false when none does.
+func (ix *Index) passageAnswer(ctx context.Context, q, core string) (a knowledge.Answer, ok bool, err error) {
+	hits, err := ix.search(ctx, core, maxPassages)
+	if err != nil {
+		return knowledge.Answer{}, false, err
+	}
+	if len(hits) == 0 || hits[0].Coverage < passageCoverage || hits[0].Words < passageWords {
+		return knowledge.Answer{}, false, nil
+	}
+	a = knowledge.Answer{Query: q, Kind: knowledge.KindPassage, Passages: []knowledge.Passage{}, Suggestions: []string{}}
+	for i, h := range hits {
+		// After the best, only passages that say something more.
+		if i == 0 || h.Coverage >= passageCoverage/2 && utf8.RuneCountInString(h.Passage.Text) >= minExtraLength {
+			a.Passages = append(a.Passages, h.Passage)
+		}
+	}
+	return a, true, nil
 }

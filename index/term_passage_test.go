@@ -1,0 +1,47 @@
+package index_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"secbot/knowledge"
+)
+
+// TestTermFallsBackToPassages: /term of a chapter concept that is not in
+// the glossary answers with the passage that explains it, while a piece of
+// several glossary names keeps its "did you mean" and an unknown word stays
+// unknown.
+func TestTermFallsBackToPassages(t *testing.T) {
+	ix := testIndex(t)
+	tests := []struct {
+		query   string
+		kind    knowledge.Kind
+		section string // first passage's section, for passage answers
+		suggest string // a suggestion that must be offered, for none answers
+	}{
+		{"2025年の崖", knowledge.KindPassage, "4-2-2", ""},
+		{"善管注意義務とは", knowledge.KindPassage, "4-3-2", ""},
+		{"攻めのIT投資", knowledge.KindPassage, "4-2", ""},
+		{"リスク", knowledge.KindNone, "", "リスク評価"},
+		{"標的型", knowledge.KindNone, "", "標的型メール攻撃"},
+		{"有給休暇", knowledge.KindNone, "", ""},
+		{"寿司とは", knowledge.KindNone, "", ""},
+	}
+	for _, tt := range tests {
+		a, err := ix.Term(context.Background(), tt.query)
+		if err != nil {
+			t.Fatalf("Term(%q): %v", tt.query, err)
+		}
+		if a.Kind != tt.kind {
+			t.Errorf("Term(%q) kind = %s, want %s (%+v)", tt.query, a.Kind, tt.kind, a)
+			continue
+		}
+		if tt.section != "" && (len(a.Passages) == 0 || !strings.HasPrefix(a.Passages[0].Section, tt.section)) {
+			t.Errorf("Term(%q) passages = %+v, want %s first", tt.query, a.Passages, tt.section)
+		}
+		if tt.suggest != "" && !strings.Contains(strings.Join(a.Suggestions, "|"), tt.suggest) {
+			t.Errorf("Term(%q) suggestions = %v, want %s among them", tt.query, a.Suggestions, tt.suggest)
+		}
+	}
+}
