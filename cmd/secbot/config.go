@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -98,13 +99,24 @@ func DefaultConfig() *Config {
 	return c
 }
 
-// LoadConfig reads and validates the YAML config at path.
+// LoadConfig reads and validates the YAML config at path. Relative pack
+// paths are taken relative to the config file's directory, so the bot finds
+// them whatever its working directory.
 func LoadConfig(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	return ParseConfig(path, data)
+	c, err := ParseConfig(path, data)
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range c.Packs {
+		if !filepath.IsAbs(p) {
+			c.Packs[i] = filepath.Join(filepath.Dir(path), p)
+		}
+	}
+	return c, nil
 }
 
 // ParseConfig parses and validates a config. Every error names the file and,
