@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -62,5 +64,23 @@ func TestParseConfigRefusesBadFiles(t *testing.T) {
 				t.Errorf("%s: error %q lacks %q", tt.name, err, w)
 			}
 		}
+	}
+}
+
+func TestLoadConfigResolvesPacksBesideTheFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "secbot.yaml")
+	if err := os.WriteFile(path, []byte("packs: [company.yaml, /abs/other.yaml]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(dir, "company.yaml"); c.Packs[0] != want || c.Packs[1] != "/abs/other.yaml" {
+		t.Errorf("packs = %v, want %s and /abs/other.yaml", c.Packs, want)
+	}
+	if _, err := LoadConfig(filepath.Join(dir, "missing.yaml")); err == nil || !strings.Contains(err.Error(), "missing.yaml") {
+		t.Errorf("missing config: %v", err)
 	}
 }
