@@ -35,9 +35,13 @@ func ParseSpec(spec string, loc *time.Location) (s cron.Schedule, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("invalid cron spec %q: %w", spec, err)
 	}
-	if ss, ok := sched.(*cron.SpecSchedule); ok {
-		ss.Location = loc
+	// @every N is a ConstantDelaySchedule: its slots count from whenever it
+	// is asked, so slots could never be claimed once. Only wall-clock specs.
+	ss, ok := sched.(*cron.SpecSchedule)
+	if !ok {
+		return nil, fmt.Errorf("cron spec %q: @every is not supported; write the times (for example \"0 9 * * 1-5\")", spec)
 	}
+	ss.Location = loc
 	// A spec that can never fire (0 0 30 2 *) returns the zero time.
 	if sched.Next(time.Date(2000, 1, 1, 0, 0, 0, 0, loc)).IsZero() {
 		return nil, fmt.Errorf("cron spec %q never fires", spec)

@@ -27,6 +27,8 @@ func TestParseSpec(t *testing.T) {
 		{"0 9 * * 1-5 extra", "", ""},
 		{"*/0 * * * *", "", ""}, // zero step: robfig/cron panics on some of these
 		{"0-/ * * * *", "", ""},
+		{"@every 1h", "", ""}, // slots relative to "now" could not be claimed once
+		{"@hourly", "2026-11-27T09:30:00+09:00", "2026-11-27T10:00:00+09:00"},
 	}
 	for _, tt := range tests {
 		s, err := ParseSpec(tt.spec, tokyo)
