@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strings"
 	"syscall"
 	_ "time/tzdata" // Asia/Tokyo must load on machines without zoneinfo files
 )
@@ -101,13 +102,50 @@ func newFlags(env *Env, name, usageLine string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args, turning flag errors into errUsage.
+// parseFlags parses args, turning flag errors into errUsage. Flags may come
+// before or after the other arguments (`secbot term ゼロトラスト --json`
+// works like `secbot term --json ゼロトラスト`); after "--" everything is
+// an argument.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
+	if err := fs.Parse(permuteFlags(fs, args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
 		return errUsage
 	}
 	return nil
+}
+
+// permuteFlags moves the flags of args (with their values) before the other
+// arguments, which follow a "--".
+func permuteFlags(fs *flag.FlagSet, args []string) []string {
+	var flags, rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			rest = append(rest, args[i+1:]...)
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			rest = append(rest, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		f := fs.Lookup(name)
+		if f == nil {
+			continue // fs.Parse reports it
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			continue
+		}
+		if i+1 < len(args) {
+			flags = append(flags, args[i+1])
+			i++
+		}
+	}
+	return append(append(flags, "--"), rest...)
 }
