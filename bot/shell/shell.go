@@ -35,8 +35,8 @@ type Shell struct {
 	ChannelID string
 }
 
-// maxLine is the longest console line read; longer lines are refused with a
-// message, like any over-long query.
+// maxLine is the longest console line read; a longer line is skipped with
+// a message, and the lines after it are read as usual.
 const maxLine = 64 * 1024
 
 // Banner greets a person at an interactive console.
@@ -45,55 +45,116 @@ const Banner = `secbot — 第4章「企業経営で重要となるIT投資と�
   /tip                 今日の経営者向けセキュリティのヒント
   /quiz                クイズ（answer B で回答）
   /help                使い方
-  そのほかの文は質問として第4章から答えます（例: 2025年の崖って何？）。終了は Ctrl-D または /exit。`
+  そのほかの文は質問として第4章から答えます（例: 2025年の崖って何？）。終了は Ctrl-D、Ctrl-C または /exit。`
 
-// Run reads lines until the end of input, /exit or ctx is done. It returns
-// nil at the end of input.
+// TooLong is what the console says of a line longer than it reads.
+const TooLong = "入力行が長すぎます（64KB まで）。この行は読み飛ばしました。"
+
+// line is one line of input, or why there is none.
+type line struct {
+	text    string
+	tooLong bool
+	err     error
+}
+
+// Run reads lines until the end of input, /exit or ctx is done (Ctrl-C),
+// answering each. It returns nil at the end of input.
 func (s *Shell) Run(ctx context.Context) error {
-	sc := bufio.NewScanner(s.In)
-	sc.Buffer(make([]byte, 4096), maxLine)
+	lines := make(chan line)
+	done := make(chan struct{})
+	defer close(done)
+	go readLines(s.In, lines, done)
 	if s.Interactive {
 		fmt.Fprintln(s.Out, Banner)
 	}
+	answered := false
 	for {
 		if s.Interactive {
 			fmt.Fprint(s.Out, "\n> ")
 		}
-		if !sc.Scan() {
-			if err := sc.Err(); err != nil {
-				if err == bufio.ErrTooLong {
-					fmt.Fprintln(s.Out, "入力行が長すぎます。")
-					return nil
-				}
-				return fmt.Errorf("reading input: %w", err)
+		var l line
+		var ok bool
+		select {
+		case <-ctx.Done():
+			if s.Interactive {
+				fmt.Fprintln(s.Out)
 			}
+			return nil
+		case l, ok = <-lines:
+		}
+		if !ok {
 			if s.Interactive {
 				fmt.Fprintln(s.Out)
 			}
 			return nil
 		}
-		if ctx.Err() != nil {
-			return nil
+		if l.err != nil {
+			return fmt.Errorf("reading input: %w", l.err)
 		}
-		line := strings.TrimSpace(sc.Text())
-		if line == "" {
+		text := strings.TrimSpace(l.text)
+		if text == "" && !l.tooLong {
 			continue
 		}
-		if line == "/exit" || line == "/quit" {
+		if text == "/exit" || text == "/quit" {
 			return nil
+		}
+		if answered && !s.Interactive {
+			fmt.Fprintln(s.Out) // a blank line between answers
+		}
+		answered = true
+		if l.tooLong {
+			fmt.Fprintln(s.Out, TooLong)
+			continue
 		}
 		reply := s.Router.Route(ctx, bot.Request{
 			Platform:  bot.Shell,
-			Text:      line,
+			Text:      text,
 			UserID:    s.UserID,
 			UserName:  s.UserName,
 			ChannelID: s.ChannelID,
 			Direct:    true,
 		})
-		if !s.Interactive {
-			fmt.Fprintln(s.Out)
-		}
 		fmt.Fprintln(s.Out, Render(reply))
+	}
+}
+
+// readLines sends each line of r (without its line ending) until the end of
+// input or done. Lines over maxLine bytes are sent as tooLong, without text.
+func readLines(r io.Reader, out chan<- line, done <-chan struct{}) {
+	defer close(out)
+	send := func(l line) bool {
+		select {
+		case out <- l:
+			return true
+		case <-done:
+			return false
+		}
+	}
+	br := bufio.NewReaderSize(r, 4096)
+	for {
+		var buf []byte
+		tooLong := false
+		for {
+			chunk, isPrefix, err := br.ReadLine()
+			if err != nil {
+				if err != io.EOF {
+					send(line{err: err})
+				}
+				return
+			}
+			if !tooLong {
+				buf = append(buf, chunk...)
+				if len(buf) > maxLine {
+					tooLong, buf = true, nil
+				}
+			}
+			if !isPrefix {
+				break
+			}
+		}
+		if !send(line{text: string(buf), tooLong: tooLong}) {
+			return
+		}
 	}
 }
 

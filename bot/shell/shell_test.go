@@ -1,0 +1,82 @@
+package shell
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"secbot/bot"
+	"secbot/knowledge"
+)
+
+type echoRouter struct{ got []bot.Request }
+
+func (r *echoRouter) Route(_ context.Context, req bot.Request) bot.Reply {
+	r.got = append(r.got, req)
+	return bot.Reply{Text: "answer to " + req.Text}
+}
+
+func TestPipedInput(t *testing.T) {
+	in := "/term VPN\n\n   \n" + strings.Repeat("あ", maxLine) + "\r\n2025年の崖って何？\r\n/exit\n/term after exit\n"
+	var out bytes.Buffer
+	r := &echoRouter{}
+	sh := &Shell{In: strings.NewReader(in), Out: &out, Router: r, UserID: "u", ChannelID: "console"}
+	if err := sh.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	want := "answer to /term VPN\n\n" + TooLong + "\n\nanswer to 2025年の崖って何？\n"
+	if out.String() != want {
+		t.Errorf("output:\n%q\nwant:\n%q", out.String(), want)
+	}
+	if len(r.got) != 2 || r.got[0].Platform != bot.Shell || r.got[0].ChannelID != "console" || !r.got[0].Direct {
+		t.Errorf("requests = %+v", r.got)
+	}
+}
+
+// TestInterruptAtPrompt: Ctrl-C (the context ending) stops a console that
+// waits for input, without waiting for another line.
+func TestInterruptAtPrompt(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	var out bytes.Buffer
+	sh := &Shell{In: pr, Out: &out, Router: &echoRouter{}, Interactive: true}
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- sh.Run(ctx) }()
+	cancel()
+	select {
+	case err := <-errc:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the console did not stop when its context ended")
+	}
+	if !strings.HasPrefix(out.String(), "secbot —") || !strings.Contains(out.String(), "> ") {
+		t.Errorf("interactive console shows no banner and prompt: %q", out.String())
+	}
+}
+
+func TestRenderTermCard(t *testing.T) {
+	r := bot.AnswerReply(knowledge.Answer{Kind: knowledge.KindTerm, Related: []string{"SDP"},
+		Term: &knowledge.Term{Name: "VPN", Reading: "ブイピーエヌ", Aliases: []string{"仮想専用線"}, Definition: "Virtual Private Networkの略。", Refs: []string{"4-2-2"}}},
+		&knowledge.Pack{Sections: []knowledge.Section{{ID: "4-2-2", Title: "DXレポート"}}})
+	got := Render(r)
+	for _, want := range []string{"■ VPN（ブイピーエヌ）", "Virtual Private Networkの略。", "別名　　: 仮想専用線", "該当箇所: 4-2-2 DXレポート", "関連用語: SDP"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("card lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestWrapKeepsLatinWords(t *testing.T) {
+	s := strings.Repeat("あ", 37) + "Endpoint Detection and Responseの略。"
+	for _, l := range strings.Split(wrap(s, 38), "\n") {
+		if strings.HasSuffix(l, "Endp") || strings.HasPrefix(l, "oint") {
+			t.Errorf("wrap split a word: %q", wrap(s, 38))
+		}
+	}
+}
