@@ -14,7 +14,6 @@ import (
 
 	"secbot/bot"
 	"secbot/quiz"
-	"secbot/store/sqlite"
 )
 
 func init() {
@@ -134,13 +133,12 @@ func runQuizExport(ctx context.Context, env *Env, args []string) error {
 		return errUsage
 	}
 	path := dbPath(env)
-	if strings.Contains(path, "://") {
-		return fmt.Errorf("SECBOT_DB %q: only SQLite file paths are supported by this build", path)
+	if !strings.Contains(path, "://") {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("no database at %s (set SECBOT_DB to the file secbot run uses)", path)
+		}
 	}
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("no database at %s (set SECBOT_DB to the file secbot run uses)", path)
-	}
-	db, err := sqlite.Open(path)
+	db, err := openStore(env)
 	if err != nil {
 		return err
 	}

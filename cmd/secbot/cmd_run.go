@@ -43,11 +43,20 @@ func loadConfig(env *Env) (*Config, error) {
 	return LoadConfig(path)
 }
 
-// openStore opens SECBOT_DB (a SQLite file; created on first run).
+// consoleDBPath is the console's store when SECBOT_DB is not set: a file of
+// its own, so that trying secbot at a console never mixes test rounds and
+// answers into the bot's database (HR's export, the leaderboards).
+const consoleDBPath = "secbot-console.db"
+
+// openStore opens SECBOT_DB (a SQLite file; created on first run). A URL
+// is refused without being repeated: it may carry a password.
 func openStore(env *Env) (*sqlite.DB, error) {
-	path := dbPath(env)
-	if strings.HasPrefix(path, "postgres://") || strings.HasPrefix(path, "postgresql://") {
-		return nil, errors.New("SECBOT_DB: PostgreSQL is not supported by this version; use a SQLite file path")
+	return openStoreAt(dbPath(env))
+}
+
+func openStoreAt(path string) (*sqlite.DB, error) {
+	if strings.Contains(path, "://") {
+		return nil, errors.New("SECBOT_DB: only SQLite file paths are supported by this version (PostgreSQL URLs are not)")
 	}
 	return sqlite.Open(path)
 }
@@ -127,7 +136,11 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("building the search index: %w", err)
 	}
 	defer idx.Close()
-	db, err := openStore(env)
+	dbFile := dbPath(env)
+	if m.console() && env.Getenv("SECBOT_DB") == "" {
+		dbFile = consoleDBPath
+	}
+	db, err := openStoreAt(dbFile)
 	if err != nil {
 		return err
 	}
@@ -206,7 +219,11 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 
 	router.Handle("term", bot.NewTermHandler(idx, pack), bot.TermUsage)
 	router.Handle("ask", bot.NewAskHandler(idx, pack), bot.AskUsage)
-	router.Handle("tip", bot.NewTipHandler(bot.TipConfig{Pack: pack, Tips: sched.Tips(), Subs: db, Channels: cfg.Tips.Channels}), bot.TipUsage...)
+	var subs bot.Subscriptions = db
+	if m.console() {
+		subs = nil // nothing sends the DM digest from a console: don't promise it
+	}
+	router.Handle("tip", bot.NewTipHandler(bot.TipConfig{Pack: pack, Tips: sched.Tips(), Subs: subs, Channels: cfg.Tips.Channels}), bot.TipUsage...)
 	router.Handle("quiz", bot.NewQuizHandler(bot.QuizConfig{Pack: pack, Store: db, Control: sched, Location: cfg.Location}), bot.QuizUsage...)
 
 	if m.console() {

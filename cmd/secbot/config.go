@@ -180,11 +180,12 @@ func (c *Config) complete(root *yaml.Node) error {
 	if w := time.Duration(c.Quiz.AnswerWindow); w < time.Minute || w > 7*24*time.Hour {
 		return fmt.Errorf("%squiz.answer_window %s: must be between 1m and 168h", at("quiz", "answer_window"), w)
 	}
+	if findNode(root, "catchup_grace") != nil && c.CatchUpGrace <= 0 {
+		// 0 would silently mean the default: say so instead.
+		return fmt.Errorf("%scatchup_grace %s: must be positive (it is also how long failed posts are retried); leave it out for the default 2h", at("catchup_grace"), time.Duration(c.CatchUpGrace))
+	}
 	if c.CatchUpGrace == 0 {
 		c.CatchUpGrace = Duration(defaultCatchUpGrace)
-	}
-	if g := time.Duration(c.CatchUpGrace); g < 0 {
-		return fmt.Errorf("%scatchup_grace %s: must not be negative", at("catchup_grace"), g)
 	}
 	for _, list := range []struct {
 		key      string

@@ -51,6 +51,8 @@ func TestParseConfigRefusesBadFiles(t *testing.T) {
 		{"tiny window", "quiz:\n  answer_window: 1s\n", []string{"line 2", "answer_window"}},
 		{"bad channel", "tips:\n  channels: [general]\n", []string{"line 2", "general", "Slack channel id"}},
 		{"unknown teams channel", "tips:\n  channels: [teams:nope]\n", []string{"teams:nope"}},
+		{"zero grace", "catchup_grace: 0s\n", []string{"line 1", "catchup_grace", "positive"}},
+		{"negative grace", "catchup_grace: -1h\n", []string{"line 1", "catchup_grace"}},
 		{"duplicate channel", "quiz:\n  channels: [C0123456789, C0123456789]\n", []string{"twice"}},
 	}
 	for _, tt := range tests {
