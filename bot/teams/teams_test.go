@@ -296,9 +296,12 @@ func TestAnswerFlowsToQuiz(t *testing.T) {
 // gets an answer in time, and the router's context is cancelled.
 func TestSlowRouter(t *testing.T) {
 	cancelled := make(chan struct{})
+	release := make(chan struct{})
+	defer close(release)
 	router := &stubRouter{reply: func(ctx context.Context, req bot.Request) bot.Reply {
 		<-ctx.Done()
 		close(cancelled)
+		<-release // answer only once the person has had the slow reply
 		return bot.Reply{Text: "too late"}
 	}}
 	srv := newServer(t, Config{Router: router, Timeout: time.Millisecond})
