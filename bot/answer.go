@@ -96,7 +96,7 @@ func AnswerReply(ans knowledge.Answer, pack *knowledge.Pack) Reply {
 	r := Reply{Answer: &ans}
 	if ans.Term != nil {
 		for _, id := range ans.Term.Refs {
-			r.Sections = append(r.Sections, SectionRef{ID: id, Title: pack.SectionTitle(id)})
+			r.Sections = append(r.Sections, SectionRef{ID: id, Title: refTitle(pack, id)})
 		}
 	}
 	r.Text = AnswerText(ans, r.Sections)
@@ -149,4 +149,23 @@ func SectionsText(sections []SectionRef) string {
 		}
 	}
 	return strings.Join(parts, "、")
+}
+
+// refTitle names a glossary ref: the section's title when the pack has the
+// section, else the chapter it is in ("第2章") for the seminar's other
+// chapters, which the glossary cites too; "" when neither is known.
+func refTitle(pack *knowledge.Pack, id string) string {
+	if t := pack.SectionTitle(id); t != "" {
+		return t
+	}
+	ch, _, ok := strings.Cut(id, "-")
+	if !ok || ch == "" || strings.Trim(ch, "0123456789") != "" {
+		return ""
+	}
+	for _, s := range pack.Sections {
+		if strings.HasPrefix(s.ID, ch+"-") {
+			return "" // a section of a chapter the pack holds, missing from it
+		}
+	}
+	return "第" + ch + "章（このボットの教材外）"
 }

@@ -78,7 +78,7 @@ func TestRouterAnswers(t *testing.T) {
 	if reply.Answer == nil || reply.Answer.Term.Name != "VPN" || !reply.Private {
 		t.Fatalf("/term VPN = %+v, want a private VPN card", reply)
 	}
-	if want := "2-1-3、4-2-2 経済産業省のDXレポート"; !strings.Contains(reply.Text, want) {
+	if want := "2-1-3 第2章（このボットの教材外）、4-2-2 経済産業省のDXレポート"; !strings.Contains(reply.Text, want) {
 		t.Errorf("/term VPN text %q lacks the sections %q", reply.Text, want)
 	}
 
