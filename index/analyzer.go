@@ -53,14 +53,34 @@ type token struct {
 	start, end int
 	typ        analysis.TokenType
 	// weak is set for bigrams with a particle typed in hiragana (の, とは,
-	// が低): they carry little meaning when judging confidence. Okurigana
-	// (攻め, 進め方) are not particles and keep their weight.
+	// が低), and in text that mixes scripts for every bigram that starts
+	// with a rune typed in hiragana (see tokenize): they carry little
+	// meaning when judging confidence. Okurigana (攻め, 進め方) are not
+	// particles and keep their weight.
 	weak bool
+	// grammar is set, with weak, for the bigrams of two runes typed in
+	// hiragana in text that mixes scripts (ドウ, イウ in どういう): they
+	// count for nothing in coverage.
+	grammar bool
 }
 
 // tokenize is the analysis behind bigramAnalyzer.
 func tokenize(s string) []token {
 	ks := keyRunes(s)
+	// In text that mixes scripts, content words are written in kanji,
+	// katakana or Latin; a stretch typed in hiragana is grammar (particles,
+	// auxiliaries, question words: どういう, どこまで, すればいい). A bigram
+	// inside it (ドウ, イウ) is no word at all: grammar; one that leaves it
+	// for the next word (ウ手 in どういう手順) is weak; one that enters it
+	// (進メ, okurigana) keeps its weight. A query typed all in hiragana
+	// (ぜろとらすと) is all content.
+	mixed := false
+	for _, k := range ks {
+		if !k.hira {
+			mixed = true
+			break
+		}
+	}
 	var out []token
 	emitRun := func(run []keyRune) {
 		if len(run) == 0 {
@@ -71,16 +91,18 @@ func tokenize(s string) []token {
 			for i, k := range run {
 				rs[i] = k.r
 			}
-			out = append(out, token{string(rs), run[0].start, run[len(run)-1].end, analysis.AlphaNumeric, false})
+			out = append(out, token{string(rs), run[0].start, run[len(run)-1].end, analysis.AlphaNumeric, false, false})
 			return
 		}
 		if len(run) == 1 {
-			out = append(out, token{string(run[0].r), run[0].start, run[0].end, analysis.Ideographic, particle(run[0])})
+			out = append(out, token{string(run[0].r), run[0].start, run[0].end, analysis.Ideographic, particle(run[0]), false})
 			return
 		}
 		for i := 0; i+1 < len(run); i++ {
+			grammar := mixed && run[i].hira && run[i+1].hira
+			weak := mixed && run[i].hira || particle(run[i]) || particle(run[i+1])
 			out = append(out, token{string([]rune{run[i].r, run[i+1].r}), run[i].start, run[i+1].end,
-				analysis.Ideographic, particle(run[i]) || particle(run[i+1])})
+				analysis.Ideographic, weak, grammar})
 		}
 	}
 	start := 0

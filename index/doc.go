@@ -5,8 +5,11 @@
 // memory (scorch with no path: faster to build than bleve.NewMemOnly's
 // upsidedown store, see BenchmarkBuild) with an analyzer made for Japanese:
 // width and case folding, hiragana→katakana, long-vowel and small-kana
-// variants, middle dots and spaces removed, then character bigrams for
-// Japanese runs and whole words for Latin ones. The name tables are ready when
+// variants, kanji spellings folded to their 交ぜ書き form (改竄 → 改ざん),
+// middle dots and spaces removed, then character bigrams for Japanese runs
+// and whole words for Latin ones. In a query that mixes scripts, bigrams
+// within what is typed in hiragana (どういう, すればいい) are grammar and do
+// not count when judging how much of the query an answer holds. The name tables are ready when
 // Build returns; the Bleve indexes are built in the background and waited for
 // by the queries that need them.
 //
@@ -22,7 +25,8 @@
 //     query's words are covered well enough.
 //
 // Anything below the confidence threshold is answered with kind none and
-// "did you mean" suggestions. Ask answers a question that names a term with
+// "did you mean" suggestions; /term falls back to a chapter passage only
+// when its section holds every word of the query. Ask answers a question that names a term with
 // the term, else with the chapter passages that answer it (section first,
 // then passage; see search.go), else with none. Search returns passages with
 // the spans that match, for highlighted fragments (Hit.Fragment). User text is only ever analyzed into Match,

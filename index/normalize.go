@@ -113,6 +113,39 @@ var smallKana = map[rune]rune{
 // vu maps ヴァ ヴィ ヴェ ヴォ to バ ビ ベ ボ; a lone ヴ becomes ブ.
 var vu = map[rune]rune{'ァ': 'バ', 'ィ': 'ビ', 'ゥ': 'ブ', 'ェ': 'ベ', 'ォ': 'ボ'}
 
+// variantFold is a spelling of a word with a kanji outside the jōyō list
+// and the form that official and press writing use instead, part kana
+// (交ぜ書き): 改竄 is written 改ざん, 漏洩 漏えい. Both spellings are in use,
+// in the glossary (漏えい, 懈怠) and in what people type (改竄, けたい).
+type variantFold struct{ from, to string }
+
+// variantFolds maps the first rune of a variant to its folds. The fold goes
+// from the kanji spelling to the kana one: a kanji like 竄 or 懈 means only
+// this word, while the kana (ざん, けたい) can be part of other words
+// (受けたい), so the reverse fold would invent matches. Folded runes count
+// as typed in kanji (not as particles).
+var variantFolds = func() map[rune][]variantFold {
+	m := map[rune][]variantFold{}
+	for _, f := range []variantFold{
+		{"改竄", "改ざん"}, {"漏洩", "漏えい"}, {"毀損", "き損"}, {"懈怠", "けたい"},
+		{"隠蔽", "隠ぺい"}, {"補填", "補てん"}, {"捏造", "ねつ造"}, {"逼迫", "ひっ迫"},
+	} {
+		r, _ := utf8.DecodeRuneInString(f.from)
+		m[r] = append(m[r], f)
+	}
+	return m
+}()
+
+// matchFold returns the fold among fs whose variant s starts with.
+func matchFold(s string, fs []variantFold) (variantFold, bool) {
+	for _, f := range fs {
+		if strings.HasPrefix(s, f.from) {
+			return f, true
+		}
+	}
+	return variantFold{}, false
+}
+
 // keyRune is one rune of the matching form of a text.
 type keyRune struct {
 	r rune
@@ -124,7 +157,7 @@ type keyRune struct {
 	hira bool
 }
 
-// keyRunes is the matching form of s: widthFold, then spaces, dots and
+// keyRunes is the matching form of s: variantFolds, widthFold, then spaces, dots and
 // punctuation dropped, long-vowel marks dropped, small kana made full size,
 // ヴ made バ-row and ヤ after イ made ア (ファイヤー and ファイアー both become
 // フアイア).
@@ -136,7 +169,11 @@ func keyRunes(s string) []keyRune {
 	}
 	// First pass: half-width composition and folding, keeping offsets.
 	var rs []src
+	skip := 0 // the end of a word variantFolds replaced
 	for i, r := range s {
+		if i < skip {
+			continue
+		}
 		size := utf8.RuneLen(r)
 		if size < 0 {
 			size = 1
@@ -154,6 +191,17 @@ func keyRunes(s string) []keyRune {
 				continue
 			}
 			r = k
+		}
+		if fs := variantFolds[r]; fs != nil {
+			if f, ok := matchFold(s[i:], fs); ok {
+				// Every rune of the folded form stands for the whole
+				// source word: offsets cover what was typed.
+				for _, t := range f.to {
+					rs = append(rs, src{foldRune(t), i, i + len(f.from), false})
+				}
+				skip = i + len(f.from)
+				continue
+			}
 		}
 		rs = append(rs, src{foldRune(r), i, i + size, r >= 0x3041 && r <= 0x309E})
 	}

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -48,6 +49,9 @@ const (
 	suggestCoverage = 0.5
 	// passageCoverage: the same for a passage answering a question.
 	passageCoverage = 0.5
+	// termPassageWords: the share of a /term query's words (see words)
+	// the section of a passage must hold to answer it (see Term).
+	termPassageWords = 1.0
 	// weakWeight is the weight of a bigram with a particle (の, とは).
 	weakWeight = 0.25
 	// latinMaxWeight caps the weight of one Latin word.
@@ -82,7 +86,7 @@ func (ix *Index) resolve(ctx context.Context, q string, contains bool, fullText 
 	}
 	// 1. Exact.
 	kana, _ := toKana(core)
-	for _, k := range []string{ck, Key(q), Key(kana)} {
+	for _, k := range []string{ck, Key(q), Key(kana), icVariant(ck)} {
 		if ns := ix.exact[k]; len(ns) > 0 {
 			res.term, res.stage = ns[0].term, stageExact
 			return res, nil
@@ -157,6 +161,25 @@ func (ix *Index) resolve(ctx context.Context, q string, contains bool, fullText 
 		fullText = fullTextSuggest
 	}
 	return ix.resolveFullText(ctx, core, res, fullText)
+}
+
+// icVariant returns the other katakana spelling of an English word in -ics
+// or -ic, which Japanese writes both ways (フォレンジクス / フォレンジック,
+// グラフィックス / グラフィック): ck (a Key) ending in ックス or クス becomes
+// the ック form. It returns "" for any other ck.
+func icVariant(ck string) string {
+	switch {
+	case strings.HasSuffix(ck, "ックス"):
+		if utf8.RuneCountInString(ck) > 4 {
+			return strings.TrimSuffix(ck, "ス")
+		}
+	case strings.HasSuffix(ck, "クス") && utf8.RuneCountInString(ck) > 3:
+		base := strings.TrimSuffix(ck, "クス")
+		if r, _ := utf8.DecodeLastRuneInString(base); unicode.Is(unicode.Katakana, r) {
+			return base + "ック"
+		}
+	}
+	return ""
 }
 
 // bleveOnly turns off every stage but full text, and the re-ranking of
@@ -388,12 +411,15 @@ func matched(qt []token, set map[string]struct{}) int {
 	return n
 }
 
-// tokenWeight is what a query token counts for in coverage: a particle
-// bigram little, a Latin word as many as the bigrams a Japanese word of its
-// length would make (up to latinMaxWeight), so that an unknown English word
-// (docker) weighs like an unknown Japanese one.
+// tokenWeight is what a query token counts for in coverage: a grammar
+// bigram nothing, a weak (particle) bigram little, a Latin word as many as
+// the bigrams a Japanese word of its length would make (up to
+// latinMaxWeight), so that an unknown English word (docker) weighs like an
+// unknown Japanese one.
 func tokenWeight(t token) float64 {
 	switch {
+	case t.grammar:
+		return 0
 	case t.weak:
 		return weakWeight
 	case t.typ == analysis.AlphaNumeric:
@@ -463,9 +489,14 @@ func (ix *Index) Term(ctx context.Context, q string) (knowledge.Answer, error) {
 	// is answered by the passage that explains it. A query close to several
 	// glossary names (リスク → リスク評価, リスクアセスメント) keeps its
 	// "did you mean" instead: /term is asked for a term.
+	//
+	// /term names a concept, it does not describe one: the section must hold
+	// every word of the name (termPassageWords), not half of them as a
+	// question's may. ネットの闇市 is not answered by the passages on the
+	// Internet: 闇市, the word that makes it a concept, is nowhere in them.
 	core := stripWrappers(q)
 	if !ix.partOfNames(Key(core), res.suggestions) {
-		if a, ok, err := ix.passageAnswer(ctx, q, core); err != nil || ok {
+		if a, ok, err := ix.passageAnswer(ctx, q, core, termPassageWords); err != nil || ok {
 			if ok {
 				a.Suggestions = ix.noneAnswer(q, res.suggestions).Suggestions
 			}

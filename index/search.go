@@ -25,6 +25,8 @@ type Hit struct {
 	// Spans are the byte ranges of Passage.Text that match the question,
 	// in order and not overlapping.
 	Spans [][2]int
+	// id is the passage's index in Index.passages.
+	id int
 }
 
 // Fragment returns up to limit characters of the passage around its first
@@ -153,7 +155,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 		}
 		ids = append(ids, i)
 		p := ix.passages[i]
-		hits = append(hits, Hit{Passage: p.p, Score: h.Score, Coverage: coverage(qt, ft.passageTokens[i])})
+		hits = append(hits, Hit{Passage: p.p, Score: h.Score, Coverage: coverage(qt, ft.passageTokens[i]), id: i})
 	}
 	// Re-rank: Bleve's score (tf-idf, relative to the best) plus how much of
 	// the question the passage and its whole section cover. A section that
@@ -308,6 +310,21 @@ func wordCoverage(ws []string, key string) float64 {
 	return float64(n) / float64(total)
 }
 
+// sectionHitsCoverage is the coverage of qt by hits[0] and the other hits
+// of its section, together.
+func (ft *fullText) sectionHitsCoverage(qt []token, hits []Hit) float64 {
+	union := map[string]struct{}{}
+	for _, h := range hits {
+		if h.Passage.Section != hits[0].Passage.Section {
+			continue
+		}
+		for t := range ft.passageTokens[h.id] {
+			union[t] = struct{}{}
+		}
+	}
+	return coverage(qt, union)
+}
+
 // spans returns the byte ranges of text whose tokens are among qt's.
 func spans(text string, qt []token) [][2]int {
 	want := map[string]bool{}
@@ -346,7 +363,7 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 		return ix.termAnswer(q, res.term), nil
 	}
 	core := stripWrappers(q)
-	if a, ok, err := ix.passageAnswer(ctx, q, core); err != nil || ok {
+	if a, ok, err := ix.passageAnswer(ctx, q, core, passageWords); err != nil || ok {
 		return a, err
 	}
 	if c, cov := ix.contained(Key(core)); c >= 0 && cov >= containsMin {
@@ -357,14 +374,28 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 
 // passageAnswer answers q with the chapter's passages on core (q without
 // its question wrappers) when the best one holds enough of the question's
-// words; ok is false when none does.
-func (ix *Index) passageAnswer(ctx context.Context, q, core string) (a knowledge.Answer, ok bool, err error) {
+// bigrams and its section at least minWords of the question's words (see
+// words); ok is false when none does.
+func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords float64) (a knowledge.Answer, ok bool, err error) {
 	hits, err := ix.search(ctx, core, maxPassages)
 	if err != nil {
 		return knowledge.Answer{}, false, err
 	}
-	if len(hits) == 0 || hits[0].Coverage < passageCoverage || hits[0].Words < passageWords {
+	if len(hits) == 0 || hits[0].Words < minWords {
 		return knowledge.Answer{}, false, nil
+	}
+	if hits[0].Coverage < passageCoverage {
+		// A question may join what several passages of one section say
+		// (two stages of a list, a case and the rule it illustrates): the
+		// answer shows the hits of the best one's section together, and it
+		// is judged on what they hold together.
+		ft, err := ix.fullText(ctx)
+		if err != nil {
+			return knowledge.Answer{}, false, err
+		}
+		if ft.sectionHitsCoverage(tokenize(core), hits) < passageCoverage {
+			return knowledge.Answer{}, false, nil
+		}
 	}
 	a = knowledge.Answer{Query: q, Kind: knowledge.KindPassage, Passages: []knowledge.Passage{}, Suggestions: []string{}}
 	for i, h := range hits {

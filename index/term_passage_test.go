@@ -10,8 +10,8 @@ import (
 
 // TestTermFallsBackToPassages: /term of a chapter concept that is not in
 // the glossary answers with the passage that explains it, while a piece of
-// several glossary names keeps its "did you mean" and an unknown word stays
-// unknown.
+// several glossary names keeps its "did you mean", an unknown word stays
+// unknown, and so does a name whose words the chapter does not all hold.
 func TestTermFallsBackToPassages(t *testing.T) {
 	ix := testIndex(t)
 	tests := []struct {
@@ -23,6 +23,11 @@ func TestTermFallsBackToPassages(t *testing.T) {
 		{"2025年の崖", knowledge.KindPassage, "4-2-2", ""},
 		{"善管注意義務とは", knowledge.KindPassage, "4-3-2", ""},
 		{"攻めのIT投資", knowledge.KindPassage, "4-2", ""},
+		{"守りのIT投資", knowledge.KindPassage, "4-2", ""},
+		{"デジタルオプティマイゼーション", knowledge.KindPassage, "4-2", ""},
+		// 闇市 is nowhere in the chapter: the passages on the Internet
+		// (ネット) do not answer it, the glossary's names are suggested.
+		{"ネットの闇市", knowledge.KindNone, "", "ブラックマーケット"},
 		{"リスク", knowledge.KindNone, "", "リスク評価"},
 		{"標的型", knowledge.KindNone, "", "標的型メール攻撃"},
 		{"有給休暇", knowledge.KindNone, "", ""},

@@ -1,0 +1,175 @@
+package index
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"secbot/knowledge"
+)
+
+// TestVariantFolds: the kanji spelling of a word that official writing
+// puts part in kana (交ぜ書き) has the Key of the kana spelling, and the fold
+// does not run backwards (受けたい stays as typed).
+func TestVariantFolds(t *testing.T) {
+	same := [][2]string{
+		{"改竄", "改ざん"}, {"データの改竄", "データの改ざん"},
+		{"情報漏洩", "情報漏えい"}, {"信用毀損", "信用き損"}, {"任務懈怠", "任務けたい"},
+		{"隠蔽", "隠ぺい"}, {"補填", "補てん"}, {"捏造", "ねつ造"}, {"逼迫", "ひっ迫"},
+	}
+	for _, p := range same {
+		if Key(p[0]) != Key(p[1]) {
+			t.Errorf("Key(%q) = %q, want Key(%q) = %q", p[0], Key(p[0]), p[1], Key(p[1]))
+		}
+	}
+	if got := Key("受けたい"); got != "受ケタイ" {
+		t.Errorf("Key(受けたい) = %q, want 受ケタイ", got)
+	}
+	// The tokens of a folded word point at the word as typed.
+	text := "データ改竄の例"
+	for _, tok := range tokenize(text) {
+		if tok.start < 0 || tok.end > len(text) || tok.start >= tok.end {
+			t.Fatalf("token %q has offsets %d…%d in %q", tok.term, tok.start, tok.end, text)
+		}
+		if strings.ContainsRune(tok.term, 'ザ') && text[tok.start:tok.end] != "改竄" && text[tok.start:tok.end] != "改竄の" {
+			t.Errorf("token %q spans %q, want the word 改竄", tok.term, text[tok.start:tok.end])
+		}
+	}
+}
+
+// TestGrammarTokens: in a question that mixes scripts, bigrams inside a
+// hiragana stretch (どういう, すればいい) count for nothing, those leaving it
+// are weak, okurigana keep their weight; a query all in hiragana is content.
+func TestGrammarTokens(t *testing.T) {
+	kinds := func(s string) map[string]string {
+		out := map[string]string{}
+		for _, tok := range tokenize(s) {
+			switch {
+			case tok.grammar:
+				out[tok.term] = "grammar"
+			case tok.weak:
+				out[tok.term] = "weak"
+			default:
+				out[tok.term] = "content"
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		text  string
+		want  map[string]string
+		grams int // how many grammar tokens, at least
+	}{
+		{"守りのIT投資はどういう手順で進めればいい", map[string]string{
+			"守リ": "content", "投資": "content", "手順": "content", "進メ": "content",
+			"ドウ": "grammar", "イウ": "grammar", "バイ": "grammar", "ウ手": "weak"}, 5},
+		{"セキュリティ対策でリスクはどこまで減らせる", map[string]string{
+			"対策": "content", "リス": "content", "ドコ": "grammar", "コマ": "grammar"}, 2},
+		{"ぜろとらすと", map[string]string{"ゼロ": "content"}, 0},
+		{"どういう", map[string]string{"ドウ": "content"}, 0},
+	}
+	for _, tt := range tests {
+		got := kinds(tt.text)
+		for term, want := range tt.want {
+			if got[term] != want {
+				t.Errorf("tokenize(%q): %s is %q, want %q (%v)", tt.text, term, got[term], want, got)
+			}
+		}
+		n := 0
+		for _, k := range got {
+			if k == "grammar" {
+				n++
+			}
+		}
+		if n < tt.grams {
+			t.Errorf("tokenize(%q): %d grammar tokens, want at least %d (%v)", tt.text, n, tt.grams, got)
+		}
+		if tokenWeight(token{grammar: true, weak: true}) != 0 {
+			t.Error("a grammar token has weight")
+		}
+	}
+}
+
+// TestICVariant: the -ics and -ic katakana spellings of an English word
+// meet; nothing else changes.
+func TestICVariant(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{Key("フォレンジクス"), Key("フォレンジック")},
+		{Key("フォレンジックス"), Key("フォレンジック")},
+		{Key("グラフィックス"), Key("グラフィック")},
+		{Key("フォレンジック"), ""},
+		{Key("ボックス"), ""}, // too short to be a stem + ックス
+		{Key("クス"), ""},
+		{Key("ゼロトラスト"), ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := icVariant(tt.in); got != tt.want {
+			t.Errorf("icVariant(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestStripConversationalWrappers(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"ゼロトラストについて知りたいです", "ゼロトラスト"},
+		{"ゼロトラストって何のこと？", "ゼロトラスト"},
+		{"CSIRTってどんなもの？", "CSIRT"},
+		{"EDRとは何でしょうか", "EDR"},
+	}
+	for _, tt := range tests {
+		if got := stripWrappers(tt.in); got != tt.want {
+			t.Errorf("stripWrappers(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestRulesOnDefaultPack runs the rules above through Term and Ask on the
+// default pack: variant spellings, katakana aliases of Latin names (from
+// knowledge/default/overrides.yaml), the -ics ending, and questions padded
+// with conversational filler. The questions here are not those of the
+// holdout set.
+func TestRulesOnDefaultPack(t *testing.T) {
+	pack, err := knowledge.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Build(pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	terms := []struct{ query, want string }{
+		{"データの改竄とは", "改ざん"},
+		{"フォレンジックスとは", "フォレンジック"},
+		{"防火壁とは", "ファイアウォール"},
+		{"ソサエティ5.0って何？", "Society 5.0"},
+		{"セキュリティアクションについて教えて", "SECURITY ACTION"},
+		{"フォーティネット", "Fortinet"},
+		{"ゼロトラストについて知りたいです", "ゼロトラスト"},
+	}
+	for _, tt := range terms {
+		a, err := ix.Term(ctx, tt.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Kind != knowledge.KindTerm || a.Term.Name != tt.want {
+			t.Errorf("Term(%q) = %s %v (suggestions %q), want %s", tt.query, a.Kind, a.Term, a.Suggestions, tt.want)
+		}
+	}
+	asks := []struct{ question, section string }{
+		{"攻めのIT投資はどういう手順で進めればいい？", "4-2-4"},
+		{"2025年の崖を越えるにはどうすればいい？", "4-2-2"},
+		{"経営者はどこまで責任を負う？", "4-3-2"},
+	}
+	for _, tt := range asks {
+		a, err := ix.Ask(ctx, tt.question)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Kind != knowledge.KindPassage || !strings.HasPrefix(a.Passages[0].Section, tt.section) {
+			t.Errorf("Ask(%q) = %s %+v, want %s first", tt.question, a.Kind, a.Passages, tt.section)
+		}
+	}
+}
