@@ -6,6 +6,7 @@ import (
 	"io"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -101,9 +102,10 @@ func WriteCSV(w io.Writer, answers []Answer, loc *time.Location) error {
 }
 
 // csvSafe defuses spreadsheet formulas in names people chose themselves
-// (=HYPERLINK(…)): HR opens the export in Excel.
+// (=HYPERLINK(…)): HR opens the export in Excel. A name starting with one
+// of OWASP's formula characters (= + - @ tab CR) gets a leading quote.
 func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') {
+	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
 		return "'" + s
 	}
 	return s

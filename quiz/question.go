@@ -3,9 +3,12 @@ package quiz
 import (
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"secbot/knowledge"
@@ -61,30 +64,97 @@ func Generate(pack *knowledge.Pack, seed int64) (Question, error) {
 	if pack == nil {
 		return Question{}, ErrTooFewTerms
 	}
-	var terms []knowledge.Term
-	for _, t := range pack.Terms {
-		if strings.TrimSpace(t.Name) != "" && gist(t, 200) != "" {
-			terms = append(terms, t)
-		}
-	}
-	if len(terms) < NumChoices {
+	a := askableOf(pack.Terms)
+	if len(a.terms) < NumChoices || len(a.cands) == 0 {
 		return Question{}, ErrTooFewTerms
 	}
+	// Every askable (term, kind) is equally likely: a term that cannot be
+	// asked does not hand its turn to its neighbour.
 	r := newRNG(seed)
-	start := r.intn(len(terms))
-	kinds := []Kind{KindWhichTerm, KindWhichDefinition, KindReading, KindExpansion, KindAlias}
-	for i := range terms {
-		t := terms[(start+i)%len(terms)]
-		order := append([]Kind(nil), kinds...)
-		r.shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-		for _, k := range order {
-			q, ok := build(pack, terms, t, k, r)
-			if ok {
-				return q, nil
-			}
+	start := r.intn(len(a.cands))
+	for i := range a.cands {
+		c := a.cands[(start+i)%len(a.cands)]
+		if q, ok := build(pack, a.terms, a.terms[c.term], c.kind, r); ok {
+			return q, nil
 		}
 	}
 	return Question{}, ErrTooFewTerms
+}
+
+// allKinds are the kinds of question Generate asks.
+var allKinds = []Kind{KindWhichTerm, KindWhichDefinition, KindReading, KindExpansion, KindAlias}
+
+type candidate struct {
+	term int // index in askable.terms
+	kind Kind
+}
+
+// askable is what a set of terms can be asked: the terms with a name and a
+// definition, and every (term, kind) build can make a question of. Whether
+// build can is a function of the terms alone (the generator only orders
+// the distractors and shuffles the choices), so it is worked out once per
+// set of terms and cached by a hash of their content.
+type askable struct {
+	terms []knowledge.Term
+	cands []candidate
+}
+
+var (
+	askableMu    sync.Mutex
+	askableCache = map[uint64]*askable{}
+)
+
+func askableOf(all []knowledge.Term) *askable {
+	key := termsHash(all)
+	askableMu.Lock()
+	defer askableMu.Unlock()
+	if a, ok := askableCache[key]; ok {
+		return a
+	}
+	a := &askable{}
+	for _, t := range all {
+		if strings.TrimSpace(t.Name) != "" && gist(t, 200) != "" {
+			a.terms = append(a.terms, t)
+		}
+	}
+	if len(a.terms) >= NumChoices {
+		scratch := &knowledge.Pack{}
+		for i, t := range a.terms {
+			for _, k := range allKinds {
+				if _, ok := build(scratch, a.terms, t, k, newRNG(0)); ok {
+					a.cands = append(a.cands, candidate{i, k})
+				}
+			}
+		}
+	}
+	if len(askableCache) >= 16 {
+		clear(askableCache) // packs are few; tests make many
+	}
+	askableCache[key] = a
+	return a
+}
+
+// termsHash hashes every field of the terms that build reads.
+func termsHash(terms []knowledge.Term) uint64 {
+	h := fnv.New64a()
+	w := func(s string) {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	for _, t := range terms {
+		w(t.Name)
+		w(t.Reading)
+		w(t.English)
+		w(t.Definition)
+		for _, x := range t.Aliases {
+			w("a" + x)
+		}
+		for _, x := range t.Refs {
+			w("r" + x)
+		}
+		h.Write([]byte{1})
+	}
+	return h.Sum64()
 }
 
 // build makes a question of kind k about t, or reports that t cannot be
@@ -115,14 +185,14 @@ func build(pack *knowledge.Pack, terms []knowledge.Term, t knowledge.Term, k Kin
 			}
 		}
 	case KindReading:
-		if t.Reading == "" || t.Reading == t.Name {
+		if t.Reading == "" || t.Reading == t.Name || normOverlaps(t.Reading, t.Name) {
 			return q, false
 		}
 		q.Question = "「" + t.Reading + "」と読む用語はどれですか？"
 		others = nameChoices(terms, t, q.Question, false, r)
 	case KindExpansion:
 		en := english(t)
-		if en == "" {
+		if en == "" || normOverlaps(en, t.Name) {
 			return q, false
 		}
 		q.Question = "「" + en + "」を略した用語はどれですか？"
@@ -130,7 +200,7 @@ func build(pack *knowledge.Pack, terms []knowledge.Term, t knowledge.Term, k Kin
 	case KindAlias:
 		var alias string
 		for _, a := range t.Aliases {
-			if !overlaps(a, t.Name) && !containsFold(a, t.Reading) {
+			if !overlaps(a, t.Name) && !containsFold(a, t.Reading) && !normOverlaps(a, t.Name) {
 				alias = a
 				break
 			}
@@ -141,6 +211,11 @@ func build(pack *knowledge.Pack, terms []knowledge.Term, t knowledge.Term, k Kin
 		q.Question = "「" + alias + "」とも呼ばれる用語はどれですか？"
 		others = nameChoices(terms, t, q.Question, false, r)
 	default:
+		return q, false
+	}
+	// However it is written (Society5.0 for Society 5.0, ＶＰＮ for VPN),
+	// the question must not print its answer.
+	if na := normalize(answer); na == "" || strings.Contains(normalize(q.Question), na) {
 		return q, false
 	}
 	choices := []string{answer}
@@ -464,6 +539,36 @@ func indexFold(s, sub string, from int) int {
 }
 
 func containsFold(s, sub string) bool { return sub != "" && indexFold(s, sub, 0) >= 0 }
+
+// normalize folds s for comparing how names are written: full-width ASCII
+// to ASCII, lower case, spaces, punctuation and symbols removed
+// ("ＳＯＣＩＥＴＹ ５．０" and "Society5.0" are both "society50").
+func normalize(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			r -= 0xFEE0
+		case r == 0x3000:
+			r = ' '
+		}
+		if unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// normOverlaps reports whether, normalized, one of a and b contains the
+// other (a prompt that is the name written differently gives it away).
+func normOverlaps(a, b string) bool {
+	na, nb := normalize(a), normalize(b)
+	if na == "" || nb == "" {
+		return false
+	}
+	return strings.Contains(na, nb) || strings.Contains(nb, na)
+}
 
 // overlaps reports whether one of a and b contains the other.
 func overlaps(a, b string) bool {

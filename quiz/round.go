@@ -80,14 +80,23 @@ type Rounds interface {
 	Round(ctx context.Context, id string) (Round, error)
 	// OpenRound returns the channel's unrevealed round, or ErrNotFound.
 	OpenRound(ctx context.Context, channel string) (Round, error)
-	// UpdateRound stores r's MessageID, Closes and Revealed.
-	UpdateRound(ctx context.Context, r Round) error
+	// The three updates below change only unrevealed rounds, so that a
+	// process holding a stale copy of a round can never reopen it. Each
+	// reports whether it changed the round; (false, nil) means the round
+	// is revealed, or (ErrNotFound) missing.
+
+	// SetRoundMessage records the posted round message.
+	SetRoundMessage(ctx context.Context, id, messageID string) (bool, error)
+	// CloseRoundAt brings the round's Closes forward to at (never later).
+	CloseRoundAt(ctx context.Context, id string, at time.Time) (bool, error)
+	// MarkRevealed marks the round revealed; of two callers, one gets true.
+	MarkRevealed(ctx context.Context, id string) (bool, error)
 	// DueRounds returns the unrevealed rounds that close at or before now.
 	DueRounds(ctx context.Context, now time.Time) ([]Round, error)
 }
 
 // Answers records answers. Keeping both in one store lets a reveal count a
-// round's answers in one query, hence the five methods above.
+// round's answers in one query, hence the methods above.
 type Answers interface {
 	// AddAnswer records a unless a.UserID already answered a.RoundID; it
 	// returns the answer that counts (a, or the earlier one) and whether a

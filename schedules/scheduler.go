@@ -3,6 +3,7 @@ package schedules
 import (
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -219,8 +220,10 @@ func (s *Scheduler) loop(ctx context.Context) {
 
 // RunDue does everything due at now: retries whose time has come, reveals of
 // rounds that have closed, and the slots of every job in the last days that
-// no process has claimed — posted when within the grace window, recorded as
-// skipped (and logged) when older. It returns the store errors (joined); posting
+// no process has claimed. Of those, per job and key, only the latest is
+// posted, and only when within the grace window: a process down for an
+// hour posts one tip, not sixty. The others are recorded as skipped and
+// logged (one line per job and key). It returns the store errors (joined); posting
 // errors are handled per claim (see execute) and logged.
 func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 	s.runMu.Lock()
@@ -236,20 +239,18 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 		errs = append(errs, err)
 	}
 	if s.tipSched != nil {
-		for _, slot := range s.slots(s.tipSched, now) {
-			for _, ch := range s.cfg.TipChannels {
-				errs = append(errs, s.runSlot(ctx, JobTip, ch, slot, now))
-			}
+		slots := s.slots(s.tipSched, now)
+		for _, ch := range s.cfg.TipChannels {
+			errs = append(errs, s.runSlots(ctx, JobTip, ch, slots, now))
 		}
 		if err := s.runDigest(ctx, now); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	if s.quizSched != nil {
-		for _, slot := range s.slots(s.quizSched, now) {
-			for _, ch := range s.cfg.QuizChannels {
-				errs = append(errs, s.runSlot(ctx, JobQuiz, ch, slot, now))
-			}
+		slots := s.slots(s.quizSched, now)
+		for _, ch := range s.cfg.QuizChannels {
+			errs = append(errs, s.runSlots(ctx, JobQuiz, ch, slots, now))
 		}
 	}
 	return errors.Join(errs...)
@@ -304,17 +305,32 @@ func (s *Scheduler) forget(job, key string, slot time.Time) {
 	s.mu.Unlock()
 }
 
+// runSlots runs the slots of job for key, oldest first (from slots): the
+// latest is posted, the older ones nobody claimed are recorded as skipped.
+func (s *Scheduler) runSlots(ctx context.Context, job, key string, slots []time.Time, now time.Time) error {
+	var errs []error
+	for i, slot := range slots {
+		errs = append(errs, s.runSlot(ctx, job, key, slot, now, i == len(slots)-1))
+	}
+	return errors.Join(errs...)
+}
+
 // runSlot claims (job, key, slot) and posts it, or records it as skipped when
-// it is older than the grace window.
-func (s *Scheduler) runSlot(ctx context.Context, job, key string, slot, now time.Time) error {
+// it is older than the grace window or, not being the latest slot of its
+// job and key, superseded by a later one.
+func (s *Scheduler) runSlot(ctx context.Context, job, key string, slot, now time.Time, latest bool) error {
 	if !s.once(job, key, slot) {
 		return nil
 	}
 	c := Claim{Job: job, Key: key, Slot: slot, Status: StatusClaimed, Owner: s.cfg.Owner, Attempts: 1}
 	late := now.Sub(slot)
-	if late > s.cfg.Grace {
+	switch {
+	case late > s.cfg.Grace:
 		c.Status, c.Attempts = StatusSkipped, 0
 		c.Detail = fmt.Sprintf("missed while no process ran; found %s late (grace %s)", late.Round(time.Minute), s.cfg.Grace)
+	case !latest:
+		c.Status, c.Attempts = StatusSkipped, 0
+		c.Detail = fmt.Sprintf("missed while no process ran; found %s late, superseded by a later slot (only the latest missed slot is caught up)", late.Round(time.Second))
 	}
 	won, err := s.cfg.Store.Claim(ctx, c)
 	if err != nil {
@@ -357,18 +373,19 @@ func (s *Scheduler) runDigest(ctx context.Context, now time.Time) error {
 		return err
 	}
 	var errs []error
-	for _, slot := range slots {
-		for _, sub := range subs {
-			if !sub.Since.IsZero() && sub.Since.After(slot) {
-				continue
-			}
-			if !s.canDirect(sub.Platform) {
-				// No claim: should this platform's poster come back within
-				// the grace window, the digest still goes out.
-				continue
-			}
-			errs = append(errs, s.runSlot(ctx, JobTipDM, string(sub.Platform)+":"+sub.UserID, slot, now))
+	for _, sub := range subs {
+		if !s.canDirect(sub.Platform) {
+			// No claim: should this platform's poster come back within
+			// the grace window, the digest still goes out.
+			continue
 		}
+		var due []time.Time
+		for _, slot := range slots {
+			if sub.Since.IsZero() || !sub.Since.After(slot) {
+				due = append(due, slot)
+			}
+		}
+		errs = append(errs, s.runSlots(ctx, JobTipDM, string(sub.Platform)+":"+sub.UserID, due, now))
 	}
 	return errors.Join(errs...)
 }
@@ -471,6 +488,10 @@ func (s *Scheduler) runPending(ctx context.Context, now time.Time) error {
 // execute performs claim c, which this process holds, and records the
 // outcome:
 //   - success: StatusPosted with the message id;
+//   - a quiz slot whose channel still has an open round (quiz.ErrRoundOpen):
+//     StatusFailed, logged, never retried;
+//   - a quiz slot whose answer window has already closed: StatusSkipped,
+//     logged, never posted;
 //   - an error wrapping bot.ErrPermanent (channel_not_found, not_in_channel,
 //     a Teams workflow gone) or no poster for the channel: StatusFailed,
 //     logged with the channel, never retried;
@@ -492,6 +513,17 @@ func (s *Scheduler) execute(ctx context.Context, c Claim, now time.Time) error {
 	switch {
 	case err == nil:
 		next.Status, next.Detail = StatusPosted, ""
+	case c.Job == JobQuiz && errors.Is(err, quiz.ErrRoundOpen):
+		// The channel's open round could not be closed for this slot
+		// (another process is revealing it, say). Retrying would post this
+		// round late, after its time; the next slot will have its turn.
+		next.Status, next.Detail = StatusFailed, err.Error()
+		s.log.Error("scheduler: quiz slot not posted: the channel still has an open round; not retrying", "channel", c.Key,
+			"slot", c.Slot.In(s.cfg.Location).Format(time.RFC3339), "err", err)
+	case errors.Is(err, errRoundClosed):
+		next.Status, next.Detail = StatusSkipped, err.Error()
+		s.log.Warn("scheduler: quiz round not posted: its answer window already closed", "channel", c.Key,
+			"slot", c.Slot.In(s.cfg.Location).Format(time.RFC3339), "err", err)
 	case errors.Is(err, bot.ErrPermanent) || errors.Is(err, errNoPoster):
 		next.Status, next.Detail = StatusFailed, err.Error()
 		s.log.Error("scheduler: permanent posting error; not retrying", "job", c.Job, "channel", s.channelOf(rctx, c), "key", c.Key, "err", err)
@@ -538,12 +570,7 @@ func (s *Scheduler) giveUp(ctx context.Context, c Claim) {
 }
 
 func (s *Scheduler) closeRound(ctx context.Context, id string) {
-	r, err := s.cfg.Store.Round(ctx, id)
-	if err != nil || r.Revealed {
-		return
-	}
-	r.Revealed = true
-	if err := s.cfg.Store.UpdateRound(ctx, r); err != nil {
+	if _, err := s.cfg.Store.MarkRevealed(ctx, id); err != nil && !errors.Is(err, quiz.ErrNotFound) {
 		s.log.Error("scheduler: could not close round", "round", id, "err", err)
 	}
 }
@@ -562,7 +589,12 @@ func (s *Scheduler) channelOf(ctx context.Context, c Claim) string {
 	return c.Key
 }
 
-var errNoPoster = errors.New("no poster for the channel")
+var (
+	errNoPoster = errors.New("no poster for the channel")
+	// errRoundClosed: a scheduled round's answer window ended before it
+	// could be posted.
+	errRoundClosed = errors.New("the round's answer window has already closed")
+)
 
 func (s *Scheduler) poster(channel string) (bot.Poster, error) {
 	p, err := s.cfg.Posters(channel)
@@ -643,6 +675,9 @@ func (s *Scheduler) openRound(ctx context.Context, channel, id string, seed int6
 	}
 	r, err := st.Round(ctx, id)
 	if errors.Is(err, quiz.ErrNotFound) {
+		if closes := opened.Add(s.cfg.AnswerWindow); !now.Before(closes) {
+			return quiz.Round{}, fmt.Errorf("%w: round %s would have closed at %s", errRoundClosed, id, closes.In(s.cfg.Location).Format(time.RFC3339))
+		}
 		q, gerr := quiz.Generate(s.cfg.Pack, seed)
 		if gerr != nil {
 			return quiz.Round{}, fmt.Errorf("%w: %v", bot.ErrPermanent, gerr)
@@ -670,24 +705,58 @@ func (s *Scheduler) openRound(ctx context.Context, channel, id string, seed int6
 	if r.MessageID != "" {
 		return r, nil // posted by an earlier try
 	}
+	if !now.Before(r.Closes) {
+		// Created by an earlier try, never posted, and closed since:
+		// posting it now would ask a question nobody can answer.
+		s.closeRound(context.WithoutCancel(ctx), r.ID)
+		return r, fmt.Errorf("%w: round %s closed at %s", errRoundClosed, r.ID, r.Closes.In(s.cfg.Location).Format(time.RFC3339))
+	}
 	reply := bot.RoundReply(bot.NewRoundCard(s.cfg.Pack, r, quiz.Tally{}, s.cfg.Location))
 	msgID, err := p.Post(ctx, channel, reply)
 	if err != nil {
 		return r, err
 	}
 	r.MessageID = msgID
-	if err := st.UpdateRound(context.WithoutCancel(ctx), r); err != nil {
+	rctx := context.WithoutCancel(ctx)
+	ok, err := st.SetRoundMessage(rctx, r.ID, msgID)
+	if err != nil {
 		return r, err
 	}
+	if !ok {
+		// Closed (/quiz stop, another process) while it was being
+		// posted: it stays closed, and the message just posted says so.
+		s.log.Warn("scheduler: round closed while its message was being posted", "channel", channel, "round", r.ID)
+		r.Revealed = true
+		s.showRevealed(rctx, p, r)
+	}
 	return r, nil
+}
+
+// showRevealed updates r's message to its revealed card (best effort).
+func (s *Scheduler) showRevealed(ctx context.Context, p bot.Poster, r quiz.Round) {
+	t, err := s.cfg.Store.Tally(ctx, r.ID)
+	if err == nil {
+		err = p.Update(ctx, r.Channel, r.MessageID, bot.RoundReply(bot.NewRoundCard(s.cfg.Pack, r, t, s.cfg.Location)))
+	}
+	if err != nil {
+		s.log.Warn("scheduler: could not update the round message", "channel", r.Channel, "round", r.ID, "err", err)
+	}
 }
 
 // revealNow closes r now and reveals it (claimed like any reveal).
 func (s *Scheduler) revealNow(ctx context.Context, r quiz.Round, now time.Time) error {
 	if now.Before(r.Closes) {
-		r.Closes = now
-		if err := s.cfg.Store.UpdateRound(ctx, r); err != nil {
+		if _, err := s.cfg.Store.CloseRoundAt(ctx, r.ID, now); err != nil {
 			return err
+		}
+		// Re-read: another process may have closed or revealed it first,
+		// and the reveal claim must be the one it would make.
+		var err error
+		if r, err = s.cfg.Store.Round(ctx, r.ID); err != nil {
+			return err
+		}
+		if r.Revealed {
+			return nil
 		}
 	}
 	c := Claim{Job: JobReveal, Key: r.ID, Slot: r.Closes, Status: StatusClaimed, Owner: s.cfg.Owner, Attempts: 1}
@@ -735,8 +804,12 @@ func (s *Scheduler) reveal(ctx context.Context, id string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := st.UpdateRound(context.WithoutCancel(ctx), r); err != nil {
+	ok, err := st.MarkRevealed(context.WithoutCancel(ctx), id)
+	if err != nil {
 		return msgID, err
+	}
+	if !ok {
+		s.log.Warn("scheduler: round was revealed by another process meanwhile", "channel", r.Channel, "round", id)
 	}
 	return msgID, nil
 }
@@ -750,8 +823,13 @@ func (s *Scheduler) StartRound(ctx context.Context, channel string) (quiz.Round,
 	} else if !errors.Is(err, quiz.ErrNotFound) {
 		return quiz.Round{}, err
 	}
-	id := now.In(s.cfg.Location).Format("20060102T150405") + "m-" + strings.ReplaceAll(channel, "|", "_")
-	r, err := s.openRound(ctx, channel, id, now.UnixNano(), now, now, false)
+	// Unique per start, not per second: /quiz start, stop, start within a
+	// second makes two rounds. No '|' (bot.EncodeAnswer's separator).
+	b := make([]byte, 8)
+	rand.Read(b)
+	id := now.In(s.cfg.Location).Format("20060102T150405") + "m" + hex.EncodeToString(b[:4]) + "-" + strings.ReplaceAll(channel, "|", "_")
+	seed := int64(binary.BigEndian.Uint64(b) >> 1)
+	r, err := s.openRound(ctx, channel, id, seed, now, now, false)
 	if err != nil && !errors.Is(err, quiz.ErrRoundOpen) && r.ID != "" {
 		s.closeRound(context.WithoutCancel(ctx), r.ID) // never posted: close it
 	}

@@ -70,21 +70,43 @@ func (db *DB) OpenRound(ctx context.Context, channel string) (_ quiz.Round, err 
 	return scanRound(db.db.QueryRowContext(ctx, `SELECT `+roundCols+` FROM rounds WHERE channel = ? AND revealed = 0`, channel))
 }
 
-// UpdateRound implements quiz.Rounds.
-func (db *DB) UpdateRound(ctx context.Context, r quiz.Round) (err error) {
-	defer wrap(&err, "update round %s", r.ID)
-	res, err := db.db.ExecContext(ctx, `UPDATE rounds SET message_id = ?, closes_at = ?, revealed = ? WHERE id = ?`,
-		r.MessageID, ms(r.Closes), r.Revealed, r.ID)
+// SetRoundMessage implements quiz.Rounds.
+func (db *DB) SetRoundMessage(ctx context.Context, id, messageID string) (_ bool, err error) {
+	defer wrap(&err, "set message of round %s", id)
+	return db.updateOpenRound(ctx, id, `UPDATE rounds SET message_id = ? WHERE id = ? AND revealed = 0`, messageID, id)
+}
+
+// CloseRoundAt implements quiz.Rounds.
+func (db *DB) CloseRoundAt(ctx context.Context, id string, at time.Time) (_ bool, err error) {
+	defer wrap(&err, "close round %s", id)
+	return db.updateOpenRound(ctx, id, `UPDATE rounds SET closes_at = ? WHERE id = ? AND revealed = 0 AND closes_at > ?`, ms(at), id, ms(at))
+}
+
+// MarkRevealed implements quiz.Rounds.
+func (db *DB) MarkRevealed(ctx context.Context, id string) (_ bool, err error) {
+	defer wrap(&err, "mark round %s revealed", id)
+	return db.updateOpenRound(ctx, id, `UPDATE rounds SET revealed = 1 WHERE id = ? AND revealed = 0`, id)
+}
+
+// updateOpenRound runs an update guarded by revealed = 0 and reports whether
+// it changed a row: false with ErrNotFound when there is no round id.
+func (db *DB) updateOpenRound(ctx context.Context, id, query string, args ...any) (bool, error) {
+	res, err := db.db.ExecContext(ctx, query, args...)
 	if err != nil {
-		return err
+		return false, err
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		if err == nil {
-			err = quiz.ErrNotFound
-		}
-		return err
+	n, err := res.RowsAffected()
+	if err != nil || n == 1 {
+		return n == 1, err
 	}
-	return nil
+	var exists int
+	if err := db.db.QueryRowContext(ctx, `SELECT count(*) FROM rounds WHERE id = ?`, id).Scan(&exists); err != nil {
+		return false, err
+	}
+	if exists == 0 {
+		return false, quiz.ErrNotFound
+	}
+	return false, nil
 }
 
 // DueRounds implements quiz.Rounds.

@@ -170,9 +170,11 @@ func TestRoundsAndAnswers(t *testing.T) {
 	if as, _ := db.Answers(ctx, quiz.Filter{Revealed: true}); len(as) != 0 {
 		t.Errorf("revealed answers before the reveal: %+v", as)
 	}
-	open.Revealed, open.MessageID = true, "ts1"
-	if err := db.UpdateRound(ctx, open); err != nil {
-		t.Fatal(err)
+	if ok, err := db.SetRoundMessage(ctx, "r1", "ts1"); !ok || err != nil {
+		t.Fatalf("SetRoundMessage = %v, %v", ok, err)
+	}
+	if ok, err := db.MarkRevealed(ctx, "r1"); !ok || err != nil {
+		t.Fatalf("MarkRevealed = %v, %v", ok, err)
 	}
 	if _, err := db.OpenRound(ctx, "C1"); !errors.Is(err, quiz.ErrNotFound) {
 		t.Errorf("OpenRound after reveal = %v", err)
@@ -244,5 +246,49 @@ func TestConcurrentFirstOpen(t *testing.T) {
 	var n int
 	if err := db.db.QueryRow(`SELECT count(*) FROM schema_version`).Scan(&n); err != nil || n != 1 {
 		t.Errorf("schema_version rows = %d, %v; want 1", n, err)
+	}
+}
+
+// TestRoundUpdatesNeverReopen: the updates of a round change only an
+// unrevealed one, so a process holding a stale copy cannot reopen it.
+func TestRoundUpdatesNeverReopen(t *testing.T) {
+	ctx := context.Background()
+	db := openTest(t, filepath.Join(t.TempDir(), "secbot.db"))
+	q := quiz.Question{Question: "どれ？", Choices: []string{"A", "B", "C", "D"}}
+	r := quiz.Round{ID: "r1", Channel: "C1", Question: q, Opened: t0, Closes: t0.Add(24 * time.Hour)}
+	if err := db.CreateRound(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := db.CloseRoundAt(ctx, "r1", t0.Add(48*time.Hour)); ok || err != nil {
+		t.Errorf("CloseRoundAt later = %v, %v; want no change", ok, err)
+	}
+	if ok, err := db.CloseRoundAt(ctx, "r1", t0.Add(time.Hour)); !ok || err != nil {
+		t.Errorf("CloseRoundAt earlier = %v, %v", ok, err)
+	}
+	if got, _ := db.Round(ctx, "r1"); !got.Closes.Equal(t0.Add(time.Hour)) {
+		t.Errorf("closes = %s", got.Closes)
+	}
+	// Another process reveals it while this one is posting the message.
+	if ok, err := db.MarkRevealed(ctx, "r1"); !ok || err != nil {
+		t.Fatalf("MarkRevealed = %v, %v", ok, err)
+	}
+	if ok, err := db.MarkRevealed(ctx, "r1"); ok || err != nil {
+		t.Errorf("second MarkRevealed = %v, %v; want false, nil", ok, err)
+	}
+	if ok, err := db.SetRoundMessage(ctx, "r1", "ts9"); ok || err != nil {
+		t.Errorf("SetRoundMessage on a revealed round = %v, %v; want false, nil", ok, err)
+	}
+	if ok, err := db.CloseRoundAt(ctx, "r1", t0); ok || err != nil {
+		t.Errorf("CloseRoundAt on a revealed round = %v, %v", ok, err)
+	}
+	got, err := db.Round(ctx, "r1")
+	if err != nil || !got.Revealed || got.MessageID != "" || !got.Closes.Equal(t0.Add(time.Hour)) {
+		t.Errorf("round = %+v, %v; want revealed, untouched", got, err)
+	}
+	if _, err := db.OpenRound(ctx, "C1"); !errors.Is(err, quiz.ErrNotFound) {
+		t.Errorf("OpenRound = %v; the round was reopened", err)
+	}
+	if _, err := db.MarkRevealed(ctx, "nope"); !errors.Is(err, quiz.ErrNotFound) {
+		t.Errorf("MarkRevealed(nope) = %v, want ErrNotFound", err)
 	}
 }
