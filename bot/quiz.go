@@ -143,6 +143,9 @@ func (h *quizHandler) handle(ctx context.Context, req Request) (Reply, error) {
 		r, err := h.Control.StartRound(ctx, req.ChannelID)
 		if errors.Is(err, quiz.ErrRoundOpen) {
 			return Reply{}, Userf("このチャンネルではすでにクイズを開催中です。/quiz stop で締め切ってから開始してください。")
+		} else if errors.Is(err, ErrPermanent) {
+			// not_in_channel, channel_not_found: waiting will not help.
+			return Reply{}, Userf("このチャンネルにクイズを投稿できませんでした。secbot をチャンネルに招待してから（/invite @secbot）もう一度お試しください。")
 		} else if err != nil {
 			return Reply{}, err
 		}

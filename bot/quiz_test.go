@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -70,12 +71,18 @@ func (f *fakeQuizStore) Answers(_ context.Context, flt quiz.Filter) ([]quiz.Answ
 	return out, nil
 }
 
-type fakeControl struct{ started, stopped []string }
+type fakeControl struct {
+	started, stopped []string
+	startErr         error
+}
 
 var _ RoundControl = (*fakeControl)(nil)
 
 func (f *fakeControl) StartRound(_ context.Context, ch string) (quiz.Round, error) {
 	f.started = append(f.started, ch)
+	if f.startErr != nil {
+		return quiz.Round{}, f.startErr
+	}
 	return quiz.Round{ID: "m1", Channel: ch, Closes: time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)}, nil
 }
 
@@ -261,5 +268,17 @@ func TestRoundReply(t *testing.T) {
 		if !strings.Contains(rev.Text, want) {
 			t.Errorf("reveal lacks %q:\n%s", want, rev.Text)
 		}
+	}
+}
+
+// TestQuizStartWhereSecbotCannotPost: a channel secbot is not in gets an
+// invitation hint, not the internal-error apology.
+func TestQuizStartWhereSecbotCannotPost(t *testing.T) {
+	now := time.Date(2026, 11, 30, 2, 0, 0, 0, time.UTC)
+	ctl := &fakeControl{startErr: fmt.Errorf("post round: not_in_channel: %w", ErrPermanent)}
+	r := newQuizRouter(&fakeQuizStore{rounds: map[string]quiz.Round{}}, ctl, &now)
+	reply := r.Route(context.Background(), Request{UserID: "UADMIN", ChannelID: "CNOTIN", Text: "/quiz start"})
+	if !reply.Private || !strings.Contains(reply.Text, "/invite @secbot") || reply.Text == Apology {
+		t.Errorf("/quiz start where secbot is not invited = %q", reply.Text)
 	}
 }

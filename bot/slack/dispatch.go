@@ -199,6 +199,11 @@ func (a *Adapter) commandAck(c slack.SlashCommand, limit int) []byte {
 	h := &handoff{ch: make(chan bot.Reply, 1)}
 	a.background(func(ctx context.Context) {
 		reply := a.cfg.Router.Route(ctx, req)
+		if bot.Normalize(req).Command == "ask" {
+			// A question asked with /secbot is the asker's own, like /term:
+			// shown to them first, with a share button.
+			reply.Private = true
+		}
 		if h.give(reply) {
 			return
 		}
@@ -337,31 +342,34 @@ func (a *Adapter) handleEvent(ctx context.Context, env eventEnvelope) {
 		Direct:    direct,
 	}
 	reply := a.cfg.Router.Route(ctx, req)
-	a.deliverThread(ctx, ev.Channel, ev.User, thread, direct, reply)
+	a.deliverThread(ctx, ev.Channel, ev.User, thread, ev.ThreadTS, direct, reply)
 }
 
 // deliverThread posts r and its Also in thread: private replies as
 // ephemeral messages to user (outside DMs), the others as thread replies.
-func (a *Adapter) deliverThread(ctx context.Context, channel, user, thread string, direct bool, r bot.Reply) {
+// Slack shows an ephemeral message in a thread only when the thread already
+// exists, so private replies go in ephThread: the thread the person wrote
+// in, or "" (the channel) for a message at the top level.
+func (a *Adapter) deliverThread(ctx context.Context, channel, user, thread, ephThread string, direct bool, r bot.Reply) {
 	for _, one := range flatten(r) {
 		if !hasContent(one) {
 			continue
 		}
 		var err error
 		if one.Private && !direct {
-			err = a.postEphemeral(ctx, channel, user, thread, one)
+			err = a.postEphemeral(ctx, channel, user, ephThread, one)
 		} else {
 			_, err = a.postMessage(ctx, channel, thread, one)
 		}
 		if err != nil {
-			a.apologize(ctx, channel, user, thread, direct)
+			a.apologize(ctx, channel, user, thread, ephThread, direct)
 			return
 		}
 	}
 }
 
 // apologize tells user that something failed, once and briefly.
-func (a *Adapter) apologize(ctx context.Context, channel, user, thread string, direct bool) {
+func (a *Adapter) apologize(ctx context.Context, channel, user, thread, ephThread string, direct bool) {
 	if ctx.Err() != nil {
 		return
 	}
@@ -370,7 +378,7 @@ func (a *Adapter) apologize(ctx context.Context, channel, user, thread string, d
 		_, _ = a.postMessage(ctx, channel, thread, sorry)
 		return
 	}
-	_ = a.postEphemeral(ctx, channel, user, thread, sorry)
+	_ = a.postEphemeral(ctx, channel, user, ephThread, sorry)
 }
 
 // flatten lists r and its Also, depth first.
@@ -416,7 +424,7 @@ func (a *Adapter) handleInteraction(ctx context.Context, cb slack.InteractionCal
 		a.respond(ctx, cb.ResponseURL, reply, req.Direct, cb.Container.ThreadTs)
 		return
 	}
-	a.deliverThread(ctx, req.ChannelID, req.UserID, cb.Container.ThreadTs, req.Direct, reply)
+	a.deliverThread(ctx, req.ChannelID, req.UserID, cb.Container.ThreadTs, cb.Container.ThreadTs, req.Direct, reply)
 }
 
 var (

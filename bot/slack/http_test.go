@@ -244,12 +244,23 @@ func TestPrivateReplyToMentionIsEphemeral(t *testing.T) {
 	if n := len(h.slack.Calls("chat.postMessage")); n != 0 {
 		t.Errorf("%d public posts", n)
 	}
+	// A mention at the top level has no thread yet, and Slack hides an
+	// ephemeral message sent to a thread that does not exist: it goes to
+	// the channel.
 	eph := h.slack.Calls("chat.postEphemeral")
-	if len(eph) != 1 || eph[0].Args.Get("user") != "U1" || eph[0].Args.Get("channel") != "C1" || eph[0].Args.Get("thread_ts") != "1700000100.000300" {
+	if len(eph) != 1 || eph[0].Args.Get("user") != "U1" || eph[0].Args.Get("channel") != "C1" || eph[0].Args.Get("thread_ts") != "" {
 		t.Fatalf("ephemeral %v", eph)
 	}
 	if !strings.Contains(eph[0].Args.Get("blocks"), "term.share") {
 		t.Errorf("no share button: %s", eph[0].Args.Get("blocks"))
+	}
+
+	// A mention inside a thread gets its private reply in that thread.
+	h.event("Ev2", map[string]any{"type": "app_mention", "user": "U1", "text": "<@UBOT> /term VPN", "ts": "1700000100.000500", "thread_ts": "1700000000.000100", "channel": "C1"})
+	h.settle()
+	eph = h.slack.Calls("chat.postEphemeral")
+	if len(eph) != 2 || eph[1].Args.Get("thread_ts") != "1700000000.000100" {
+		t.Fatalf("ephemeral in a thread %v", eph)
 	}
 }
 
@@ -460,5 +471,22 @@ func TestAuthTestFailureStillIgnoresBotsAndRetriesLater(t *testing.T) {
 	h.settle()
 	if n := len(h.slack.Calls("auth.test")); n != calls+1 {
 		t.Errorf("auth.test calls %d, want %d", n, calls+1)
+	}
+}
+
+// TestSlashQuestionIsPrivate: a question asked with /secbot is shown to the
+// asker first, like /term, with a button to share the passages.
+func TestSlashQuestionIsPrivate(t *testing.T) {
+	h := newHarness(t, tableRouter())
+	status, body, _ := h.command("/secbot", "2025年の崖って何？", "C1")
+	if status != http.StatusOK {
+		t.Fatalf("status %d", status)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(body, &raw); err != nil {
+		t.Fatalf("%v: %s", err, body)
+	}
+	if raw["response_type"] != "ephemeral" || !strings.Contains(string(body), `"term.share"`) {
+		t.Errorf("/secbot question answered %s, want ephemeral with a share button", body)
 	}
 }

@@ -183,7 +183,7 @@ func (rd *renderer) answer(r bot.Reply) {
 	case a.Kind == knowledge.KindTerm && a.Term != nil:
 		rd.termCard(r)
 	case a.Kind == knowledge.KindPassage && len(a.Passages) > 0:
-		rd.passages(a)
+		rd.passages(r)
 	default:
 		rd.none(a)
 	}
@@ -226,7 +226,8 @@ func (rd *renderer) termCard(r bot.Reply) {
 	}
 }
 
-func (rd *renderer) passages(a *knowledge.Answer) {
+func (rd *renderer) passages(r bot.Reply) {
+	a := r.Answer
 	if q := strings.TrimSpace(a.Query); q != "" {
 		rd.context("「" + escape(q) + "」について、第4章の該当箇所です。")
 	}
@@ -243,6 +244,11 @@ func (rd *renderer) passages(a *knowledge.Answer) {
 	if len(a.Related) > 0 {
 		rd.section("*関連用語*")
 		rd.termButtons(a.Related)
+	}
+	if q := strings.TrimSpace(a.Query); r.Private && !rd.direct && q != "" {
+		// Sharing looks the query up again, as /term: the same passages.
+		rd.context("この回答はあなたにだけ表示されています。")
+		rd.buttons([]button{{label: shareLabel, action: bot.ActionShareTerm, value: q, primary: true}})
 	}
 }
 

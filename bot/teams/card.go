@@ -146,9 +146,18 @@ func (rd *renderer) reply(r bot.Reply) {
 	case len(r.Help) > 0:
 		rd.help(r)
 	default:
-		rd.text(r.Text)
+		rd.text(inert(r.Text))
 	}
 }
+
+// inertChars turns the Markdown a TextBlock would act on into full-width
+// look-alikes. Teams renders TextBlocks as Markdown, and backslash escapes
+// are handled differently on desktop and mobile, so text that carries what
+// a person typed (their query, a command word) is made inert this way: a
+// user must not make secbot post a link of theirs.
+var inertChars = strings.NewReplacer("[", "［", "]", "］", "(", "（", ")", "）", "*", "＊", "_", "＿", "~", "～", "#", "＃", "`", "｀", "<", "＜", ">", "＞")
+
+func inert(s string) string { return inertChars.Replace(s) }
 
 func (rd *renderer) answer(r bot.Reply) {
 	a := r.Answer
@@ -196,7 +205,7 @@ func (rd *renderer) term(r bot.Reply) {
 
 func (rd *renderer) passages(a *knowledge.Answer) {
 	if q := strings.TrimSpace(a.Query); q != "" {
-		rd.note("「" + q + "」について、第4章の該当箇所です。")
+		rd.note("「" + inert(q) + "」について、第4章の該当箇所です。")
 	}
 	for i, p := range a.Passages {
 		head := p.Section
@@ -216,7 +225,7 @@ func (rd *renderer) passages(a *knowledge.Answer) {
 }
 
 func (rd *renderer) none(a *knowledge.Answer) {
-	rd.text("「" + a.Query + "」は用語集にも第4章にも見つかりませんでした。")
+	rd.text("「" + inert(a.Query) + "」は用語集にも第4章にも見つかりませんでした。")
 	if len(a.Suggestions) > 0 {
 		rd.facts([]fact{{"もしかして", strings.Join(a.Suggestions, "、")}})
 		rd.termHint(a.Suggestions)

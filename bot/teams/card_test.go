@@ -273,3 +273,26 @@ func TestFitShrinksCleanly(t *testing.T) {
 		t.Errorf("fit changed a small message: %v", err)
 	}
 }
+
+// TestUserTextIsInert: what a person typed comes back in a card, but never as
+// Markdown: secbot must not post a link of theirs.
+func TestUserTextIsInert(t *testing.T) {
+	q := "[パスワード再設定はこちら](https://evil.example/login) **至急**"
+	for _, r := range []bot.Reply{
+		{Text: "x", Answer: &knowledge.Answer{Query: q, Kind: knowledge.KindNone}},
+		{Text: "x", Answer: &knowledge.Answer{Query: q, Kind: knowledge.KindPassage, Passages: []knowledge.Passage{{Section: "4-1-1", Title: "t", Text: "本文"}}}},
+		{Text: "「/" + q + "」というコマンドはありません。"},
+	} {
+		out, err := json.Marshal(render(r, DefaultName))
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain := strings.Contains(string(out), `"textFormat":"plain"`) && !strings.Contains(string(out), "attachments")
+		if !plain && (strings.Contains(string(out), "](https://") || strings.Contains(string(out), "**至急")) {
+			t.Errorf("user Markdown survives in %s", out)
+		}
+		if !strings.Contains(string(out), "パスワード再設定はこちら") {
+			t.Errorf("the query is not shown at all: %s", out)
+		}
+	}
+}
