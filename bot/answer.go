@@ -22,7 +22,7 @@ type Answerer interface {
 var TermUsage = HelpLine{Usage: "/term 用語", What: "用語集の定義・読み・本章の該当箇所・関連用語を表示します（例: /term ゼロトラスト）"}
 
 // AskUsage is the help line of free questions.
-var AskUsage = HelpLine{Usage: "@secbot 質問", What: "第4章の該当箇所を探して答えます（例: @secbot 2025年の崖って何？）。DM でも使えます"}
+var AskUsage = HelpLine{Usage: "@secbot 質問", What: "第4章の該当箇所を探して答えます（例: @secbot 2025年の崖って何？）"}
 
 // NewTermHandler returns the handler of /term and of the term buttons.
 func NewTermHandler(a Answerer, pack *knowledge.Pack) Handler {
@@ -164,7 +164,7 @@ func refTitle(pack *knowledge.Pack, id string) string {
 	}
 	for _, s := range pack.Sections {
 		if strings.HasPrefix(s.ID, ch+"-") {
-			return "" // a section of a chapter the pack holds, missing from it
+			return "（この教材の抜粋にない節）" // cited by the glossary, absent from the chapter text
 		}
 	}
 	return "第" + ch + "章（このボットの教材外）"

@@ -243,7 +243,7 @@ func (h *quizHandler) leaderboard(ctx context.Context, req Request, which string
 	var b strings.Builder
 	b.WriteString(title + "\n")
 	if len(board.Rows) == 0 {
-		b.WriteString("まだ集計できる回答がありません（締め切られたクイズの回答だけを数えます）。\n")
+		b.WriteString(EmptyBoard + "\n")
 	}
 	for _, r := range board.Rows {
 		name := r.UserName

@@ -70,6 +70,10 @@ type RoundCard struct {
 	Correct int
 }
 
+// EmptyBoard is what a leaderboard with no rows says: only answers to
+// revealed rounds count, so an open round's answers are not there yet.
+const EmptyBoard = "まだ集計できる回答がありません（締め切られたクイズの回答だけを数えます）。"
+
 // Leaderboard is a ranking of quiz players.
 type Leaderboard struct {
 	Title string

@@ -50,7 +50,7 @@ func (f *fakeAnswerer) Term(_ context.Context, q string) (knowledge.Answer, erro
 		return knowledge.Answer{}, f.err
 	}
 	if q == "VPN" {
-		return knowledge.Answer{Query: q, Kind: knowledge.KindTerm, Term: &knowledge.Term{Name: "VPN", Definition: "Virtual Private Networkの略。", Refs: []string{"2-1-3", "4-2-2"}}, Related: []string{"ゼロトラスト"}}, nil
+		return knowledge.Answer{Query: q, Kind: knowledge.KindTerm, Term: &knowledge.Term{Name: "VPN", Definition: "Virtual Private Networkの略。", Refs: []string{"2-1-3", "4-2-2", "4-1-3"}}, Related: []string{"ゼロトラスト"}}, nil
 	}
 	return knowledge.Answer{Query: q, Kind: knowledge.KindNone, Suggestions: []string{"VPN"}}, nil
 }
@@ -78,7 +78,7 @@ func TestRouterAnswers(t *testing.T) {
 	if reply.Answer == nil || reply.Answer.Term.Name != "VPN" || !reply.Private {
 		t.Fatalf("/term VPN = %+v, want a private VPN card", reply)
 	}
-	if want := "2-1-3 第2章（このボットの教材外）、4-2-2 経済産業省のDXレポート"; !strings.Contains(reply.Text, want) {
+	if want := "2-1-3 第2章（このボットの教材外）、4-2-2 経済産業省のDXレポート、4-1-3 （この教材の抜粋にない節）"; !strings.Contains(reply.Text, want) {
 		t.Errorf("/term VPN text %q lacks the sections %q", reply.Text, want)
 	}
 

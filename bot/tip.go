@@ -36,7 +36,7 @@ type Subscriptions interface {
 
 // TipUsage lists the help lines of /tip.
 var TipUsage = []HelpLine{
-	{Usage: "/tip", What: "今日の「経営者のためのセキュリティ」ヒントを表示します（本人にだけ表示）"},
+	{Usage: "/tip", What: "今日の「経営者のためのセキュリティ」ヒントを表示します"},
 	{Usage: "/tip subscribe", What: "毎営業日のヒントを DM で受け取ります（/tip unsubscribe で停止）"},
 }
 

@@ -213,7 +213,7 @@ func render(b *strings.Builder, r bot.Reply) {
 	case r.Board != nil:
 		b.WriteString("🏆 " + r.Board.Title + "\n")
 		if len(r.Board.Rows) == 0 {
-			b.WriteString("（まだ回答がありません）\n")
+			b.WriteString(bot.EmptyBoard + "\n")
 		}
 		for _, row := range r.Board.Rows {
 			name := row.UserName

@@ -430,6 +430,8 @@ func (a *Adapter) handleInteraction(ctx context.Context, cb slack.InteractionCal
 var (
 	mentionRE = regexp.MustCompile(`<@([UW][A-Z0-9]+)(\|[^>]*)?>`)
 	linkRE    = regexp.MustCompile(`<((?:https?|mailto):[^>|]*)(?:\|([^>]*))?>`)
+	specialRE = regexp.MustCompile(`<![^>]*>`)
+	channelRE = regexp.MustCompile(`<#[CG][A-Z0-9]+(\|[^>]*)?>`)
 )
 
 // stripMention removes the bot's own mention (<@U123>) from text, or the
@@ -451,6 +453,12 @@ func stripMention(text, self string) string {
 // unescapeSlack turns Slack's wire text into what the person typed: links
 // to their label or address, &amp; &lt; &gt; to & < >.
 func unescapeSlack(s string) string {
+	// Mentions of people and channels and @here/@channel say nothing about
+	// the question.
+	s = mentionRE.ReplaceAllString(s, " ")
+	s = specialRE.ReplaceAllString(s, " ")
+	s = channelRE.ReplaceAllString(s, " ")
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' }), " ")
 	s = linkRE.ReplaceAllStringFunc(s, func(m string) string {
 		sub := linkRE.FindStringSubmatch(m)
 		if sub[2] != "" {

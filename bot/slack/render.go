@@ -337,7 +337,7 @@ func (rd *renderer) board(lb *bot.Leaderboard) {
 	}
 	rd.header("🏆 " + title)
 	if len(lb.Rows) == 0 {
-		rd.section("まだ回答がありません。")
+		rd.section(bot.EmptyBoard)
 		return
 	}
 	var b strings.Builder

@@ -204,7 +204,8 @@ func TestStripMention(t *testing.T) {
 	for _, tc := range []struct{ in, self, want string }{
 		{"<@UBOT> ゼロトラストって何？", "UBOT", "ゼロトラストって何？"},
 		{"<@UBOT|secbot> VPN &amp; EDR", "UBOT", "VPN & EDR"},
-		{"ねえ <@UBOT> 2025年の崖は？ <@U999>", "UBOT", "ねえ   2025年の崖は？ <@U999>"},
+		{"ねえ <@UBOT> 2025年の崖は？ <@U999>", "UBOT", "ねえ 2025年の崖は？"},
+		{"<@UBOT> ゼロトラスト <@U777> <#C999|general> <!here> <!subteam^S1|@sec>", "UBOT", "ゼロトラスト"},
 		{"<@UBOT> /term <https://example.com|例>", "", "/term 例"},
 		{"CSIRT", "UBOT", "CSIRT"},
 	} {

@@ -330,7 +330,7 @@ func (rd *renderer) board(lb *bot.Leaderboard) {
 	}
 	rd.title("🏆 " + title)
 	if len(lb.Rows) == 0 {
-		rd.text("まだ回答がありません。")
+		rd.text(bot.EmptyBoard)
 		return
 	}
 	fs := make([]fact, len(lb.Rows))
