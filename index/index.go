@@ -50,6 +50,10 @@ type fullText struct {
 	// sections holding each token.
 	sectionTF map[string]map[string]int
 	sectionDF map[string]int
+	// latin holds the Latin words (see latinWord) and bigrams the Japanese
+	// bigrams of the whole pack, glossary and chapter (see offtopic.go).
+	latin   map[string]struct{}
+	bigrams map[string]struct{}
 }
 
 // termEntry is a glossary term with what Build derived from it.
@@ -109,9 +113,23 @@ func Build(pack *knowledge.Pack) (*Index, error) {
 		return nil, fmt.Errorf("index: nil pack")
 	}
 	ix := &Index{pack: pack, exact: map[string][]name{}, ready: make(chan struct{})}
-	for i, t := range pack.Terms {
+	for _, t := range pack.Terms {
 		e := termEntry{term: t, nameKey: Key(t.Name), defKey: Key(t.Definition)}
 		e.given, e.givenTiers = termNames(t)
+		ix.terms = append(ix.terms, e)
+	}
+	// Names the definitions give in brackets, a term's own or another's
+	// (names.go, deriveNames).
+	defs, given := make([]string, len(ix.terms)), make([][]string, len(ix.terms))
+	for i, e := range ix.terms {
+		defs[i], given[i] = e.term.Definition, e.given
+	}
+	for _, d := range deriveNames(defs, given) {
+		e := &ix.terms[d.term]
+		e.given, e.givenTiers = append(e.given, d.name), append(e.givenTiers, tierGloss)
+	}
+	for i := range ix.terms {
+		e := &ix.terms[i]
 		ns, tiers := append([]string{}, e.given...), append([]int{}, e.givenTiers...)
 		// A name with kanji is also known by its reading (readings.go).
 		for j := range e.given {
@@ -134,7 +152,6 @@ func Build(pack *knowledge.Pack) (*Index, error) {
 				ix.names = append(ix.names, n)
 			}
 		}
-		ix.terms = append(ix.terms, e)
 	}
 	// Within a key, the surest name first.
 	for k, ns := range ix.exact {
@@ -176,6 +193,8 @@ func (ix *Index) buildFullText() (*fullText, error) {
 		sectionKeys: map[string]string{},
 		sectionTF:   map[string]map[string]int{},
 		sectionDF:   map[string]int{},
+		latin:       map[string]struct{}{},
+		bigrams:     map[string]struct{}{},
 	}
 	var err error
 	if ft.termIdx, err = newMemIndex(); err != nil {
@@ -202,6 +221,10 @@ func (ix *Index) buildFullText() (*fullText, error) {
 		}
 		doc.Definition = e.term.Definition
 		addTokens(tokens, e.term.Definition)
+		for _, s := range e.given {
+			ft.addVocabulary(s)
+		}
+		ft.addVocabulary(e.term.Definition)
 		ft.termTokens = append(ft.termTokens, tokens)
 		if err := batch.Index(strconv.Itoa(i), doc); err != nil {
 			return nil, fmt.Errorf("index: term %q: %w", e.term.Name, err)
@@ -230,6 +253,8 @@ func (ix *Index) buildFullText() (*fullText, error) {
 			sec[t.term] = struct{}{}
 		}
 		addTokens(tokens, p.Title)
+		ft.addVocabulary(p.Text)
+		ft.addVocabulary(p.Title)
 		ft.passageTokens = append(ft.passageTokens, tokens)
 		if err := batch.Index(strconv.Itoa(i), passageDoc{Title: p.Title, Text: p.Text}); err != nil {
 			return nil, fmt.Errorf("index: passage %s: %w", p.Section, err)

@@ -133,8 +133,23 @@ var variantFolds = func() map[rune][]variantFold {
 		r, _ := utf8.DecodeRuneInString(f.from)
 		m[r] = append(m[r], f)
 	}
+	for _, f := range orgFolds {
+		r, _ := utf8.DecodeRuneInString(f.from)
+		m[r] = append(m[r], f)
+	}
 	return m
 }()
+
+// orgFolds are the organisations the text's sources cite, under the short
+// name people use for them (経産省) and the one the pack writes (経済産業省;
+// IPA, which the glossary also spells out once as 情報処理推進機構（IPA）).
+// Like variantFolds they go one way, to the pack's form, and only from a
+// name that means nothing else. The table is small on purpose: the
+// ministries' usual short names and the agency the chapter cites.
+var orgFolds = []variantFold{
+	{"経産省", "経済産業省"}, {"厚労省", "厚生労働省"}, {"文科省", "文部科学省"},
+	{"国交省", "国土交通省"}, {"農水省", "農林水産省"}, {"情報処理推進機構", "IPA"},
+}
 
 // matchFold returns the fold among fs whose variant s starts with.
 func matchFold(s string, fs []variantFold) (variantFold, bool) {

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -88,6 +89,12 @@ func (ix *Index) resolve(ctx context.Context, q string, contains bool, fullText 
 	kana, _ := toKana(core)
 	for _, k := range []string{ck, Key(q), Key(kana), icVariant(ck)} {
 		if ns := ix.exact[k]; len(ns) > 0 {
+			if amb := glossTerms(ns); len(amb) > 1 {
+				// A gloss two definitions give two terms names
+				// neither for sure: say so.
+				res.suggestions = amb
+				return res, nil
+			}
 			res.term, res.stage = ns[0].term, stageExact
 			return res, nil
 		}
@@ -144,6 +151,7 @@ func (ix *Index) resolve(ctx context.Context, q string, contains bool, fullText 
 	}
 	// 2b. The query contains a term's name.
 	if c, cov := ix.contained(ck); c >= 0 {
+		c, cov = ix.qualified(core, c, cov)
 		if contains && cov >= containsMin {
 			res.term, res.stage = c, stageContains
 			return res, nil
@@ -161,6 +169,24 @@ func (ix *Index) resolve(ctx context.Context, q string, contains bool, fullText 
 		fullText = fullTextSuggest
 	}
 	return ix.resolveFullText(ctx, core, res, fullText)
+}
+
+// glossTerms returns the terms of ns when its surest names are glosses
+// (ns is sorted by tier) that name more than one term, else nil.
+func glossTerms(ns []name) []int {
+	if ns[0].tier != tierGloss {
+		return nil
+	}
+	var out []int
+	for _, n := range ns {
+		if !slices.Contains(out, n.term) {
+			out = append(out, n.term)
+		}
+	}
+	if len(out) < 2 {
+		return nil
+	}
+	return out
 }
 
 // icVariant returns the other katakana spelling of an English word in -ics
@@ -262,6 +288,48 @@ func (ix *Index) contained(ck string) (int, float64) {
 		return -1, 0
 	}
 	return best, float64(bestLen) / float64(utf8.RuneCountInString(ck))
+}
+
+// qualified returns the term whose names hold more of the query's words
+// (see words) than those of c, the term contained() found, and all of them;
+// else c. A qualified query names the longer term it qualifies:
+// NISTのフレームワーク holds the name フレームワーク, but the name NIST
+// サイバーセキュリティフレームワーク holds both NIST and フレームワーク. The
+// returned coverage is then 1: every word of the query is in the name.
+func (ix *Index) qualified(core string, c int, cov float64) (int, float64) {
+	var ws []string
+	for _, w := range words(core) {
+		if utf8.RuneCountInString(w) >= 2 {
+			ws = append(ws, w)
+		}
+	}
+	held := func(t int) int {
+		n := 0
+		for _, w := range ws {
+			for _, nm := range ix.names {
+				if nm.term == t && containsKey(nm.key, w) {
+					n++
+					break
+				}
+			}
+		}
+		return n
+	}
+	base := held(c)
+	if len(ws) < 2 || base == len(ws) {
+		return c, cov
+	}
+	best, count := -1, 0
+	for t := range ix.terms {
+		if t != c && held(t) == len(ws) {
+			best = t
+			count++
+		}
+	}
+	if count != 1 {
+		return c, cov
+	}
+	return best, 1
 }
 
 // typo returns the one term within the allowed edit distance of ck, or -1

@@ -183,7 +183,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 	if len(hits) > n {
 		hits = hits[:n]
 	}
-	ws := words(text)
+	ws := ft.compoundWords(text)
 	for i := range hits {
 		hits[i].Words = wordCoverage(ws, ft.sectionKeys[hits[i].Passage.Section])
 	}
@@ -377,6 +377,13 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 // bigrams and its section at least minWords of the question's words (see
 // words); ok is false when none does.
 func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords float64) (a knowledge.Answer, ok bool, err error) {
+	ft, err := ix.fullText(ctx)
+	if err != nil {
+		return knowledge.Answer{}, false, err
+	}
+	if ft.unknownLatin(core) != "" {
+		return knowledge.Answer{}, false, nil // see offtopic.go
+	}
 	hits, err := ix.search(ctx, core, maxPassages)
 	if err != nil {
 		return knowledge.Answer{}, false, err
@@ -389,10 +396,6 @@ func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords flo
 		// (two stages of a list, a case and the rule it illustrates): the
 		// answer shows the hits of the best one's section together, and it
 		// is judged on what they hold together.
-		ft, err := ix.fullText(ctx)
-		if err != nil {
-			return knowledge.Answer{}, false, err
-		}
 		if ft.sectionHitsCoverage(tokenize(core), hits) < passageCoverage {
 			return knowledge.Answer{}, false, nil
 		}
