@@ -23,6 +23,7 @@ const (
 	stagePart     = "part"     // the query is part of one term's name (ゼロデイ → ゼロデイ攻撃)
 	stageContains = "contains" // the query contains a term's name
 	stageTypo     = "typo"     // within a small edit distance of a name
+	stageSound    = "sound"    // the same consonants in the other script (ransomware)
 	stageFullText = "fulltext" // full text over names and definitions
 )
 
@@ -165,6 +166,14 @@ func (ix *Index) resolve(ctx context.Context, q string, contains bool, fullText 
 		return res, nil
 	}
 	res.suggestions = append(res.suggestions, near...)
+	// 2d. A loanword in the other script (sounds.go): ransomware →
+	// ランサムウェア, ロックビット → LockBit2.0.
+	t, amb := ix.soundMatch(core)
+	if t >= 0 {
+		res.term, res.stage = t, stageSound
+		return res, nil
+	}
+	res.suggestions = append(res.suggestions, amb...)
 	if fullText == fullTextAnswer && ckLen < fullTextMinRunes {
 		fullText = fullTextSuggest
 	}
