@@ -51,9 +51,11 @@ type fullText struct {
 	sectionTF map[string]map[string]int
 	sectionDF map[string]int
 	// latin holds the Latin words (see latinWord) and bigrams the Japanese
-	// bigrams of the whole pack, glossary and chapter (see offtopic.go).
-	latin   map[string]struct{}
-	bigrams map[string]struct{}
+	// bigrams of the whole pack, glossary and chapter (see offtopic.go);
+	// kanjiWords its runs of kanji (see words).
+	latin      map[string]struct{}
+	bigrams    map[string]struct{}
+	kanjiWords map[string]struct{}
 }
 
 // termEntry is a glossary term with what Build derived from it.
@@ -195,6 +197,7 @@ func (ix *Index) buildFullText() (*fullText, error) {
 		sectionDF:   map[string]int{},
 		latin:       map[string]struct{}{},
 		bigrams:     map[string]struct{}{},
+		kanjiWords:  map[string]struct{}{},
 	}
 	var err error
 	if ft.termIdx, err = newMemIndex(); err != nil {

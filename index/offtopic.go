@@ -3,6 +3,7 @@ package index
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 )
@@ -18,9 +19,10 @@ import (
 //     (windows, gdpr, kubernetes): secbot's text writes the Latin names it
 //     knows (EDR, RPA, IT, DX) as they are;
 //   - a compound that joins katakana and kanji (サイバー保険) where the pack
-//     never makes that join: its parts may each occur (サイバー攻撃,
-//     自動車保険) but the compound does not, so it is one unknown word, not
-//     two known ones (see compoundWords).
+//     never makes that join and never uses the kanji part as a word of its
+//     own: its parts occur (サイバー攻撃, 自動車保険) but the compound does
+//     not, so it is one unknown word, not two known ones (see
+//     compoundWords).
 
 // minUnknownLatin is the least number of letters of a Latin word that
 // marks a question as off-topic when the pack never uses it: shorter
@@ -56,6 +58,11 @@ func (ft *fullText) addVocabulary(text string) {
 		}
 		ft.bigrams[t.term] = struct{}{}
 	}
+	for _, w := range words(text) {
+		if r, _ := utf8.DecodeRuneInString(w); runeClass(r) == 1 {
+			ft.kanjiWords[w] = struct{}{}
+		}
+	}
 }
 
 // unknownLatin returns the first Latin word of text (see latinWord) that
@@ -75,45 +82,63 @@ func (ft *fullText) unknownLatin(text string) string {
 }
 
 // compoundWords is words (see words) with a compound of katakana and kanji
-// kept whole when the pack never joins them where the query does: in
-// サイバー保険 the bigram バ保 is nowhere in the pack, so the word to look
-// for is サイバ保険, not サイバ and 保険 apart. A join the pack makes
-// (サイバー攻撃, データ活用) splits as before.
+// kept whole when the pack knows neither the compound nor its kanji part as
+// a word: in サイバー保険 the bigram バ保 is nowhere in the pack and 保険 only
+// inside longer kanji words (生命保険会社, 自動車保険), so the word to look for
+// is サイバ保険, not サイバ and 保険 apart. A join the pack makes (サイバー攻撃)
+// or a kanji word it uses on its own (チャットボット導入: 導入) splits as
+// before.
 func (ft *fullText) compoundWords(text string) []string {
-	var out []string
-	var cur []rune
-	class := 0
-	flush := func() {
-		if len(cur) > 0 {
-			out = append(out, string(cur))
-		}
-		cur, class = nil, 0
+	type run struct {
+		rs     []rune
+		class  int
+		joined bool // nothing (hiragana, space, punctuation) before it
 	}
+	var runs []run
+	gap := true
 	for _, k := range keyRunes(text) {
-		c := runeClass(k.r)
-		if k.hira || k.brk || c != class {
-			if !k.hira && !k.brk && ft.unknownJoin(cur, class, k.r, c) {
-				cur, class = append(cur, k.r), c
-				continue
-			}
-			flush()
-		}
 		if k.hira {
+			gap = true
 			continue
 		}
-		cur, class = append(cur, k.r), c
+		c := runeClass(k.r)
+		if n := len(runs); n > 0 && !gap && !k.brk && runs[n-1].class == c {
+			runs[n-1].rs = append(runs[n-1].rs, k.r)
+			continue
+		}
+		runs = append(runs, run{[]rune{k.r}, c, !gap && !k.brk})
+		gap = false
 	}
-	flush()
+	var out []string
+	var prev run // the last run of the word being built
+	for i, r := range runs {
+		if i > 0 && r.joined && ft.unknownJoin(prev.rs, prev.class, r.rs, r.class) {
+			out[len(out)-1] += string(r.rs)
+		} else {
+			out = append(out, string(r.rs))
+		}
+		prev = r
+	}
 	return out
 }
 
-// unknownJoin reports whether r, of class c, follows the word cur, whose
-// last rune is of class prev, as a katakana–kanji join the pack never
-// makes.
-func (ft *fullText) unknownJoin(cur []rune, prev int, r rune, c int) bool {
-	if len(cur) == 0 || !(prev == 1 && c == 2 || prev == 2 && c == 1) {
+// unknownJoin reports whether the pack never joins a, of class ca, and b,
+// of class cb, that the query writes together: one is katakana and the
+// other kanji, the bigram across them is not the pack's, and the kanji one
+// is no word of the pack's own.
+func (ft *fullText) unknownJoin(a []rune, ca int, b []rune, cb int) bool {
+	var kanji []rune
+	switch {
+	case ca == 2 && cb == 1:
+		kanji = b
+	case ca == 1 && cb == 2:
+		kanji = a
+	default:
 		return false
 	}
-	_, known := ft.bigrams[string([]rune{cur[len(cur)-1], r})]
+	if _, ok := ft.bigrams[string([]rune{a[len(a)-1], b[0]})]; ok {
+		return false
+	}
+	_, known := ft.kanjiWords[string(kanji)]
 	return !known
 }

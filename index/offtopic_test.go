@@ -23,9 +23,12 @@ func derivePack() *knowledge.Pack {
 			{Name: "ブロック暗号", Definition: "データを一定の長さの塊（チェーン）に分けて暗号化する方式"},
 		},
 		Sections: []knowledge.Section{
-			{ID: "4-1-1", Title: "保険と補償", Body: []string{
+			{ID: "4-1-1", Title: "顧客と取引先", Body: []string{
 				"生命保険会社や自動車保険の代理店でも、顧客情報の管理が課題になっている。",
 				"サイバー攻撃による被害は、取引先にも広がる。",
+			}},
+			{ID: "4-1-3", Title: "自動化の事例", Body: []string{
+				"チャットボットを導入して、問い合わせへの回答を自動化した事例がある。",
 			}},
 			{ID: "4-1-2", Title: "経済産業省の指針", Body: []string{
 				"経済産業省は、中小企業向けの指針を公表している。",
@@ -79,7 +82,8 @@ func TestDerivedNames(t *testing.T) {
 }
 
 // TestOffTopic: a question with a Latin word the pack never uses, or a
-// katakana–kanji compound the pack never makes, is answered none however
+// katakana–kanji compound the pack never makes (and whose kanji part it
+// never uses alone), is answered none however
 // many of its other words match; the words the pack does use still answer.
 func TestOffTopic(t *testing.T) {
 	ix, err := Build(derivePack())
