@@ -225,9 +225,9 @@ func (ix *Index) buildFullText() (*fullText, error) {
 		doc.Definition = e.term.Definition
 		addTokens(tokens, e.term.Definition)
 		for _, s := range e.given {
-			ft.addVocabulary(s)
+			ft.addVocabulary(s, nil)
 		}
-		ft.addVocabulary(e.term.Definition)
+		ft.addVocabulary(e.term.Definition, nil)
 		ft.termTokens = append(ft.termTokens, tokens)
 		if err := batch.Index(strconv.Itoa(i), doc); err != nil {
 			return nil, fmt.Errorf("index: term %q: %w", e.term.Name, err)
@@ -246,18 +246,19 @@ func (ix *Index) buildFullText() (*fullText, error) {
 			tf, sec = map[string]int{}, map[string]struct{}{}
 			ft.sectionTF[p.Section], ft.sections[p.Section] = tf, sec
 			addTokens(sec, p.Title)
+			ft.addVocabulary(p.Title, nil)
 			ft.sectionKeys[p.Section] = Key(p.Title)
 		}
 		ft.sectionKeys[p.Section] += "\n" + e.key
 		tokens := map[string]struct{}{}
-		for _, t := range tokenize(p.Text) {
+		toks := tokenize(p.Text)
+		ft.addVocabulary(p.Text, toks)
+		for _, t := range toks {
 			tf[t.term]++
 			tokens[t.term] = struct{}{}
 			sec[t.term] = struct{}{}
 		}
 		addTokens(tokens, p.Title)
-		ft.addVocabulary(p.Text)
-		ft.addVocabulary(p.Title)
 		ft.passageTokens = append(ft.passageTokens, tokens)
 		if err := batch.Index(strconv.Itoa(i), passageDoc{Title: p.Title, Text: p.Text}); err != nil {
 			return nil, fmt.Errorf("index: passage %s: %w", p.Section, err)

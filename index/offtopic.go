@@ -46,11 +46,14 @@ func latinWord(term string) string {
 	return w
 }
 
-// addVocabulary records the Latin words and the bigrams of text as the
-// pack's.
-func (ft *fullText) addVocabulary(text string) {
-	for _, t := range tokenize(text) {
-		if isLatin([]rune(t.term)[0]) {
+// addVocabulary records the Latin words, bigrams and kanji words of text
+// as the pack's; toks are text's tokens, or nil to tokenize it here.
+func (ft *fullText) addVocabulary(text string, toks []token) {
+	if toks == nil {
+		toks = tokenize(text)
+	}
+	for _, t := range toks {
+		if t.typ == analysis.AlphaNumeric {
 			if w := latinWord(t.term); w != "" {
 				ft.latin[w] = struct{}{}
 			}
