@@ -5,8 +5,9 @@
 // memory (scorch with no path: faster to build than bleve.NewMemOnly's
 // upsidedown store, see BenchmarkBuild) with an analyzer made for Japanese:
 // width and case folding, hiragana→katakana, long-vowel and small-kana
-// variants, kanji spellings folded to their 交ぜ書き form (改竄 → 改ざん),
-// middle dots and spaces removed, then character bigrams for Japanese runs
+// variants, kanji spellings folded to their 交ぜ書き form (改竄 → 改ざん) and
+// ministries' short names to their full ones (経産省 → 経済産業省,
+// 情報処理推進機構 → IPA), middle dots and spaces removed, then character bigrams for Japanese runs
 // and whole words for Latin ones. In a query that mixes scripts, bigrams
 // within what is typed in hiragana (どういう, すればいい) are grammar and do
 // not count when judging how much of the query an answer holds. The name tables are ready when
@@ -17,10 +18,16 @@
 //
 //  1. the normalized query, its question wrapper stripped (とは, って何？,
 //     について教えて, What is …?), equals a term's name, reading, alias, English
-//     expansion or a gloss the definition gives (事業継続計画 → BCP);
+//     expansion or a gloss a definition gives, its own (事業継続計画 → BCP,
+//     ネット上の市場（闇市） → ブラックマーケット) or another term's
+//     (情報セキュリティマネジメントシステム（ISMS） in 内部監査's → ISMS); a
+//     gloss given for two terms is answered with "did you mean" both;
 //  2. near matches: part of a compound (ゼロデイ → ゼロデイ攻撃), a query that
-//     contains a term (ゼロトラストセキュリティ → ゼロトラスト), a typo within a
-//     small edit distance;
+//     contains a term (ゼロトラストセキュリティ → ゼロトラスト; a longer name
+//     that holds every word of the query wins, NISTのフレームワーク → NIST
+//     サイバーセキュリティフレームワーク), a typo within a small edit
+//     distance, a loanword in the other script with the same consonants
+//     (ransomware → ランサムウェア, ロックビット → LockBit2.0; sounds.go);
 //  3. full text over names (boosted) and definitions, accepted only when the
 //     query's words are covered well enough.
 //
@@ -28,7 +35,10 @@
 // "did you mean" suggestions; /term falls back to a chapter passage only
 // when its section holds every word of the query. Ask answers a question that names a term with
 // the term, else with the chapter passages that answer it (section first,
-// then passage; see search.go), else with none. Search returns passages with
+// then passage; see search.go), else with none. A question about what the
+// pack never names — a Latin word it never uses (Windows), a katakana–kanji
+// compound it never makes (サイバー保険) — is not answered from passages that
+// match its other words (offtopic.go). Search returns passages with
 // the spans that match, for highlighted fragments (Hit.Fragment). User text is only ever analyzed into Match,
 // Term and Disjunction queries: it never reaches Bleve's query-string syntax.
 //

@@ -25,6 +25,7 @@ type Index struct {
 	exact    map[string][]name // Key form → names with that key
 	names    []name            // every name of every term (tiers name and alias)
 	passages []passageEntry
+	sounds   []soundName // see soundMatch
 
 	// The full-text part is built in the background (see Build): ready is
 	// closed once full and fullErr are set.
@@ -160,6 +161,7 @@ func Build(pack *knowledge.Pack) (*Index, error) {
 		sort.SliceStable(ns, func(a, b int) bool { return ns[a].tier < ns[b].tier })
 		ix.exact[k] = ns
 	}
+	ix.sounds = soundNames(ix.terms)
 	for _, p := range pack.Passages() {
 		ix.passages = append(ix.passages, passageEntry{p: p, key: Key(p.Text)})
 	}

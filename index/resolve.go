@@ -312,25 +312,24 @@ func (ix *Index) qualified(core string, c int, cov float64) (int, float64) {
 			ws = append(ws, w)
 		}
 	}
-	held := func(t int) int {
-		n := 0
-		for _, w := range ws {
-			for _, nm := range ix.names {
-				if nm.term == t && containsKey(nm.key, w) {
-					n++
-					break
-				}
+	if len(ws) < 2 || len(ws) > 64 {
+		return c, cov
+	}
+	held := make([]uint64, len(ix.terms)) // term → the words its names hold
+	for _, nm := range ix.names {
+		for i, w := range ws {
+			if held[nm.term]&(1<<i) == 0 && containsKey(nm.key, w) {
+				held[nm.term] |= 1 << i
 			}
 		}
-		return n
 	}
-	base := held(c)
-	if len(ws) < 2 || base == len(ws) {
+	all := uint64(1)<<len(ws) - 1
+	if held[c] == all {
 		return c, cov
 	}
 	best, count := -1, 0
-	for t := range ix.terms {
-		if t != c && held(t) == len(ws) {
+	for t, h := range held {
+		if t != c && h == all {
 			best = t
 			count++
 		}

@@ -173,23 +173,38 @@ func (ix *Index) soundMatch(q string) (int, []int) {
 		return -1, nil
 	}
 	var terms []int
-	for t, e := range ix.terms {
-		for _, n := range e.given {
-			var k string
-			if latinQuery {
-				k = kanaSoundKey(n)
-			} else if hasVowel(n) {
-				k = latinSoundKey(n)
-			}
-			if k == key && !containsInt(terms, t) {
-				terms = append(terms, t)
-			}
+	for _, n := range ix.sounds {
+		if n.key == key && n.latin != latinQuery && !containsInt(terms, n.term) {
+			terms = append(terms, n.term)
 		}
 	}
 	if len(terms) == 1 {
 		return terms[0], nil
 	}
 	return -1, terms
+}
+
+// soundName is the sound key of one name wholly in one script.
+type soundName struct {
+	key   string
+	term  int
+	latin bool // the name is in Latin letters, else in katakana
+}
+
+// soundNames returns the sound keys of the terms' given names (see
+// termEntry), for soundMatch.
+func soundNames(terms []termEntry) []soundName {
+	var out []soundName
+	for t, e := range terms {
+		for _, n := range e.given {
+			if k := kanaSoundKey(n); len(k) >= minSoundKey {
+				out = append(out, soundName{k, t, false})
+			} else if k := latinSoundKey(n); len(k) >= minSoundKey && hasVowel(n) {
+				out = append(out, soundName{k, t, true})
+			}
+		}
+	}
+	return out
 }
 
 // hasVowel reports whether s has a Latin vowel: an acronym (NFT, GDPR) is
