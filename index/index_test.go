@@ -53,6 +53,14 @@ func TestStripWrappers(t *testing.T) {
 		{"2025年の崖って何？", "2025年の崖"},
 		{"EDRって何の略？", "EDR"},
 		{"ゼロトラストとはどういう意味ですか", "ゼロトラスト"},
+		// English fillers around the word people mean.
+		{"Please explain EDR", "EDR"},
+		{"I want to know about CSIRT", "CSIRT"},
+		{"How does ransomware work?", "ransomware"},
+		{"Can you explain what a VPN is?", "VPN"},
+		{"what does BCP stand for", "BCP"},
+		{"Internet of Things", "Internet of Things"}, // inner words stay
+		{"what", "what"},
 	}
 	for _, tt := range tests {
 		if got := stripWrappers(tt.in); got != tt.want {

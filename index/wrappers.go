@@ -16,11 +16,15 @@ var (
 		"はなんですか", "は何ですか", "はなに", "は何",
 		"とは何のこと", "とはなんのこと", "って何のこと", "ってなんのこと", "とはどんなもの", "ってどんなもの",
 		"ですか", "でしょうか", "ますか", "です", "ください", "教えて", "おしえて",
-		"please", "meaning", "mean",
+		"please", "meaning", "mean", " means", " stand for", " stands for", " work", " works", " do", " for me", " is", " are",
 	}
 	wrapperPrefixes = []string{
 		"what is ", "what's ", "whats ", "what are ", "what does ", "tell me about ", "explain ", "define ",
 		"meaning of ", "definition of ", "about ", "a ", "an ", "the ",
+		"please ", "pls ", "can you ", "could you ", "would you ", "i want to know ", "i'd like to know ",
+		"i would like to know ", "i want to learn ", "describe ", "how does ", "how do ", "how is ",
+		"why is ", "why does ", "what do you know about ", "what about ", "do you know ", "info on ",
+		"information about ", "what ",
 		"教えて", "おしえて", "ねえ",
 	}
 	trimChars = " 　?？!！。.、,，「」『』\"'“”‘’:："
