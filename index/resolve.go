@@ -103,6 +103,14 @@ func (ix *Index) resolve(ctx context.Context, q string, contains bool, fullText 
 	if ck == "" {
 		return res, nil
 	}
+	// 1b. Two names compared (完全性と機密性の違い, ICTとITの違いは): the
+	// first, when it is exactly a term's name, answers.
+	if left, right, ok := strings.Cut(core, "と"); ok && left != "" && right != "" {
+		if l := ix.exact[Key(left)]; len(l) > 0 && len(glossTerms(l)) <= 1 {
+			res.term, res.stage = l[0].term, stageExact
+			return res, nil
+		}
+	}
 	ckLen := utf8.RuneCountInString(ck)
 	// 2a. The query is part of a term's name. Every term whose name holds
 	// it counts: one term is the answer when the query covers enough of its

@@ -50,3 +50,27 @@ func TestTermFallsBackToPassages(t *testing.T) {
 		}
 	}
 }
+
+// TestComparisonsAndVerbEndings: a question comparing two terms answers the
+// first; a verb ending after the term does not hide it.
+func TestComparisonsAndVerbEndings(t *testing.T) {
+	ix := testIndex(t)
+	for _, tt := range []struct{ query, want string }{
+		{"可用性と完全性の違いは？", "可用性"},
+		{"WAFとファイアウォールの違い", "WAF"},
+		{"ゼロデイ攻撃とは", "ゼロデイ攻撃"},
+		{"改ざんされるってどういう意味", "改ざん"},
+	} {
+		a, err := ix.Term(context.Background(), tt.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Kind != knowledge.KindTerm || a.Term.Name != tt.want {
+			t.Errorf("Term(%q) = %s %+v, want the term %s", tt.query, a.Kind, a.Term, tt.want)
+		}
+	}
+	// Neither side a term: still nothing.
+	if a, _ := ix.Term(context.Background(), "寿司と天ぷらの違い"); a.Kind != knowledge.KindNone {
+		t.Errorf("寿司と天ぷらの違い = %s, want none", a.Kind)
+	}
+}

@@ -16,6 +16,9 @@ var (
 		"はなんですか", "は何ですか", "はなに", "は何",
 		"とは何のこと", "とはなんのこと", "って何のこと", "ってなんのこと", "とはどんなもの", "ってどんなもの",
 		"ですか", "でしょうか", "ますか", "です", "ください", "教えて", "おしえて",
+		// A comparison, and verb endings after the word meant.
+		"の違いは", "の違い", "のちがい", "の差は", "の差",
+		"にされるとは", "にされる", "にされた", "されるとは", "される", "された", "している", "する",
 		"please", "meaning", "mean", " means", " stand for", " stands for", " work", " works", " do", " for me", " is", " are",
 	}
 	wrapperPrefixes = []string{
