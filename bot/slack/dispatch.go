@@ -419,6 +419,12 @@ func (a *Adapter) handleInteraction(ctx context.Context, cb slack.InteractionCal
 	if !ok {
 		return
 	}
+	if req.Action.ID == bot.ActionQuizAnswer && cb.Container.MessageTs != "" {
+		// Clicks on one round are answered one after the other, each
+		// replacing the message with the count it read: a late delivery
+		// can then never put an older count back.
+		defer a.clicks.lock(cb.Container.ChannelID + "/" + cb.Container.MessageTs)()
+	}
 	reply := a.cfg.Router.Route(ctx, req)
 	if cb.ResponseURL != "" {
 		a.respond(ctx, cb.ResponseURL, reply, req.Direct, cb.Container.ThreadTs)
@@ -467,4 +473,39 @@ func unescapeSlack(s string) string {
 		return strings.TrimPrefix(sub[1], "mailto:")
 	})
 	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+}
+
+// keyedLocks is a mutex per key, held only while someone uses it.
+type keyedLocks struct {
+	mu sync.Mutex
+	m  map[string]*keyedLock
+}
+
+type keyedLock struct {
+	sync.Mutex
+	users int
+}
+
+// lock locks key and returns its unlock.
+func (k *keyedLocks) lock(key string) (unlock func()) {
+	k.mu.Lock()
+	if k.m == nil {
+		k.m = map[string]*keyedLock{}
+	}
+	l := k.m[key]
+	if l == nil {
+		l = &keyedLock{}
+		k.m[key] = l
+	}
+	l.users++
+	k.mu.Unlock()
+	l.Lock()
+	return func() {
+		l.Unlock()
+		k.mu.Lock()
+		if l.users--; l.users == 0 {
+			delete(k.m, key)
+		}
+		k.mu.Unlock()
+	}
 }

@@ -77,6 +77,8 @@ type Adapter struct {
 
 	// work tracks goroutines that deliver after an ack; Close waits for them.
 	work sync.WaitGroup
+	// clicks serialises the answers to one quiz round message.
+	clicks keyedLocks
 
 	idMu      sync.Mutex
 	botUserID string // from auth.test, "" until known
