@@ -108,7 +108,7 @@ func runQuizExport(ctx context.Context, env *Env, args []string) error {
 		fset.Usage()
 		return errUsage
 	}
-	cfg, err := scheduleConfig(env)
+	cfg, err := loadConfig(env)
 	if err != nil {
 		return err
 	}

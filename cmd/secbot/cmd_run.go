@@ -34,15 +34,6 @@ const shutdownGrace = 20 * time.Second
 // there and the console prints it.
 const consoleChannel = "console"
 
-// loadConfig returns the config at SECBOT_CONFIG, or the defaults.
-func loadConfig(env *Env) (*Config, error) {
-	path := env.Getenv("SECBOT_CONFIG")
-	if path == "" {
-		return DefaultConfig(), nil
-	}
-	return LoadConfig(path)
-}
-
 // consoleDBPath is the console's store when SECBOT_DB is not set: a file of
 // its own, so that trying secbot at a console never mixes test rounds and
 // answers into the bot's database (HR's export, the leaderboards).

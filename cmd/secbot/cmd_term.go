@@ -135,17 +135,3 @@ func (a *answerWriter) write(ans knowledge.Answer) error {
 	_, err := a.w.WriteString(bot.AnswerReply(ans, a.pack).Text + "\n")
 	return err
 }
-
-// loadPack returns the knowledge the bot serves: the embedded default pack,
-// plus the packs that SECBOT_CONFIG's packs key lists.
-func loadPack(env *Env) (*knowledge.Pack, error) {
-	path := env.Getenv("SECBOT_CONFIG")
-	if path == "" {
-		return knowledge.Default()
-	}
-	cfg, err := LoadConfig(path)
-	if err != nil {
-		return nil, err
-	}
-	return knowledge.LoadPacks(cfg.Packs...)
-}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"secbot/bot"
+	"secbot/knowledge"
 	"secbot/schedules"
 )
 
@@ -41,7 +42,7 @@ func runTip(ctx context.Context, env *Env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	cfg, err := scheduleConfig(env)
+	cfg, err := loadConfig(env)
 	if err != nil {
 		return err
 	}
@@ -52,7 +53,7 @@ func runTip(ctx context.Context, env *Env, args []string) error {
 			return errUsage
 		}
 	}
-	pack, err := loadPack(env)
+	pack, err := knowledge.LoadPacks(cfg.Packs...)
 	if err != nil {
 		return err
 	}
@@ -75,13 +76,4 @@ func runTip(ctx context.Context, env *Env, args []string) error {
 	}
 	_, err = fmt.Fprintln(env.Stdout, bot.TipReply(bot.NewTipCard(pack, tip, tipDay)).Text)
 	return err
-}
-
-// scheduleConfig returns the config SECBOT_CONFIG names, or the defaults
-// (Asia/Tokyo, tips "0 9 * * 1-5", quiz "0 10 * * 1") without one.
-func scheduleConfig(env *Env) (*Config, error) {
-	if path := env.Getenv("SECBOT_CONFIG"); path != "" {
-		return LoadConfig(path)
-	}
-	return DefaultConfig(), nil
 }

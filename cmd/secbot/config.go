@@ -13,6 +13,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"secbot/knowledge"
 	"secbot/schedules"
 )
 
@@ -97,6 +98,25 @@ func DefaultConfig() *Config {
 		panic(err) // the defaults are constants
 	}
 	return c
+}
+
+// loadConfig returns the config at SECBOT_CONFIG, or the defaults (Asia/Tokyo,
+// tips "0 9 * * 1-5", quiz "0 10 * * 1", no channels) without one.
+func loadConfig(env *Env) (*Config, error) {
+	if path := env.Getenv("SECBOT_CONFIG"); path != "" {
+		return LoadConfig(path)
+	}
+	return DefaultConfig(), nil
+}
+
+// loadPack returns the knowledge the bot serves: the embedded default pack,
+// plus the packs that SECBOT_CONFIG's packs key lists.
+func loadPack(env *Env) (*knowledge.Pack, error) {
+	cfg, err := loadConfig(env)
+	if err != nil {
+		return nil, err
+	}
+	return knowledge.LoadPacks(cfg.Packs...)
 }
 
 // LoadConfig reads and validates the YAML config at path. Relative pack
