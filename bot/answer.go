@@ -106,7 +106,7 @@ func AnswerReply(ans knowledge.Answer, pack *knowledge.Pack) Reply {
 // AnswerText is the plain-text form of an answer.
 func AnswerText(ans knowledge.Answer, sections []SectionRef) string {
 	var b strings.Builder
-	switch ans.Kind {
+	switch ans.Shows() {
 	case knowledge.KindTerm:
 		t := ans.Term
 		b.WriteString("■ " + t.Name)

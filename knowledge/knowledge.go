@@ -166,3 +166,17 @@ type Answer struct {
 	// Related names glossary terms related to Term (for buttons and cards).
 	Related []string `json:"-"`
 }
+
+// Shows returns what a renderer shows for a: a term card only when there is
+// a term, passages only when there are some, else "not found". Every
+// adapter renders by it, so none can show an empty card.
+func (a Answer) Shows() Kind {
+	switch {
+	case a.Kind == KindTerm && a.Term != nil:
+		return KindTerm
+	case a.Kind == KindPassage && len(a.Passages) > 0:
+		return KindPassage
+	default:
+		return KindNone
+	}
+}

@@ -173,7 +173,7 @@ const rule = "──────────────────────
 
 func render(b *strings.Builder, r bot.Reply) {
 	switch {
-	case r.Answer != nil && r.Answer.Kind == knowledge.KindTerm && r.Answer.Term != nil:
+	case r.Answer != nil && r.Answer.Shows() == knowledge.KindTerm:
 		t := r.Answer.Term
 		b.WriteString("■ " + t.Name)
 		if t.Reading != "" {
@@ -190,7 +190,7 @@ func render(b *strings.Builder, r bot.Reply) {
 		if len(r.Answer.Related) > 0 {
 			b.WriteString("関連用語: " + strings.Join(r.Answer.Related, "、") + "\n")
 		}
-	case r.Answer != nil && r.Answer.Kind == knowledge.KindPassage:
+	case r.Answer != nil && r.Answer.Shows() == knowledge.KindPassage:
 		for i, p := range r.Answer.Passages {
 			if i > 0 {
 				b.WriteString("\n")

@@ -179,10 +179,10 @@ func (rd *renderer) termButtons(names []string) {
 
 func (rd *renderer) answer(r bot.Reply) {
 	a := r.Answer
-	switch {
-	case a.Kind == knowledge.KindTerm && a.Term != nil:
+	switch a.Shows() {
+	case knowledge.KindTerm:
 		rd.termCard(r)
-	case a.Kind == knowledge.KindPassage && len(a.Passages) > 0:
+	case knowledge.KindPassage:
 		rd.passages(r)
 	default:
 		rd.none(a)

@@ -161,10 +161,10 @@ func inert(s string) string { return inertChars.Replace(s) }
 
 func (rd *renderer) answer(r bot.Reply) {
 	a := r.Answer
-	switch {
-	case a.Kind == knowledge.KindTerm && a.Term != nil:
+	switch a.Shows() {
+	case knowledge.KindTerm:
 		rd.term(r)
-	case a.Kind == knowledge.KindPassage && len(a.Passages) > 0:
+	case knowledge.KindPassage:
 		rd.passages(a)
 	default:
 		rd.none(a)
