@@ -98,9 +98,10 @@ type Rounds interface {
 // Answers records answers. Keeping both in one store lets a reveal count a
 // round's answers in one query, hence the methods above.
 type Answers interface {
-	// AddAnswer records a unless a.UserID already answered a.RoundID; it
-	// returns the answer that counts (a, or the earlier one) and whether a
-	// was recorded.
+	// AddAnswer records a unless a.UserID already answered a.RoundID at or
+	// before a.At: a person's earliest answer counts, whatever order
+	// deliveries arrive in. It returns the answer that counts (a, or the
+	// earlier one) and whether a was recorded.
 	AddAnswer(ctx context.Context, a Answer) (counted Answer, added bool, err error)
 	// Tally counts the answers to a round.
 	Tally(ctx context.Context, roundID string) (Tally, error)

@@ -2,48 +2,27 @@ package schedules
 
 import (
 	"context"
-	"time"
 
 	"secbot/bot"
 	"secbot/quiz"
+	"secbot/store"
 )
 
-// Status is where a claim stands.
-type Status string
+// The claim types live in the store leaf, shared with the backends; these
+// names keep the scheduler's vocabulary.
+type (
+	Status = store.Status
+	Claim  = store.Claim
+)
 
-// Claim statuses.
+// Claim statuses (see store).
 const (
-	// StatusClaimed: a process took the slot and is posting it.
-	StatusClaimed Status = "claimed"
-	// StatusPosted: the slot was posted (MessageID says where).
-	StatusPosted Status = "posted"
-	// StatusRetry: posting failed transiently; it is tried again at NextTry.
-	StatusRetry Status = "retry"
-	// StatusFailed: given up (a permanent error, the grace window passed,
-	// or the process stopped mid-post); Detail says why.
-	StatusFailed Status = "failed"
-	// StatusSkipped: the slot was missed while no process ran and was
-	// found later than the grace window allows.
-	StatusSkipped Status = "skipped"
+	StatusClaimed = store.StatusClaimed
+	StatusPosted  = store.StatusPosted
+	StatusRetry   = store.StatusRetry
+	StatusFailed  = store.StatusFailed
+	StatusSkipped = store.StatusSkipped
 )
-
-// Claim is one unit of scheduled work: a job ("tip", "tip-dm", "quiz",
-// "reveal") for a key (a channel, a subscriber, a round) at a slot time.
-// (Job, Key, Slot) is unique in the store: claiming is an insert that fails
-// when the row exists, which is what makes posting exactly once.
-type Claim struct {
-	Job  string
-	Key  string
-	Slot time.Time
-
-	Status    Status
-	Owner     string // the process that holds or last held the claim
-	Attempts  int
-	MessageID string
-	Detail    string
-	NextTry   time.Time // for StatusRetry
-	Updated   time.Time // set by the store
-}
 
 // Claims is where the scheduler claims work.
 type Claims interface {

@@ -1,6 +1,11 @@
-// Package store holds secbot's persistence backends. Each implements the
-// small interfaces declared by the packages that use them (quiz.Rounds,
-// quiz.Answers, schedules.Claims, bot.Subscriptions, …):
+// Package store holds the records that secbot keeps and that several
+// packages share — scheduling claims and the intake inbox — and, in its
+// sub-packages, the persistence backends. Each backend implements the small
+// interfaces declared by the packages that use them (quiz.Rounds,
+// quiz.Answers, schedules.Claims, intake.Store, bot.Subscriptions, …):
 //
 //   - store/sqlite: the default, an embedded pure-Go SQLite file (SECBOT_DB).
+//
+// This package is a leaf: it imports nothing of secbot's, so a backend never
+// needs to import the scheduler or a front end for a type.
 package store

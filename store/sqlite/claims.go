@@ -5,21 +5,19 @@ import (
 	"time"
 
 	"secbot/bot"
-	"secbot/schedules"
+	"secbot/store"
 )
 
-var _ schedules.Store = (*DB)(nil)
-
-// Claim implements schedules.Claims: it inserts c unless (Job, Key, Slot)
+// Claim implements store.Claims: it inserts c unless (Job, Key, Slot)
 // exists, and reports whether it did.
-func (db *DB) Claim(ctx context.Context, c schedules.Claim) (_ bool, err error) {
+func (db *DB) Claim(ctx context.Context, c store.Claim) (_ bool, err error) {
 	defer wrap(&err, "claim %s %s %s", c.Job, c.Key, c.Slot.Format(time.RFC3339))
 	now := db.now()
 	res, err := db.db.ExecContext(ctx, `INSERT INTO claims
-		(job, key, slot, status, owner, attempts, message_id, detail, next_try, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		(job, key, slot, status, owner, attempts, message_id, detail, next_try, in_doubt, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (job, key, slot) DO NOTHING`,
-		c.Job, c.Key, ms(c.Slot), string(c.Status), c.Owner, c.Attempts, c.MessageID, c.Detail, ms(c.NextTry), now, now)
+		c.Job, c.Key, ms(c.Slot), string(c.Status), c.Owner, c.Attempts, c.MessageID, c.Detail, ms(c.NextTry), c.InDoubt, now, now)
 	if err != nil {
 		return false, err
 	}
@@ -27,14 +25,14 @@ func (db *DB) Claim(ctx context.Context, c schedules.Claim) (_ bool, err error) 
 	return n == 1, err
 }
 
-// UpdateClaim implements schedules.Claims: a compare and swap on the claim's
+// UpdateClaim implements store.Claims: a compare and swap on the claim's
 // status, owner and attempts.
-func (db *DB) UpdateClaim(ctx context.Context, old, next schedules.Claim) (_ bool, err error) {
+func (db *DB) UpdateClaim(ctx context.Context, old, next store.Claim) (_ bool, err error) {
 	defer wrap(&err, "update claim %s %s %s", old.Job, old.Key, old.Slot.Format(time.RFC3339))
 	res, err := db.db.ExecContext(ctx, `UPDATE claims
-		SET status = ?, owner = ?, attempts = ?, message_id = ?, detail = ?, next_try = ?, updated_at = ?
+		SET status = ?, owner = ?, attempts = ?, message_id = ?, detail = ?, next_try = ?, in_doubt = ?, updated_at = ?
 		WHERE job = ? AND key = ? AND slot = ? AND status = ? AND owner = ? AND attempts = ?`,
-		string(next.Status), next.Owner, next.Attempts, next.MessageID, next.Detail, ms(next.NextTry), db.now(),
+		string(next.Status), next.Owner, next.Attempts, next.MessageID, next.Detail, ms(next.NextTry), next.InDoubt, db.now(),
 		old.Job, old.Key, ms(old.Slot), string(old.Status), old.Owner, old.Attempts)
 	if err != nil {
 		return false, err
@@ -43,50 +41,50 @@ func (db *DB) UpdateClaim(ctx context.Context, old, next schedules.Claim) (_ boo
 	return n == 1, err
 }
 
-// PendingClaims implements schedules.Claims.
-func (db *DB) PendingClaims(ctx context.Context) (_ []schedules.Claim, err error) {
+// PendingClaims implements store.Claims.
+func (db *DB) PendingClaims(ctx context.Context) (_ []store.Claim, err error) {
 	defer wrap(&err, "pending claims")
 	return db.claims(ctx, `WHERE status IN ('claimed', 'retry') ORDER BY slot, job, key`)
 }
 
 // GetClaim returns the claim of (job, key, slot), and whether there is one.
-func (db *DB) GetClaim(ctx context.Context, job, key string, slot time.Time) (_ schedules.Claim, _ bool, err error) {
+func (db *DB) GetClaim(ctx context.Context, job, key string, slot time.Time) (_ store.Claim, _ bool, err error) {
 	defer wrap(&err, "get claim %s %s", job, key)
 	cs, err := db.claims(ctx, `WHERE job = ? AND key = ? AND slot = ?`, job, key, ms(slot))
 	if err != nil || len(cs) == 0 {
-		return schedules.Claim{}, false, err
+		return store.Claim{}, false, err
 	}
 	return cs[0], true, nil
 }
 
 // Claims returns every claim of job, oldest slot first (for operators and tests).
-func (db *DB) Claims(ctx context.Context, job string) (_ []schedules.Claim, err error) {
+func (db *DB) Claims(ctx context.Context, job string) (_ []store.Claim, err error) {
 	defer wrap(&err, "claims %s", job)
 	return db.claims(ctx, `WHERE job = ? ORDER BY slot, key`, job)
 }
 
-func (db *DB) claims(ctx context.Context, where string, args ...any) ([]schedules.Claim, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT job, key, slot, status, owner, attempts, message_id, detail, next_try, updated_at
+func (db *DB) claims(ctx context.Context, where string, args ...any) ([]store.Claim, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT job, key, slot, status, owner, attempts, message_id, detail, next_try, in_doubt, updated_at
 		FROM claims `+where, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []schedules.Claim
+	var out []store.Claim
 	for rows.Next() {
-		var c schedules.Claim
+		var c store.Claim
 		var slot, next, updated int64
 		var status string
-		if err := rows.Scan(&c.Job, &c.Key, &slot, &status, &c.Owner, &c.Attempts, &c.MessageID, &c.Detail, &next, &updated); err != nil {
+		if err := rows.Scan(&c.Job, &c.Key, &slot, &status, &c.Owner, &c.Attempts, &c.MessageID, &c.Detail, &next, &c.InDoubt, &updated); err != nil {
 			return nil, err
 		}
-		c.Slot, c.NextTry, c.Updated, c.Status = fromMS(slot), fromMS(next), fromMS(updated), schedules.Status(status)
+		c.Slot, c.NextTry, c.Updated, c.Status = fromMS(slot), fromMS(next), fromMS(updated), store.Status(status)
 		out = append(out, c)
 	}
 	return out, rows.Err()
 }
 
-// RecordTip implements schedules.TipLog.
+// RecordTip records which tip channel got on date.
 func (db *DB) RecordTip(ctx context.Context, channel, date, tipID string) (err error) {
 	defer wrap(&err, "record tip %s %s", channel, date)
 	_, err = db.db.ExecContext(ctx, `INSERT INTO tip_history (channel, date, tip_id, posted_at) VALUES (?, ?, ?, ?)
@@ -140,7 +138,7 @@ func (db *DB) Unsubscribe(ctx context.Context, platform bot.Platform, userID str
 	return n == 1, err
 }
 
-// Subscribers implements schedules.Subscribers.
+// Subscribers lists the DM digest subscribers, oldest first.
 func (db *DB) Subscribers(ctx context.Context) (_ []bot.Subscription, err error) {
 	defer wrap(&err, "subscribers")
 	rows, err := db.db.QueryContext(ctx, `SELECT platform, user_id, user_name, created_at FROM subscriptions ORDER BY created_at, platform, user_id`)

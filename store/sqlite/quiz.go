@@ -128,15 +128,18 @@ func (db *DB) DueRounds(ctx context.Context, now time.Time) (_ []quiz.Round, err
 	return out, rows.Err()
 }
 
-// AddAnswer implements quiz.Answers: the first answer of a person to a round
-// is recorded; later ones return it unchanged.
+// AddAnswer implements quiz.Answers: a person's earliest answer to a round
+// counts, whatever order the answers arrive in (a later one returns the
+// counted one unchanged; an earlier one, delivered late, replaces it).
 func (db *DB) AddAnswer(ctx context.Context, a quiz.Answer) (_ quiz.Answer, _ bool, err error) {
 	defer wrap(&err, "add answer %s %s", a.RoundID, a.UserID)
 	if a.At.IsZero() {
 		a.At = fromMS(db.now())
 	}
 	res, err := db.db.ExecContext(ctx, `INSERT INTO answers (round_id, channel, user_id, user_name, choice, correct, answered_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (round_id, user_id) DO NOTHING`,
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (round_id, user_id) DO UPDATE
+		SET user_name = excluded.user_name, choice = excluded.choice, correct = excluded.correct, answered_at = excluded.answered_at
+		WHERE excluded.answered_at < answers.answered_at`,
 		a.RoundID, a.Channel, a.UserID, a.UserName, a.Choice, a.Correct, ms(a.At))
 	if err != nil {
 		return quiz.Answer{}, false, err

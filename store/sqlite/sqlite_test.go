@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -10,7 +11,7 @@ import (
 
 	"secbot/bot"
 	"secbot/quiz"
-	"secbot/schedules"
+	"secbot/store"
 )
 
 var t0 = time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC) // Monday 10:00 in Tokyo
@@ -53,7 +54,7 @@ func TestClaimOnceAcrossDBs(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "secbot.db")
 	a, b := openTest(t, path), openTest(t, path)
 	slot := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
-	c := schedules.Claim{Job: "tip", Key: "C1", Slot: slot, Status: schedules.StatusClaimed, Attempts: 1}
+	c := store.Claim{Job: "tip", Key: "C1", Slot: slot, Status: store.StatusClaimed, Attempts: 1}
 
 	// Many claimers on two handles at once: exactly one wins.
 	var wins int
@@ -85,18 +86,18 @@ func TestClaimOnceAcrossDBs(t *testing.T) {
 		t.Fatalf("%d claimers won the slot, want 1", wins)
 	}
 	got, ok, err := b.GetClaim(ctx, "tip", "C1", slot)
-	if err != nil || !ok || got.Status != schedules.StatusClaimed || !got.Slot.Equal(slot) {
+	if err != nil || !ok || got.Status != store.StatusClaimed || !got.Slot.Equal(slot) {
 		t.Fatalf("GetClaim = %+v %v %v", got, ok, err)
 	}
 
 	// Compare and swap: the holder moves it on; a stale view cannot.
 	next := got
-	next.Status, next.MessageID = schedules.StatusPosted, "1700000000.000100"
+	next.Status, next.MessageID = store.StatusPosted, "1700000000.000100"
 	if ok, err := a.UpdateClaim(ctx, got, next); !ok || err != nil {
 		t.Fatalf("UpdateClaim = %v, %v", ok, err)
 	}
 	stale := got
-	stale.Status = schedules.StatusFailed
+	stale.Status = store.StatusFailed
 	if ok, _ := b.UpdateClaim(ctx, got, stale); ok {
 		t.Error("a stale UpdateClaim succeeded")
 	}
@@ -110,7 +111,7 @@ func TestClaimOnceAcrossDBs(t *testing.T) {
 		t.Error("re-claim after reopen succeeded")
 	}
 	got, _, _ = a.GetClaim(ctx, "tip", "C1", slot)
-	if got.Status != schedules.StatusPosted || got.MessageID != "1700000000.000100" {
+	if got.Status != store.StatusPosted || got.MessageID != "1700000000.000100" {
 		t.Errorf("after reopen claim = %+v", got)
 	}
 }
@@ -244,8 +245,9 @@ func TestConcurrentFirstOpen(t *testing.T) {
 	}
 	db := openTest(t, path)
 	var n int
-	if err := db.db.QueryRow(`SELECT count(*) FROM schema_version`).Scan(&n); err != nil || n != 1 {
-		t.Errorf("schema_version rows = %d, %v; want 1", n, err)
+	want, _ := fs.Glob(migrations, "migrations/*.sql")
+	if err := db.db.QueryRow(`SELECT count(*) FROM schema_version`).Scan(&n); err != nil || n != len(want) {
+		t.Errorf("schema_version rows = %d, %v; want %d (each migration once)", n, err, len(want))
 	}
 }
 
