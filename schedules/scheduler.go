@@ -3,11 +3,9 @@ package schedules
 import (
 	"context"
 	"crypto/rand"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"log/slog"
 	"os"
 	"strings"
@@ -19,6 +17,7 @@ import (
 	"secbot/bot"
 	"secbot/knowledge"
 	"secbot/quiz"
+	"secbot/quiz/rounds"
 )
 
 // Job names, as stored in claims.
@@ -31,8 +30,7 @@ const (
 
 // Defaults of Config.
 const (
-	DefaultGrace        = 2 * time.Hour
-	DefaultAnswerWindow = 24 * time.Hour
+	DefaultGrace = 2 * time.Hour
 	// lookback is how far back RunDue looks for slots nobody claimed: slots
 	// older than the grace window found in it are recorded as skipped and
 	// logged once. Eight days cover a weekly quiz.
@@ -58,14 +56,14 @@ type Config struct {
 	TipChannels  []string
 	QuizSpec     string
 	QuizChannels []string
-	// AnswerWindow is how long a round takes answers (default 24h).
-	AnswerWindow time.Duration
 	// Grace is how late a slot may still be posted (catch-up after a
 	// restart, retries after transient errors); default 2h.
 	Grace time.Duration
 
 	Pack  *knowledge.Pack
 	Store Store
+	// Rounds opens and reveals the quiz rounds; required with QuizSpec.
+	Rounds RoundOwner
 	// Posters returns the poster of a channel (Slack id or teams:NAME). An
 	// error is permanent for that channel: it is logged, the slot failed.
 	Posters func(channel string) (bot.Poster, error)
@@ -77,8 +75,24 @@ type Config struct {
 	Now func() time.Time
 	// Log defaults to slog.Default().
 	Log *slog.Logger
-	// Owner names this process in claims (default host-pid-random).
+	// Owner names this process in claims (default host-pid-random). It
+	// should be the name the process beats under (intake), so that its
+	// claims are taken over within seconds when it dies.
 	Owner string
+	// Stale is how long an owner may go without beating before its claims
+	// in progress are taken for abandoned (default 10 s, as intake's).
+	Stale time.Duration
+}
+
+// RoundOwner opens and reveals quiz rounds; rounds.Rounds implements it.
+// tag marks the post with the claim's id; recheck says an earlier attempt
+// may have posted it already.
+type RoundOwner interface {
+	ScheduledID(channel string, slot time.Time) string
+	OpenScheduled(ctx context.Context, channel string, slot time.Time, tag bot.PostTag) (messageID string, err error)
+	Reveal(ctx context.Context, roundID string, tag bot.PostTag) (messageID string, err error)
+	CloseEarly(ctx context.Context, roundID string) (quiz.Round, error)
+	Abandon(ctx context.Context, roundID string)
 }
 
 // Scheduler posts the daily tips, opens and reveals the quiz rounds, and
@@ -96,15 +110,10 @@ type Scheduler struct {
 	runMu sync.Mutex // one RunDue at a time
 	mu    sync.Mutex
 	seen  map[string]time.Time // claims this process already tried or saw taken → slot
-	// skipped collects the slots one RunDue recorded as skipped, to log one
-	// line per job and key rather than one per slot.
-	skipped map[[2]string][]time.Time
 
 	stop chan struct{}
 	done chan struct{}
 }
-
-var _ bot.RoundControl = (*Scheduler)(nil)
 
 // New returns a Scheduler for cfg. It refuses malformed specs and a missing
 // store or pack.
@@ -112,8 +121,8 @@ func New(cfg Config) (*Scheduler, error) {
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
 	}
-	if cfg.AnswerWindow <= 0 {
-		cfg.AnswerWindow = DefaultAnswerWindow
+	if cfg.Stale <= 0 {
+		cfg.Stale = 10 * time.Second
 	}
 	if cfg.Grace <= 0 {
 		cfg.Grace = DefaultGrace
@@ -123,6 +132,9 @@ func New(cfg Config) (*Scheduler, error) {
 	}
 	if cfg.Store == nil || cfg.Pack == nil || cfg.Posters == nil {
 		return nil, errors.New("schedules: Config needs Store, Pack and Posters")
+	}
+	if cfg.QuizSpec != "" && cfg.Rounds == nil {
+		return nil, errors.New("schedules: a quiz schedule needs Config.Rounds")
 	}
 	if cfg.Owner == "" {
 		host, _ := os.Hostname()
@@ -195,7 +207,9 @@ func (s *Scheduler) loop(ctx context.Context) {
 		}
 		// A round closing before then is revealed on time, not up to
 		// maxWait late.
-		if due, err := s.cfg.Store.DueRounds(runCtx, now.Add(wait)); err == nil {
+		if due, err := s.cfg.Store.DueRounds(runCtx, now.Add(wait)); err != nil {
+			s.log.Warn("scheduler: could not look for rounds closing soon; looking again within 30 s", "err", err)
+		} else {
 			for _, r := range due {
 				if d := r.Closes.Sub(now); d < wait {
 					wait = d
@@ -218,18 +232,23 @@ func (s *Scheduler) loop(ctx context.Context) {
 	}
 }
 
-// RunDue does everything due at now: retries whose time has come, reveals of
-// rounds that have closed, and the slots of every job in the last days that
-// no process has claimed. Of those, per job and key, only the latest is
-// posted, and only when within the grace window: a process down for an
-// hour posts one tip, not sixty. The others are recorded as skipped and
-// logged (one line per job and key). It returns the store errors (joined); posting
-// errors are handled per claim (see execute) and logged.
+// RunNow does what is due now (RunDue at the scheduler's clock): the reveal
+// of a round /quiz stop has just closed, say.
+func (s *Scheduler) RunNow(ctx context.Context) error { return s.RunDue(ctx, s.cfg.Now()) }
+
+// fanOut bounds how many channels one job posts to at once. Each channel's
+// posts are spaced by its poster (Slack: about one a second per channel) and
+// a 429 pauses only what it names, so one slow channel holds up no other.
+const fanOut = 32
+
+// RunDue does everything due at now: retries whose time has come (and the
+// claims of processes that died mid-post), reveals of rounds that have
+// closed, and the latest slot of every job and key that no process has
+// claimed, when still within the grace window. It returns the store errors
+// (joined); posting errors are handled per claim (see execute) and logged.
 func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 	s.runMu.Lock()
 	defer s.runMu.Unlock()
-	s.skipped = map[[2]string][]time.Time{}
-	defer s.logSkipped(now)
 	s.prune(now)
 	var errs []error
 	if err := s.runPending(ctx, now); err != nil {
@@ -240,19 +259,37 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 	}
 	if s.tipSched != nil {
 		slots := s.slots(s.tipSched, now)
-		for _, ch := range s.cfg.TipChannels {
-			errs = append(errs, s.runSlots(ctx, JobTip, ch, slots, now))
-		}
+		errs = append(errs, s.each(s.cfg.TipChannels, func(ch string) error { return s.runSlots(ctx, JobTip, ch, slots, now) }))
 		if err := s.runDigest(ctx, now); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	if s.quizSched != nil {
 		slots := s.slots(s.quizSched, now)
-		for _, ch := range s.cfg.QuizChannels {
-			errs = append(errs, s.runSlots(ctx, JobQuiz, ch, slots, now))
-		}
+		errs = append(errs, s.each(s.cfg.QuizChannels, func(ch string) error { return s.runSlots(ctx, JobQuiz, ch, slots, now) }))
 	}
+	return errors.Join(errs...)
+}
+
+// each runs f for every key, fanOut at a time, and joins the errors.
+func (s *Scheduler) each(keys []string, f func(key string) error) error {
+	var mu sync.Mutex
+	var errs []error
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, fanOut)
+	for _, k := range keys {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if err := f(k); err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
 	return errors.Join(errs...)
 }
 
@@ -305,60 +342,61 @@ func (s *Scheduler) forget(job, key string, slot time.Time) {
 	s.mu.Unlock()
 }
 
-// runSlots runs the slots of job for key, oldest first (from slots): the
-// latest is posted, the older ones nobody claimed are recorded as skipped.
+// runSlots looks at the latest slot of job for key (slots are oldest
+// first): it is claimed and posted when within the grace window. Slots
+// missed while no process ran are not posted and not stored one row each:
+// they are counted in one log line, and only when the key had been posted
+// before (a key's first start has missed nothing).
 func (s *Scheduler) runSlots(ctx context.Context, job, key string, slots []time.Time, now time.Time) error {
-	var errs []error
-	for i, slot := range slots {
-		errs = append(errs, s.runSlot(ctx, job, key, slot, now, i == len(slots)-1))
-	}
-	return errors.Join(errs...)
-}
-
-// runSlot claims (job, key, slot) and posts it, or records it as skipped when
-// it is older than the grace window or, not being the latest slot of its
-// job and key, superseded by a later one.
-func (s *Scheduler) runSlot(ctx context.Context, job, key string, slot, now time.Time, latest bool) error {
-	if !s.once(job, key, slot) {
+	if len(slots) == 0 {
 		return nil
 	}
-	c := Claim{Job: job, Key: key, Slot: slot, Status: StatusClaimed, Owner: s.cfg.Owner, Attempts: 1}
-	late := now.Sub(slot)
-	switch {
-	case late > s.cfg.Grace:
-		c.Status, c.Attempts = StatusSkipped, 0
-		c.Detail = fmt.Sprintf("missed while no process ran; found %s late (grace %s)", late.Round(time.Minute), s.cfg.Grace)
-	case !latest:
-		c.Status, c.Attempts = StatusSkipped, 0
-		c.Detail = fmt.Sprintf("missed while no process ran; found %s late, superseded by a later slot (only the latest missed slot is caught up)", late.Round(time.Second))
+	latest := slots[len(slots)-1]
+	if !s.once(job, key, latest) {
+		return nil
 	}
+	late := now.Sub(latest)
+	missed := func(posted int) error {
+		last, ok, err := s.cfg.Store.LastClaim(ctx, job, key)
+		if err != nil {
+			s.forget(job, key, latest)
+			return err
+		}
+		if !ok || !last.Slot.Before(latest) {
+			return nil // the first start for this key, or nothing missed
+		}
+		n := 0
+		for _, t := range slots {
+			if t.After(last.Slot) {
+				n++
+			}
+		}
+		if n -= posted; n > 0 {
+			s.log.Warn("scheduler: slots missed while no process ran were not posted", "job", job, "key", key, "count", n,
+				"latest", latest.In(s.cfg.Location).Format(time.RFC3339), "late", late.Round(time.Minute).String(), "grace", s.cfg.Grace.String())
+		}
+		return nil
+	}
+	if late > s.cfg.Grace {
+		return missed(0)
+	}
+	if err := missed(1); err != nil {
+		return err
+	}
+	c := Claim{Job: job, Key: key, Slot: latest, Status: StatusClaimed, Owner: s.cfg.Owner, Attempts: 1}
 	won, err := s.cfg.Store.Claim(ctx, c)
 	if err != nil {
-		s.forget(job, key, slot)
+		s.forget(job, key, latest)
 		return err
 	}
 	if !won {
 		return nil
 	}
-	if c.Status == StatusSkipped {
-		k := [2]string{job, key}
-		s.skipped[k] = append(s.skipped[k], slot)
-		return nil
-	}
 	if late > time.Minute {
-		s.log.Info("scheduler: catching up a missed slot", "job", job, "key", key, "slot", slot.In(s.cfg.Location).Format(time.RFC3339), "late", late.Round(time.Second).String())
+		s.log.Info("scheduler: catching up a missed slot", "job", job, "key", key, "slot", latest.In(s.cfg.Location).Format(time.RFC3339), "late", late.Round(time.Second).String())
 	}
 	s.execute(ctx, c, now)
 	return nil
-}
-
-// logSkipped logs the slots this RunDue skipped: one line per job and key.
-func (s *Scheduler) logSkipped(now time.Time) {
-	for k, slots := range s.skipped {
-		latest := slots[len(slots)-1]
-		s.log.Warn("scheduler: skipped slots missed while down", "job", k[0], "key", k[1], "count", len(slots),
-			"latest", latest.In(s.cfg.Location).Format(time.RFC3339), "late", now.Sub(latest).Round(time.Minute).String(), "grace", s.cfg.Grace.String())
-	}
 }
 
 // runDigest sends the DM digest of each tip slot to the subscribers who had
@@ -372,22 +410,26 @@ func (s *Scheduler) runDigest(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	var errs []error
+	var keys []string
+	since := map[string]time.Time{}
 	for _, sub := range subs {
 		if !s.canDirect(sub.Platform) {
 			// No claim: should this platform's poster come back within
 			// the grace window, the digest still goes out.
 			continue
 		}
+		k := string(sub.Platform) + ":" + sub.UserID
+		keys, since[k] = append(keys, k), sub.Since
+	}
+	return s.each(keys, func(k string) error {
 		var due []time.Time
 		for _, slot := range slots {
-			if sub.Since.IsZero() || !sub.Since.After(slot) {
+			if since[k].IsZero() || !since[k].After(slot) {
 				due = append(due, slot)
 			}
 		}
-		errs = append(errs, s.runSlots(ctx, JobTipDM, string(sub.Platform)+":"+sub.UserID, due, now))
-	}
-	return errors.Join(errs...)
+		return s.runSlots(ctx, JobTipDM, k, due, now)
+	})
 }
 
 // canDirect reports whether the platform's subscribers can be sent DMs,
@@ -439,13 +481,15 @@ func (s *Scheduler) runReveal(ctx context.Context, r quiz.Round, now time.Time) 
 	return nil
 }
 
-// runPending retries claims whose retry time has come and fails the claims
-// of processes that stopped mid-post.
+// runPending retries claims whose retry time has come, and takes over the
+// claims of processes that died mid-post: such a claim is tried again (while
+// within its deadline), looking first for the post it may have made.
 func (s *Scheduler) runPending(ctx context.Context, now time.Time) error {
 	pending, err := s.cfg.Store.PendingClaims(ctx)
 	if err != nil {
 		return err
 	}
+	var beats map[string]bool
 	for _, c := range pending {
 		switch c.Status {
 		case StatusRetry:
@@ -462,34 +506,60 @@ func (s *Scheduler) runPending(ctx context.Context, now time.Time) error {
 				s.execute(ctx, next, now)
 			}
 		case StatusClaimed:
-			if c.Updated.IsZero() || now.Sub(c.Updated) < lease {
-				continue
+			if c.Owner == s.cfg.Owner {
+				continue // ours, in progress
 			}
-			// The process stopped between claiming and recording the
-			// outcome: the post may or may not have gone out. Posting again
-			// could double-post, so the slot is failed, loudly.
-			next := c
-			next.Status = StatusFailed
-			next.Detail = "the process stopped while posting; the post may or may not have gone out"
-			if won, err := s.cfg.Store.UpdateClaim(ctx, c, next); err != nil {
-				return err
-			} else if won {
-				s.log.Error("scheduler: claim abandoned mid-post", "job", c.Job, "key", c.Key, "slot", c.Slot.In(s.cfg.Location).Format(time.RFC3339), "owner", c.Owner)
-				if c.Job == JobReveal {
-					// Never leave a round open for ever: close it.
-					s.closeRound(ctx, c.Key)
+			if beats == nil {
+				if beats, err = s.cfg.Store.LiveOwners(ctx, now.Add(-s.cfg.Stale)); err != nil {
+					return err
 				}
 			}
+			alive, known := beats[c.Owner]
+			// A process that beats is abandoned once its beat is stale; one
+			// that never beat (a scheduler without intake) after the lease.
+			if alive || (!known && (c.Updated.IsZero() || now.Sub(c.Updated) < lease)) {
+				continue
+			}
+			next := c
+			next.Status, next.Owner, next.Attempts, next.InDoubt = StatusClaimed, s.cfg.Owner, c.Attempts+1, true
+			next.Detail = "taken over from " + c.Owner + ", which stopped mid-post"
+			if now.After(s.deadline(c)) || c.Attempts >= maxAttempts {
+				next.Status, next.Owner, next.Attempts = StatusFailed, c.Owner, c.Attempts
+				next.Detail = "the process stopped mid-post and the slot's time has passed; the post may or may not have gone out"
+			}
+			won, err := s.cfg.Store.UpdateClaim(ctx, c, next)
+			if err != nil {
+				return err
+			}
+			if !won {
+				continue
+			}
+			if next.Status == StatusFailed {
+				s.log.Error("scheduler: claim abandoned mid-post, too late to retry", "job", c.Job, "key", c.Key, "slot", c.Slot.In(s.cfg.Location).Format(time.RFC3339), "owner", c.Owner)
+				s.giveUp(ctx, c)
+				continue
+			}
+			s.log.Warn("scheduler: taking over a claim abandoned mid-post; looking for its post before posting", "job", c.Job, "key", c.Key, "slot", c.Slot.In(s.cfg.Location).Format(time.RFC3339), "owner", c.Owner)
+			s.execute(ctx, next, now)
 		}
 	}
 	return nil
 }
 
+// deadline is the last time claim c may still be posted: the slot plus the
+// grace window (reveals: at least a day).
+func (s *Scheduler) deadline(c Claim) time.Time {
+	if c.Job == JobReveal {
+		return c.Slot.Add(max(s.cfg.Grace, 24*time.Hour))
+	}
+	return c.Slot.Add(s.cfg.Grace)
+}
+
 // execute performs claim c, which this process holds, and records the
 // outcome:
 //   - success: StatusPosted with the message id;
-//   - a quiz slot whose channel still has an open round (quiz.ErrRoundOpen):
-//     StatusFailed, logged, never retried;
+//   - a quiz slot whose channel still has an open round: that round is
+//     closed and revealed first, then this one posted;
 //   - a quiz slot whose answer window has already closed: StatusSkipped,
 //     logged, never posted;
 //   - an error wrapping bot.ErrPermanent (channel_not_found, not_in_channel,
@@ -497,9 +567,10 @@ func (s *Scheduler) runPending(ctx context.Context, now time.Time) error {
 //     logged with the channel, never retried;
 //   - any other error — transient, after the poster's own retries and
 //     Retry-After waits: StatusRetry with a backoff (1m, 2m, 4m … 30m) as
-//     long as the next try still falls within the grace window after the
-//     slot (reveals: max(grace, 24h)) and fewer than 8 attempts were made;
-//     then StatusFailed, logged.
+//     long as the next try still falls within the deadline and fewer than 8
+//     attempts were made; then StatusFailed, logged. Such a post may have
+//     gone out (a 5xx, a timeout after sending): the retry looks for it
+//     first (InDoubt).
 func (s *Scheduler) execute(ctx context.Context, c Claim, now time.Time) error {
 	// A post never outlives its claim's lease: past it, another process
 	// would take the claim for abandoned.
@@ -512,7 +583,7 @@ func (s *Scheduler) execute(ctx context.Context, c Claim, now time.Time) error {
 	next.MessageID = msgID
 	switch {
 	case err == nil:
-		next.Status, next.Detail = StatusPosted, ""
+		next.Status, next.Detail, next.InDoubt = StatusPosted, "", false
 	case c.Job == JobQuiz && errors.Is(err, quiz.ErrRoundOpen):
 		// The channel's open round could not be closed for this slot
 		// (another process is revealing it, say). Retrying would post this
@@ -520,22 +591,18 @@ func (s *Scheduler) execute(ctx context.Context, c Claim, now time.Time) error {
 		next.Status, next.Detail = StatusFailed, err.Error()
 		s.log.Error("scheduler: quiz slot not posted: the channel still has an open round; not retrying", "channel", c.Key,
 			"slot", c.Slot.In(s.cfg.Location).Format(time.RFC3339), "err", err)
-	case errors.Is(err, errRoundClosed):
+	case errors.Is(err, rounds.ErrClosed):
 		next.Status, next.Detail = StatusSkipped, err.Error()
 		s.log.Warn("scheduler: quiz round not posted: its answer window already closed", "channel", c.Key,
 			"slot", c.Slot.In(s.cfg.Location).Format(time.RFC3339), "err", err)
-	case errors.Is(err, bot.ErrPermanent) || errors.Is(err, errNoPoster):
+	case errors.Is(err, bot.ErrPermanent) || errors.Is(err, rounds.ErrNoPoster) || errors.Is(err, errNoPoster):
 		next.Status, next.Detail = StatusFailed, err.Error()
 		s.log.Error("scheduler: permanent posting error; not retrying", "job", c.Job, "channel", s.channelOf(rctx, c), "key", c.Key, "err", err)
 		s.giveUp(rctx, c)
 	default:
-		deadline := c.Slot.Add(s.cfg.Grace)
-		if c.Job == JobReveal {
-			deadline = c.Slot.Add(max(s.cfg.Grace, 24*time.Hour))
-		}
 		retryAt := now.Add(backoff(c.Attempts))
-		next.Detail = err.Error()
-		if c.Attempts < maxAttempts && !retryAt.After(deadline) {
+		next.Detail, next.InDoubt = err.Error(), true
+		if c.Attempts < maxAttempts && !retryAt.After(s.deadline(c)) {
 			next.Status, next.NextTry = StatusRetry, retryAt
 			s.log.Warn("scheduler: posting failed; will retry", "job", c.Job, "channel", s.channelOf(rctx, c), "key", c.Key, "attempt", c.Attempts, "retry_at", retryAt.In(s.cfg.Location).Format(time.RFC3339), "err", err)
 		} else {
@@ -559,19 +626,14 @@ func backoff(attempt int) time.Duration {
 // giveUp closes what a failed claim leaves open: a round that could not be
 // posted or revealed is closed, so that the channel can have the next one.
 func (s *Scheduler) giveUp(ctx context.Context, c Claim) {
+	if s.cfg.Rounds == nil {
+		return
+	}
 	switch c.Job {
 	case JobQuiz:
-		if r, err := s.cfg.Store.Round(ctx, s.roundID(c.Key, c.Slot)); err == nil {
-			s.closeRound(ctx, r.ID)
-		}
+		s.cfg.Rounds.Abandon(ctx, s.cfg.Rounds.ScheduledID(c.Key, c.Slot))
 	case JobReveal:
-		s.closeRound(ctx, c.Key)
-	}
-}
-
-func (s *Scheduler) closeRound(ctx context.Context, id string) {
-	if _, err := s.cfg.Store.MarkRevealed(ctx, id); err != nil && !errors.Is(err, quiz.ErrNotFound) {
-		s.log.Error("scheduler: could not close round", "round", id, "err", err)
+		s.cfg.Rounds.Abandon(ctx, c.Key)
 	}
 }
 
@@ -589,12 +651,7 @@ func (s *Scheduler) channelOf(ctx context.Context, c Claim) string {
 	return c.Key
 }
 
-var (
-	errNoPoster = errors.New("no poster for the channel")
-	// errRoundClosed: a scheduled round's answer window ended before it
-	// could be posted.
-	errRoundClosed = errors.New("the round's answer window has already closed")
-)
+var errNoPoster = errors.New("no poster for the channel")
 
 func (s *Scheduler) poster(channel string) (bot.Poster, error) {
 	p, err := s.cfg.Posters(channel)
@@ -609,6 +666,7 @@ func (s *Scheduler) poster(channel string) (bot.Poster, error) {
 
 // perform posts claim c and returns the message id.
 func (s *Scheduler) perform(ctx context.Context, c Claim, now time.Time) (string, error) {
+	tag := bot.PostTag{ID: c.ID(), Recheck: c.InDoubt}
 	switch c.Job {
 	case JobTip:
 		p, err := s.poster(c.Key)
@@ -619,7 +677,9 @@ func (s *Scheduler) perform(ctx context.Context, c Claim, now time.Time) (string
 		if err != nil {
 			return "", fmt.Errorf("%w: %v", bot.ErrPermanent, err)
 		}
-		id, err := p.Post(ctx, c.Key, bot.TipReply(bot.NewTipCard(s.cfg.Pack, tip, day)))
+		reply := bot.TipReply(bot.NewTipCard(s.cfg.Pack, tip, day))
+		reply.Tag = tag
+		id, err := p.Post(ctx, c.Key, reply)
 		if err != nil {
 			return "", err
 		}
@@ -641,207 +701,49 @@ func (s *Scheduler) perform(ctx context.Context, c Claim, now time.Time) (string
 		if err != nil {
 			return "", fmt.Errorf("%w: %v", bot.ErrPermanent, err)
 		}
-		return "", dp.PostDirect(ctx, user, bot.TipReply(bot.NewTipCard(s.cfg.Pack, tip, day)))
+		reply := bot.TipReply(bot.NewTipCard(s.cfg.Pack, tip, day))
+		reply.Tag = tag
+		return "", dp.PostDirect(ctx, user, reply)
 	case JobQuiz:
-		r, err := s.openRound(ctx, c.Key, s.roundID(c.Key, c.Slot), seedFor(c.Key, c.Slot), c.Slot, now, true)
-		return r.MessageID, err
+		id, err := s.cfg.Rounds.OpenScheduled(ctx, c.Key, c.Slot, tag)
+		if errors.Is(err, quiz.ErrRoundOpen) {
+			// Last week's round is still open: close it now, reveal it
+			// (claimed like any reveal), then post this one.
+			if rerr := s.replaceOpenRound(ctx, c.Key, now); rerr != nil {
+				return "", rerr
+			}
+			id, err = s.cfg.Rounds.OpenScheduled(ctx, c.Key, c.Slot, tag)
+		}
+		return id, err
 	case JobReveal:
-		return s.reveal(ctx, c.Key)
+		return s.cfg.Rounds.Reveal(ctx, c.Key, tag)
 	}
 	return "", fmt.Errorf("%w: unknown job %q", bot.ErrPermanent, c.Job)
 }
 
-// roundID names the scheduled round of channel at slot: stable, so that a
-// retry finds the round it created.
-func (s *Scheduler) roundID(channel string, slot time.Time) string {
-	return slot.In(s.cfg.Location).Format("20060102T1504") + "-" + strings.ReplaceAll(channel, "|", "_")
-}
-
-// seedFor is the question seed of channel's round at slot.
-func seedFor(channel string, slot time.Time) int64 {
-	h := fnv.New64a()
-	h.Write([]byte(channel + "|" + slot.UTC().Format(time.RFC3339)))
-	return int64(h.Sum64() >> 1)
-}
-
-// openRound creates (or, on a retry, finds) round id and posts it. With
-// replace, an unrevealed round still open in the channel is revealed first;
-// without, quiz.ErrRoundOpen is returned.
-func (s *Scheduler) openRound(ctx context.Context, channel, id string, seed int64, opened, now time.Time, replace bool) (quiz.Round, error) {
-	st := s.cfg.Store
-	p, err := s.poster(channel)
-	if err != nil {
-		return quiz.Round{}, err
-	}
-	r, err := st.Round(ctx, id)
+// replaceOpenRound closes channel's open round now and reveals it, for the
+// next scheduled round.
+func (s *Scheduler) replaceOpenRound(ctx context.Context, channel string, now time.Time) error {
+	old, err := s.cfg.Store.OpenRound(ctx, channel)
 	if errors.Is(err, quiz.ErrNotFound) {
-		if closes := opened.Add(s.cfg.AnswerWindow); !now.Before(closes) {
-			return quiz.Round{}, fmt.Errorf("%w: round %s would have closed at %s", errRoundClosed, id, closes.In(s.cfg.Location).Format(time.RFC3339))
-		}
-		q, gerr := quiz.Generate(s.cfg.Pack, seed)
-		if gerr != nil {
-			return quiz.Round{}, fmt.Errorf("%w: %v", bot.ErrPermanent, gerr)
-		}
-		r = quiz.Round{ID: id, Channel: channel, Question: q, Seed: seed, Opened: opened, Closes: opened.Add(s.cfg.AnswerWindow)}
-		err = st.CreateRound(ctx, r)
-		if errors.Is(err, quiz.ErrRoundOpen) && replace {
-			old, oerr := st.OpenRound(ctx, channel)
-			if oerr != nil {
-				return quiz.Round{}, oerr
-			}
-			s.log.Info("scheduler: closing the open round early for the next one", "channel", channel, "round", old.ID)
-			if err := s.revealNow(ctx, old, now); err != nil {
-				return quiz.Round{}, err
-			}
-			err = st.CreateRound(ctx, r)
-		}
+		return nil // revealed meanwhile
+	} else if err != nil {
+		return err
 	}
-	if err != nil {
-		return quiz.Round{}, err
-	}
-	if r.Revealed {
-		return r, fmt.Errorf("%w: round %s was closed before it could be posted", bot.ErrPermanent, r.ID)
-	}
-	if r.MessageID != "" {
-		return r, nil // posted by an earlier try
-	}
-	if !now.Before(r.Closes) {
-		// Created by an earlier try, never posted, and closed since:
-		// posting it now would ask a question nobody can answer.
-		s.closeRound(context.WithoutCancel(ctx), r.ID)
-		return r, fmt.Errorf("%w: round %s closed at %s", errRoundClosed, r.ID, r.Closes.In(s.cfg.Location).Format(time.RFC3339))
-	}
-	reply := bot.RoundReply(bot.NewRoundCard(s.cfg.Pack, r, quiz.Tally{}, s.cfg.Location))
-	msgID, err := p.Post(ctx, channel, reply)
-	if err != nil {
-		return r, err
-	}
-	r.MessageID = msgID
-	rctx := context.WithoutCancel(ctx)
-	ok, err := st.SetRoundMessage(rctx, r.ID, msgID)
-	if err != nil {
-		return r, err
-	}
-	if !ok {
-		// Closed (/quiz stop, another process) while it was being
-		// posted: it stays closed, and the message just posted says so.
-		s.log.Warn("scheduler: round closed while its message was being posted", "channel", channel, "round", r.ID)
-		r.Revealed = true
-		s.showRevealed(rctx, p, r)
-	}
-	return r, nil
-}
-
-// showRevealed updates r's message to its revealed card (best effort).
-func (s *Scheduler) showRevealed(ctx context.Context, p bot.Poster, r quiz.Round) {
-	t, err := s.cfg.Store.Tally(ctx, r.ID)
-	if err == nil {
-		err = p.Update(ctx, r.Channel, r.MessageID, bot.RoundReply(bot.NewRoundCard(s.cfg.Pack, r, t, s.cfg.Location)))
-	}
-	if err != nil {
-		s.log.Warn("scheduler: could not update the round message", "channel", r.Channel, "round", r.ID, "err", err)
-	}
-}
-
-// revealNow closes r now and reveals it (claimed like any reveal).
-func (s *Scheduler) revealNow(ctx context.Context, r quiz.Round, now time.Time) error {
-	if now.Before(r.Closes) {
-		if _, err := s.cfg.Store.CloseRoundAt(ctx, r.ID, now); err != nil {
+	s.log.Info("scheduler: closing the open round early for the next one", "channel", channel, "round", old.ID)
+	if now.Before(old.Closes) {
+		if old, err = s.cfg.Rounds.CloseEarly(ctx, old.ID); err != nil {
 			return err
 		}
-		// Re-read: another process may have closed or revealed it first,
-		// and the reveal claim must be the one it would make.
-		var err error
-		if r, err = s.cfg.Store.Round(ctx, r.ID); err != nil {
-			return err
-		}
-		if r.Revealed {
-			return nil
-		}
 	}
-	c := Claim{Job: JobReveal, Key: r.ID, Slot: r.Closes, Status: StatusClaimed, Owner: s.cfg.Owner, Attempts: 1}
-	s.once(JobReveal, r.ID, r.Closes)
+	if old.Revealed {
+		return nil
+	}
+	c := Claim{Job: JobReveal, Key: old.ID, Slot: old.Closes, Status: StatusClaimed, Owner: s.cfg.Owner, Attempts: 1}
+	s.once(JobReveal, old.ID, old.Closes)
 	won, err := s.cfg.Store.Claim(ctx, c)
 	if err != nil || !won {
 		return err
 	}
 	return s.execute(ctx, c, now)
-}
-
-// reveal updates the round message to show the answer and posts the reveal
-// in the channel: 正解, the explanation with its section, and the share who
-// got it right.
-func (s *Scheduler) reveal(ctx context.Context, id string) (string, error) {
-	st := s.cfg.Store
-	r, err := st.Round(ctx, id)
-	if err != nil {
-		return "", err
-	}
-	if r.Revealed {
-		return "", nil
-	}
-	p, err := s.poster(r.Channel)
-	if err != nil {
-		return "", err
-	}
-	t, err := st.Tally(ctx, id)
-	if err != nil {
-		return "", err
-	}
-	r.Revealed = true
-	reply := bot.RoundReply(bot.NewRoundCard(s.cfg.Pack, r, t, s.cfg.Location))
-	if r.MessageID != "" {
-		if err := p.Update(ctx, r.Channel, r.MessageID, reply); err != nil {
-			if !errors.Is(err, bot.ErrPermanent) {
-				return "", err
-			}
-			// The round message is gone (deleted, say): the reveal post
-			// below still tells the channel.
-			s.log.Warn("scheduler: could not update the round message", "channel", r.Channel, "round", id, "err", err)
-		}
-	}
-	msgID, err := p.Post(ctx, r.Channel, reply)
-	if err != nil {
-		return "", err
-	}
-	ok, err := st.MarkRevealed(context.WithoutCancel(ctx), id)
-	if err != nil {
-		return msgID, err
-	}
-	if !ok {
-		s.log.Warn("scheduler: round was revealed by another process meanwhile", "channel", r.Channel, "round", id)
-	}
-	return msgID, nil
-}
-
-// StartRound implements bot.RoundControl: it opens a round in channel now
-// (/quiz start) and posts it there.
-func (s *Scheduler) StartRound(ctx context.Context, channel string) (quiz.Round, error) {
-	now := s.cfg.Now()
-	if _, err := s.cfg.Store.OpenRound(ctx, channel); err == nil {
-		return quiz.Round{}, quiz.ErrRoundOpen
-	} else if !errors.Is(err, quiz.ErrNotFound) {
-		return quiz.Round{}, err
-	}
-	// Unique per start, not per second: /quiz start, stop, start within a
-	// second makes two rounds. No '|' (bot.EncodeAnswer's separator).
-	b := make([]byte, 8)
-	rand.Read(b)
-	id := now.In(s.cfg.Location).Format("20060102T150405") + "m" + hex.EncodeToString(b[:4]) + "-" + strings.ReplaceAll(channel, "|", "_")
-	seed := int64(binary.BigEndian.Uint64(b) >> 1)
-	r, err := s.openRound(ctx, channel, id, seed, now, now, false)
-	if err != nil && !errors.Is(err, quiz.ErrRoundOpen) && r.ID != "" {
-		s.closeRound(context.WithoutCancel(ctx), r.ID) // never posted: close it
-	}
-	return r, err
-}
-
-// StopRound implements bot.RoundControl: it closes the channel's open round
-// now (/quiz stop) and reveals it.
-func (s *Scheduler) StopRound(ctx context.Context, channel string) (quiz.Round, error) {
-	r, err := s.cfg.Store.OpenRound(ctx, channel)
-	if err != nil {
-		return quiz.Round{}, err
-	}
-	return r, s.revealNow(ctx, r, s.cfg.Now())
 }

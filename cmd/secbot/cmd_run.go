@@ -17,7 +17,9 @@ import (
 	"secbot/bot/slack"
 	"secbot/bot/teams"
 	"secbot/index"
+	"secbot/intake"
 	"secbot/knowledge"
+	"secbot/quiz/rounds"
 	"secbot/schedules"
 	"secbot/store/sqlite"
 )
@@ -185,16 +187,28 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		// served by the process that runs with chat credentials.
 		tipChannels, quizChannels = nil, nil
 	}
-	sched, err := schedules.New(schedules.Config{
+	var sched *schedules.Scheduler
+	quizRounds, err := rounds.New(rounds.Config{
+		Pack: pack, Store: db, Posters: posters, Location: cfg.Location,
+		AnswerWindow: time.Duration(cfg.Quiz.AnswerWindow),
+		RunDue:       func(ctx context.Context) error { return sched.RunNow(ctx) },
+		Log:          log,
+	})
+	if err != nil {
+		return err
+	}
+	owner := intake.NewOwner()
+	sched, err = schedules.New(schedules.Config{
 		Location:     cfg.Location,
 		TipSpec:      cfg.Tips.Schedule,
 		TipChannels:  tipChannels,
 		QuizSpec:     cfg.Quiz.Schedule,
 		QuizChannels: quizChannels,
-		AnswerWindow: time.Duration(cfg.Quiz.AnswerWindow),
 		Grace:        time.Duration(cfg.CatchUpGrace),
 		Pack:         pack,
 		Store:        db,
+		Rounds:       quizRounds,
+		Owner:        owner,
 		Posters:      posters,
 		Direct: func(p bot.Platform) (bot.DirectPoster, bool) {
 			if p == bot.Slack && slackA != nil {
@@ -215,7 +229,7 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		subs = nil // nothing sends the DM digest from a console: don't promise it
 	}
 	router.Handle("tip", bot.NewTipHandler(bot.TipConfig{Pack: pack, Tips: sched.Tips(), Subs: subs, Channels: cfg.Tips.Channels}), bot.TipUsage...)
-	router.Handle("quiz", bot.NewQuizHandler(bot.QuizConfig{Pack: pack, Store: db, Control: sched, Location: cfg.Location}), bot.QuizUsage...)
+	router.Handle("quiz", quizRounds.Handler(), rounds.Usage...)
 
 	if m.console() {
 		// The person at the console runs it: they may start and stop rounds.

@@ -57,6 +57,17 @@ func (db *DB) GetClaim(ctx context.Context, job, key string, slot time.Time) (_ 
 	return cs[0], true, nil
 }
 
+// LastClaim returns the claim of job and key with the latest slot, and
+// whether there is one.
+func (db *DB) LastClaim(ctx context.Context, job, key string) (_ store.Claim, _ bool, err error) {
+	defer wrap(&err, "last claim %s %s", job, key)
+	cs, err := db.claims(ctx, `WHERE job = ? AND key = ? ORDER BY slot DESC LIMIT 1`, job, key)
+	if err != nil || len(cs) == 0 {
+		return store.Claim{}, false, err
+	}
+	return cs[0], true, nil
+}
+
 // Claims returns every claim of job, oldest slot first (for operators and tests).
 func (db *DB) Claims(ctx context.Context, job string) (_ []store.Claim, err error) {
 	defer wrap(&err, "claims %s", job)

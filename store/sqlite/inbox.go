@@ -124,10 +124,11 @@ func (db *DB) Beat(ctx context.Context, owner string) (err error) {
 	return err
 }
 
-// LiveOwners returns the owners that have beaten since since.
+// LiveOwners maps every owner that has beaten to whether it beat since
+// since (true: alive) or not (false: stopped, or stalled).
 func (db *DB) LiveOwners(ctx context.Context, since time.Time) (_ map[string]bool, err error) {
 	defer wrap(&err, "live owners")
-	rows, err := db.db.QueryContext(ctx, `SELECT owner FROM owners WHERE beat_at >= ?`, ms(since))
+	rows, err := db.db.QueryContext(ctx, `SELECT owner, beat_at >= ? FROM owners`, ms(since))
 	if err != nil {
 		return nil, err
 	}
@@ -135,10 +136,11 @@ func (db *DB) LiveOwners(ctx context.Context, since time.Time) (_ map[string]boo
 	out := map[string]bool{}
 	for rows.Next() {
 		var o string
-		if err := rows.Scan(&o); err != nil {
+		var alive bool
+		if err := rows.Scan(&o, &alive); err != nil {
 			return nil, err
 		}
-		out[o] = true
+		out[o] = alive
 	}
 	return out, rows.Err()
 }
