@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"secbot/bot"
-	"secbot/bot/slack/internal/fakeslack"
+	"secbot/internal/fakeslack"
 	"secbot/index"
 	"secbot/knowledge"
 )
