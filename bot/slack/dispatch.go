@@ -3,11 +3,14 @@ package slack
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -193,21 +196,20 @@ const inlineLimit = 16 * 1024
 // answer itself when it is ready within AckTimeout and its JSON is under
 // limit bytes, or nil when the ack must be empty and the answer follows
 // through response_url. Replies in Also always follow through response_url.
-func (a *Adapter) commandAck(c slack.SlashCommand, limit int) []byte {
+//
+// done is called once the answer is delivered (in the ack or through the
+// response_url): the command's inbox item is then finished.
+func (a *Adapter) commandAck(c slack.SlashCommand, limit int, done func(context.Context)) []byte {
 	req := commandRequest(c)
 	direct := req.Direct
 	h := &handoff{ch: make(chan bot.Reply, 1)}
 	a.background(func(ctx context.Context) {
-		reply := a.cfg.Router.Route(ctx, req)
-		if bot.Normalize(req).Command == "ask" {
-			// A question asked with /secbot is the asker's own, like /term:
-			// shown to them first, with a share button.
-			reply.Private = true
-		}
+		reply := a.routeCommand(ctx, req)
 		if h.give(reply) {
 			return
 		}
 		a.respond(ctx, c.ResponseURL, reply, direct, "")
+		done(ctx)
 	})
 	reply, ok := h.take(a.cfg.AckTimeout)
 	if !ok {
@@ -215,19 +217,102 @@ func (a *Adapter) commandAck(c slack.SlashCommand, limit int) []byte {
 	}
 	msgs := responses(reply, direct, "")
 	if len(msgs) == 0 {
+		done(context.Background())
 		return nil
 	}
 	body, err := json.Marshal(msgs[0])
 	if err != nil || len(body) >= limit || msgs[0].ReplaceOriginal || msgs[0].DeleteOriginal {
 		// Too big to ack with (or not a plain answer): all of it follows.
-		a.background(func(ctx context.Context) { a.respond(ctx, c.ResponseURL, reply, direct, "") })
+		a.background(func(ctx context.Context) { a.respond(ctx, c.ResponseURL, reply, direct, ""); done(ctx) })
 		return nil
 	}
 	if len(reply.Also) > 0 {
 		rest := bot.Reply{Also: reply.Also} // no content of its own
-		a.background(func(ctx context.Context) { a.respond(ctx, c.ResponseURL, rest, direct, "") })
+		a.background(func(ctx context.Context) { a.respond(ctx, c.ResponseURL, rest, direct, ""); done(ctx) })
+		return body
 	}
+	done(context.Background())
 	return body
+}
+
+// routeCommand answers a slash command.
+func (a *Adapter) routeCommand(ctx context.Context, req bot.Request) bot.Reply {
+	reply := a.cfg.Router.Route(ctx, req)
+	if bot.Normalize(req).Command == "ask" {
+		// A question asked with /secbot is the asker's own, like /term:
+		// shown to them first, with a share button.
+		reply.Private = true
+	}
+	return reply
+}
+
+// keep keeps an input in the Inbox before it is acknowledged and reports
+// whether it is new (its work is to be done). An error means it was not
+// kept: the caller must answer with an error status (HTTP) or not ack
+// (Socket Mode), so that Slack retries or tells the person it failed.
+// Without an Inbox, inputs are recognised in this process's memory.
+func (a *Adapter) keep(ctx context.Context, key, kind string, payload []byte) (bool, error) {
+	if a.cfg.Inbox == nil {
+		return a.events.first(key), nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, a.cfg.AckTimeout)
+	defer cancel()
+	first, err := a.cfg.Inbox.Accept(ctx, key, kind, payload)
+	if err != nil {
+		a.log.Error("could not keep an input; answering with an error so that it is not lost silently", "key", key, "err", err)
+		return false, err
+	}
+	if !first {
+		a.log.Debug("ignoring an input seen before", "key", key)
+	}
+	return first, nil
+}
+
+// done finishes key's inbox item.
+func (a *Adapter) done(ctx context.Context, key string) {
+	if a.cfg.Inbox != nil {
+		_ = a.cfg.Inbox.Done(ctx, key)
+	}
+}
+
+// eventKey is the inbox key of an Events API envelope: Slack re-sends the
+// same event_id on every retry.
+func eventKey(env eventEnvelope) string { return "slack:event:" + env.EventID }
+
+// commandKey is the inbox key of a slash command: its trigger_id, unique per
+// invocation, so that a replay of the same signed request is recognised.
+func commandKey(c slack.SlashCommand) string {
+	if c.TriggerID != "" {
+		return "slack:command:" + c.TriggerID
+	}
+	h := sha256.Sum256([]byte(strings.Join([]string{c.TeamID, c.ChannelID, c.UserID, c.Command, c.Text, c.ResponseURL}, "\x00")))
+	return "slack:command:" + hex.EncodeToString(h[:16])
+}
+
+// Rerun does the work of an input kept in the Inbox whose process stopped
+// before it was done (intake calls it): an event is answered, a slash
+// command answered through its response_url.
+func (a *Adapter) Rerun(ctx context.Context, kind string, payload []byte) error {
+	switch kind {
+	case KindEvent:
+		var env eventEnvelope
+		if err := json.Unmarshal(payload, &env); err != nil {
+			return fmt.Errorf("slack: kept event: %w", err)
+		}
+		if env.Event != nil {
+			a.handleEvent(ctx, env)
+		}
+		return nil
+	case KindCommand:
+		var c slack.SlashCommand
+		if err := json.Unmarshal(payload, &c); err != nil {
+			return fmt.Errorf("slack: kept command: %w", err)
+		}
+		req := commandRequest(c)
+		a.respond(ctx, c.ResponseURL, a.routeCommand(ctx, req), req.Direct, "")
+		return nil
+	}
+	return fmt.Errorf("slack: no runner for %q", kind)
 }
 
 // handoff passes a reply from the routing goroutine to the ack, unless the
@@ -290,17 +375,27 @@ type innerEvent struct {
 	BotID       string `json:"bot_id"`
 }
 
-// acceptEvent reports whether env is an event to answer now: a callback
-// not seen before (Slack retries re-send the same event_id).
-func (a *Adapter) acceptEvent(env eventEnvelope) bool {
+// takeEvent keeps an Events API envelope and reports whether to answer it
+// (a callback not seen before: Slack retries re-send the same event_id),
+// with the function that finishes it. An error means it was not kept.
+func (a *Adapter) takeEvent(ctx context.Context, env eventEnvelope, raw []byte) (bool, error) {
 	if env.Type != "event_callback" || env.Event == nil {
-		return false
+		return false, nil
 	}
-	if !a.events.first(env.EventID) {
-		a.log.Debug("ignoring a retried event", "event_id", env.EventID)
-		return false
+	if env.EventID == "" {
+		return true, nil // nothing to recognise it by
 	}
-	return true
+	return a.keep(ctx, eventKey(env), KindEvent, raw)
+}
+
+// answerEvent answers a kept event after its ack, then finishes it.
+func (a *Adapter) answerEvent(env eventEnvelope) {
+	a.background(func(ctx context.Context) {
+		a.handleEvent(ctx, env)
+		if env.EventID != "" {
+			a.done(ctx, eventKey(env))
+		}
+	})
 }
 
 // handleEvent answers a mention or a direct message in its thread.
@@ -405,6 +500,7 @@ func interactionRequest(cb slack.InteractionCallback) (req bot.Request, ok bool)
 	return bot.Request{
 		Platform:  bot.Slack,
 		Action:    &bot.Action{ID: splitActionID(act.ActionID), Value: act.Value},
+		At:        parseTS(act.ActionTs),
 		UserID:    cb.User.ID,
 		UserName:  cb.User.Name,
 		ChannelID: channel,
@@ -412,25 +508,71 @@ func interactionRequest(cb slack.InteractionCallback) (req bot.Request, ok bool)
 	}, true
 }
 
-// handleInteraction answers a click through its response_url (or, lacking
-// one, the Web API).
-func (a *Adapter) handleInteraction(ctx context.Context, cb slack.InteractionCallback) {
-	req, ok := interactionRequest(cb)
-	if !ok {
+// parseTS turns a Slack timestamp ("1700000000.123456") into a time; zero
+// when it is not one.
+func parseTS(ts string) time.Time {
+	sec, frac, _ := strings.Cut(ts, ".")
+	s, err := strconv.ParseInt(sec, 10, 64)
+	if err != nil || s <= 0 {
+		return time.Time{}
+	}
+	frac = (frac + "000000")[:6]
+	us, err := strconv.ParseInt(frac, 10, 64)
+	if err != nil {
+		us = 0
+	}
+	return time.Unix(s, us*1000)
+}
+
+// takeInteraction routes a click before it is acknowledged: what a click
+// changes (a quiz answer: one insert keyed by round and person) is in the
+// store when the ack goes out. ok is false when the click could not be
+// kept: the caller answers with an error status (or does not ack) so that
+// Slack tells the person it failed. The reply is delivered after the ack
+// (deliverInteraction).
+func (a *Adapter) takeInteraction(ctx context.Context, cb slack.InteractionCallback) (reply bot.Reply, req bot.Request, ok bool) {
+	req, isClick := interactionRequest(cb)
+	if !isClick {
+		return bot.Reply{}, req, true
+	}
+	ctx, cancel := context.WithTimeout(ctx, a.cfg.AckTimeout)
+	defer cancel()
+	if s, ok := a.cfg.Router.(interface {
+		Serve(context.Context, bot.Request) (bot.Reply, error)
+	}); ok {
+		reply, err := s.Serve(ctx, req)
+		if err != nil {
+			a.log.Error("could not take a click; answering with an error", "action", req.Action.ID, "user", req.UserID, "err", err)
+			return bot.Reply{}, req, false
+		}
+		return reply, req, true
+	}
+	return a.cfg.Router.Route(ctx, req), req, true
+}
+
+// deliverInteraction answers a click after its ack: through its
+// response_url, or lacking one, the Web API (a replacement of the clicked
+// message updates it in place rather than posting a copy).
+func (a *Adapter) deliverInteraction(cb slack.InteractionCallback, req bot.Request, reply bot.Reply) {
+	if req.Action == nil {
 		return
 	}
-	if req.Action.ID == bot.ActionQuizAnswer && cb.Container.MessageTs != "" {
-		// Clicks on one round are answered one after the other, each
-		// replacing the message with the count it read: a late delivery
-		// can then never put an older count back.
-		defer a.clicks.lock(cb.Container.ChannelID + "/" + cb.Container.MessageTs)()
-	}
-	reply := a.cfg.Router.Route(ctx, req)
-	if cb.ResponseURL != "" {
-		a.respond(ctx, cb.ResponseURL, reply, req.Direct, cb.Container.ThreadTs)
-		return
-	}
-	a.deliverThread(ctx, req.ChannelID, req.UserID, cb.Container.ThreadTs, cb.Container.ThreadTs, req.Direct, reply)
+	a.background(func(ctx context.Context) {
+		if cb.ResponseURL != "" {
+			a.respond(ctx, cb.ResponseURL, reply, req.Direct, cb.Container.ThreadTs)
+			return
+		}
+		if reply.ReplaceOriginal && cb.Container.MessageTs != "" {
+			one := reply
+			one.Also = nil
+			if err := a.Update(ctx, req.ChannelID, cb.Container.MessageTs, one); err != nil {
+				a.apologize(ctx, req.ChannelID, req.UserID, cb.Container.ThreadTs, cb.Container.ThreadTs, req.Direct)
+				return
+			}
+			reply = bot.Reply{Also: reply.Also}
+		}
+		a.deliverThread(ctx, req.ChannelID, req.UserID, cb.Container.ThreadTs, cb.Container.ThreadTs, req.Direct, reply)
+	})
 }
 
 var (
@@ -475,37 +617,3 @@ func unescapeSlack(s string) string {
 	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
 }
 
-// keyedLocks is a mutex per key, held only while someone uses it.
-type keyedLocks struct {
-	mu sync.Mutex
-	m  map[string]*keyedLock
-}
-
-type keyedLock struct {
-	sync.Mutex
-	users int
-}
-
-// lock locks key and returns its unlock.
-func (k *keyedLocks) lock(key string) (unlock func()) {
-	k.mu.Lock()
-	if k.m == nil {
-		k.m = map[string]*keyedLock{}
-	}
-	l := k.m[key]
-	if l == nil {
-		l = &keyedLock{}
-		k.m[key] = l
-	}
-	l.users++
-	k.mu.Unlock()
-	l.Lock()
-	return func() {
-		l.Unlock()
-		k.mu.Lock()
-		if l.users--; l.users == 0 {
-			delete(k.m, key)
-		}
-		k.mu.Unlock()
-	}
-}

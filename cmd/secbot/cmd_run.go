@@ -21,6 +21,7 @@ import (
 	"secbot/knowledge"
 	"secbot/quiz/rounds"
 	"secbot/schedules"
+	"secbot/store"
 	"secbot/store/sqlite"
 )
 
@@ -146,6 +147,15 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		router.Admins[id] = true
 	}
 
+	// Every input a chat front end acknowledges is kept first (the
+	// console's lines need not be: the person sees the answer or nothing).
+	var inbox *intake.Inbox
+	owner := intake.NewOwner()
+	if !m.console() {
+		if inbox, err = intake.New(ctx, intake.Config{Store: db, Owner: owner, Log: log}); err != nil {
+			return err
+		}
+	}
 	var slackA *slack.Adapter
 	if m.slackSocket || m.slackHTTP || slackChannels(cfg) {
 		if token := env.Getenv("SLACK_BOT_TOKEN"); token != "" {
@@ -155,6 +165,7 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 				SigningSecret: env.Getenv("SLACK_SIGNING_SECRET"),
 				APIURL:        env.Getenv("SLACK_API_URL"),
 				Router:        router,
+				Inbox:         inboxOrNil(inbox),
 				Log:           log,
 			})
 		}
@@ -197,7 +208,6 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	owner := intake.NewOwner()
 	sched, err = schedules.New(schedules.Config{
 		Location:     cfg.Location,
 		TipSpec:      cfg.Tips.Schedule,
@@ -240,16 +250,31 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		}
 		return sh.Run(ctx)
 	}
-	return serve(ctx, env, log, m, cfg, router, slackA, sched, db)
+	if slackA != nil {
+		inbox.Handle(slack.KindEvent, func(ctx context.Context, it store.Item) error { return slackA.Rerun(ctx, it.Kind, it.Payload) })
+		inbox.Handle(slack.KindCommand, func(ctx context.Context, it store.Item) error { return slackA.Rerun(ctx, it.Kind, it.Payload) })
+	}
+	return serve(ctx, env, log, m, cfg, router, slackA, sched, db, inbox)
+}
+
+// inboxOrNil keeps a nil *intake.Inbox a nil interface.
+func inboxOrNil(in *intake.Inbox) slack.Inbox {
+	if in == nil {
+		return nil
+	}
+	return in
 }
 
 // serve runs the chat front ends and the scheduler until ctx ends (SIGTERM),
 // then shuts down gracefully: the HTTP server stops accepting, in-flight
 // requests and deliveries finish, the scheduler's current run ends.
-func serve(ctx context.Context, env *Env, log *slog.Logger, m modes, cfg *Config, router *bot.Router, slackA *slack.Adapter, sched *schedules.Scheduler, db *sqlite.DB) error {
+func serve(ctx context.Context, env *Env, log *slog.Logger, m modes, cfg *Config, router *bot.Router, slackA *slack.Adapter, sched *schedules.Scheduler, db *sqlite.DB, inbox *intake.Inbox) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errc := make(chan error, 2)
+	inboxDone := make(chan struct{})
+	go func() { defer close(inboxDone); inbox.Run(ctx) }()
+	defer func() { <-inboxDone }()
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -269,7 +294,7 @@ func serve(ctx context.Context, env *Env, log *slog.Logger, m modes, cfg *Config
 		for name, id := range cfg.Teams.Channels {
 			channels[id] = teams.ChannelPrefix + name
 		}
-		ta, err := teams.New(teams.Config{Secret: env.Getenv("TEAMS_OUTGOING_SECRET"), Router: router, Log: log, Channels: channels})
+		ta, err := teams.New(teams.Config{Secret: env.Getenv("TEAMS_OUTGOING_SECRET"), Router: router, Inbox: inbox, Log: log, Channels: channels})
 		if err != nil {
 			return err
 		}
