@@ -13,6 +13,9 @@ import (
 // the store once it returns true.
 func (db *DB) PutInbox(ctx context.Context, it store.Item) (_ bool, err error) {
 	defer wrap(&err, "keep %s", it.Key)
+	if it.Payload == nil {
+		it.Payload = []byte{}
+	}
 	received := ms(it.Received)
 	if received == 0 {
 		received = db.now()
