@@ -41,8 +41,9 @@ const (
 	// maxAttempts bounds the tries of one claim.
 	maxAttempts = 8
 	// maxWait bounds how long the loop sleeps between RunDue calls, so that
-	// retries and reveals are never more than this late.
-	maxWait = 30 * time.Second
+	// retries, reveals and the take-over of a dead process's claims are
+	// never more than this late.
+	maxWait = 10 * time.Second
 )
 
 // Config configures a Scheduler.
