@@ -616,4 +616,3 @@ func unescapeSlack(s string) string {
 	})
 	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
 }
-

@@ -132,7 +132,7 @@ type activity struct {
 	ID        string    `json:"id"`
 	Timestamp time.Time `json:"timestamp"`
 	Text      string    `json:"text"`
-	From struct {
+	From      struct {
 		ID          string `json:"id"`
 		Name        string `json:"name"`
 		AADObjectID string `json:"aadObjectId"`
