@@ -3,7 +3,10 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -29,14 +32,15 @@ func openTest(t *testing.T, path string) *DB {
 func TestOpenCreatesAndMigrates(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "secbot.db")
 	db := openTest(t, path)
+	latest := latestMigration(t)
 	v, err := db.Version(context.Background())
-	if err != nil || v != 1 {
-		t.Fatalf("Version = %d, %v; want 1", v, err)
+	if err != nil || v != latest {
+		t.Fatalf("Version = %d, %v; want %d", v, err, latest)
 	}
 	db.Close()
 	// Reopening applies nothing twice.
 	db = openTest(t, path)
-	if v, err := db.Version(context.Background()); err != nil || v != 1 {
+	if v, err := db.Version(context.Background()); err != nil || v != latest {
 		t.Fatalf("Version after reopen = %d, %v", v, err)
 	}
 	var mode string
@@ -244,8 +248,9 @@ func TestConcurrentFirstOpen(t *testing.T) {
 	}
 	db := openTest(t, path)
 	var n int
-	if err := db.db.QueryRow(`SELECT count(*) FROM schema_version`).Scan(&n); err != nil || n != 1 {
-		t.Errorf("schema_version rows = %d, %v; want 1", n, err)
+	names, _ := fs.Glob(migrations, "migrations/*.sql")
+	if err := db.db.QueryRow(`SELECT count(*) FROM schema_version`).Scan(&n); err != nil || n != len(names) {
+		t.Errorf("schema_version rows = %d, %v; want %d (one per migration)", n, err, len(names))
 	}
 }
 
@@ -291,4 +296,23 @@ func TestRoundUpdatesNeverReopen(t *testing.T) {
 	if _, err := db.MarkRevealed(ctx, "nope"); !errors.Is(err, quiz.ErrNotFound) {
 		t.Errorf("MarkRevealed(nope) = %v, want ErrNotFound", err)
 	}
+}
+
+// latestMigration is the highest version among the embedded migrations.
+func latestMigration(t *testing.T) int {
+	t.Helper()
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("migrations: %v", err)
+	}
+	latest := 0
+	for _, n := range names {
+		num, _, _ := strings.Cut(strings.TrimPrefix(n, "migrations/"), "_")
+		v, err := strconv.Atoi(num)
+		if err != nil {
+			t.Fatal(err)
+		}
+		latest = max(latest, v)
+	}
+	return latest
 }
