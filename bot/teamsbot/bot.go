@@ -108,9 +108,12 @@ type Bot struct {
 	conn     *connector
 	channels map[string]string // secbot channel name → Teams channel id
 	updates  *coalescer
-	wg       sync.WaitGroup
-	ctx      context.Context // ends at Shutdown: background work stops
-	stop     context.CancelFunc
+	// saved holds what was last stored per conversation and member, so
+	// that a busy channel does not rewrite its reference on every message.
+	saved sync.Map // "c:"+id or "m:"+user id → string
+	wg    sync.WaitGroup
+	ctx   context.Context // ends at Shutdown: background work stops
+	stop  context.CancelFunc
 }
 
 var (
@@ -357,25 +360,40 @@ func (b *Bot) remember(ctx context.Context, act *activity) {
 		return
 	}
 	now := b.cfg.Now()
-	if err := b.cfg.Store.SaveConversation(ctx, act.reference(now)); err != nil {
-		b.log.Error("cannot remember a conversation", "conversation", act.Conv.ID, "err", err)
-	}
+	c := act.reference(now)
+	b.saveConversation(ctx, c)
 	// When the bot is added to a team, conversationUpdate names the team:
 	// its General channel's id is the team id.
 	if act.Type == "conversationUpdate" && act.ChannelData.Team.ID != "" && act.ChannelData.Channel.ID == "" {
-		c := act.reference(now)
 		c.ID, c.Type = act.ChannelData.Team.ID, Channel
-		if err := b.cfg.Store.SaveConversation(ctx, c); err != nil {
-			b.log.Error("cannot remember a team", "team", c.ID, "err", err)
-		}
+		b.saveConversation(ctx, c)
 	}
 	if strings.HasPrefix(act.From.ID, "29:") {
 		m := Member{UserID: act.userID(), TeamsID: act.From.ID, Name: act.From.Name, ServiceURL: act.ServiceURL,
 			TenantID: act.tenant(), BotID: act.Recipient.ID, UpdatedAt: now}
+		sig := strings.Join([]string{m.TeamsID, m.Name, m.ServiceURL, m.TenantID, m.BotID}, "\x00")
+		if old, ok := b.saved.Load("m:" + m.UserID); ok && old == sig {
+			return
+		}
 		if err := b.cfg.Store.SaveMember(ctx, m); err != nil {
 			b.log.Error("cannot remember a member", "user", m.UserID, "err", err)
+			return
 		}
+		b.saved.Store("m:"+m.UserID, sig)
 	}
+}
+
+// saveConversation stores c unless the same reference was stored already.
+func (b *Bot) saveConversation(ctx context.Context, c Conversation) {
+	sig := strings.Join([]string{c.ServiceURL, c.TenantID, c.Type, c.TeamID, c.BotID, c.UserID}, "\x00")
+	if old, ok := b.saved.Load("c:" + c.ID); ok && old == sig {
+		return
+	}
+	if err := b.cfg.Store.SaveConversation(ctx, c); err != nil {
+		b.log.Error("cannot remember a conversation", "conversation", c.ID, "err", err)
+		return
+	}
+	b.saved.Store("c:"+c.ID, sig)
 }
 
 // writeJSON writes v as a 200 JSON response.

@@ -311,3 +311,81 @@ func jsonString(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+func TestTermButtonAnswersTheClickerWithACard(t *testing.T) {
+	r := &fakeRouter{answer: func(req bot.Request) bot.Reply {
+		if req.Action == nil || req.Action.ID != bot.ActionOpenTerm {
+			return bot.Reply{Text: "?"}
+		}
+		term := knowledge.Term{Name: req.Action.Value, Definition: "仮想的な専用線。"}
+		return bot.Reply{Private: true, Text: term.Name, Answer: &knowledge.Answer{Query: term.Name, Kind: knowledge.KindTerm, Term: &term}}
+	}}
+	h := newHarness(t, func(c *Config) { c.Router = r })
+	click := h.quizClick("act-term", "VPN")
+	click["value"] = map[string]any{"action": map[string]any{"type": "Action.Execute", "verb": "term.open",
+		"data": map[string]any{"action": "term.open", "value": "VPN"}}}
+	status, body := h.send(t, click, "")
+	if status != http.StatusOK {
+		t.Fatalf("status %d", status)
+	}
+	var resp struct {
+		StatusCode int
+		Type       string
+		Value      map[string]any
+	}
+	json.Unmarshal(body, &resp)
+	if resp.Type != typeCard || resp.StatusCode != 200 {
+		t.Fatalf("answer %s", body)
+	}
+	if err := validateCard(resp.Value); err != nil {
+		t.Error(err)
+	}
+	if !strings.Contains(string(body), "仮想的な専用線") {
+		t.Errorf("card %s", body)
+	}
+	if got := r.requests()[0]; got.PublicReplies || got.Action.Value != "VPN" || got.ChannelID != "teams:exec" {
+		t.Errorf("request %+v", got)
+	}
+	h.bf.none(t) // nothing posted for everyone
+}
+
+func TestRequests(t *testing.T) {
+	h := newHarness(t, nil)
+	group := h.personalMessage("g", "")
+	group["conversation"] = map[string]any{"id": "19:chat-1@thread.v2", "conversationType": "groupChat", "isGroup": true}
+	tests := []struct {
+		name string
+		act  map[string]any
+		text string
+		want bot.Request
+	}{
+		{"channel mention", h.channelMessage("a", ""), "<at>secbot</at> <p>ゼロトラスト&nbsp;とは</p>",
+			bot.Request{Text: "ゼロトラスト とは", ChannelID: "teams:exec", PublicReplies: true}},
+		{"renamed bot", h.channelMessage("a", ""), "<at>セキュボ</at> quiz leaderboard",
+			bot.Request{Text: "/quiz leaderboard", ChannelID: "teams:exec", PublicReplies: true}},
+		{"1:1 with another mention", h.personalMessage("b", ""), "<at>田中</at> さんに聞かれた VPN",
+			bot.Request{Text: "田中 さんに聞かれた VPN", ChannelID: "a:personal-2", Direct: true}},
+		{"1:1 command word", h.personalMessage("b", ""), "term CSIRT",
+			bot.Request{Text: "/term CSIRT", ChannelID: "a:personal-2", Direct: true}},
+		{"Japanese command", h.personalMessage("b", ""), "ヒント 登録",
+			bot.Request{Text: "/tip 登録", ChannelID: "a:personal-2", Direct: true}},
+		{"group chat", group, "<at>secbot</at> 2025年の崖",
+			bot.Request{Text: "2025年の崖", ChannelID: "19:chat-1@thread.v2", PublicReplies: true}},
+	}
+	for _, tt := range tests {
+		tt.act["text"] = tt.text
+		if strings.HasPrefix(tt.text, "<at>") && !strings.HasPrefix(tt.text, "<at>田中") {
+			name := strings.TrimSuffix(strings.TrimPrefix(strings.Fields(tt.text)[0], "<at>"), "</at>")
+			tt.act["entities"] = []any{map[string]any{"type": "mention", "text": "<at>" + name + "</at>",
+				"mentioned": map[string]any{"id": "28:" + testAppID, "name": name}}}
+		}
+		b, _ := json.Marshal(tt.act)
+		var act activity
+		json.Unmarshal(b, &act)
+		got := h.bot.request(&act)
+		got.Platform, got.UserID, got.UserName = "", "", ""
+		if got != tt.want {
+			t.Errorf("%s: %+v, want %+v", tt.name, got, tt.want)
+		}
+	}
+}
