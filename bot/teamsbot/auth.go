@@ -100,7 +100,9 @@ func (v *verifier) verify(ctx context.Context, header, channelID, serviceURL str
 	if _, err := p.ParseWithClaims(token, &c, keyFunc); err != nil {
 		return fmt.Errorf("%w: %w", errUnauthorized, err)
 	}
-	if channelID != "" && !slices.Contains(endorsements, channelID) {
+	// The SDKs let an activity without a channelId pass; secbot does not:
+	// every Teams activity names its channel.
+	if channelID == "" || !slices.Contains(endorsements, channelID) {
 		return fmt.Errorf("%w: the signing key is not endorsed for channel %q", errUnauthorized, channelID)
 	}
 	if c.ServiceURL == "" || trimSlash(c.ServiceURL) != trimSlash(serviceURL) {

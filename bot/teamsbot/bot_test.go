@@ -61,6 +61,11 @@ func TestRefusedTokens(t *testing.T) {
 			}
 		})
 	}
+	noChannel := h.channelMessage("act-no-channel", "x")
+	delete(noChannel, "channelId")
+	if status, _ := h.send(t, noChannel, ""); status != http.StatusUnauthorized {
+		t.Errorf("activity without channelId: status %d, want 401", status)
+	}
 	if n := len(h.router.requests()); n != 0 {
 		t.Errorf("router called %d times", n)
 	}
