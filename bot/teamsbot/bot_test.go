@@ -112,6 +112,17 @@ func TestKeysCachedAndRefetchedForUnknownKid(t *testing.T) {
 	if n := fetches(); n != 2 {
 		t.Errorf("keys fetched %d times after two unknown kids a minute later, want 2", n)
 	}
+	// Microsoft rotates its keys: a token with the new kid is accepted
+	// once the next refetch (allowed a minute later) finds it.
+	k3 := genKey(t)
+	h.bf.mu.Lock()
+	h.bf.rotated = k3
+	h.bf.mu.Unlock()
+	h.advance(2 * time.Minute)
+	if status, _ := h.send(t, h.channelMessage("act-k-rotated", "x"), "Bearer "+h.bf.token(t, k3, "k3", nil)); status != http.StatusOK {
+		t.Errorf("token signed with a rotated key: status %d", status)
+	}
+	h.bf.wait(t)
 }
 
 func TestMessageAnsweredThroughConnector(t *testing.T) {

@@ -38,6 +38,7 @@ type fakeBF struct {
 	retryAfter   string
 	convCounter  int
 	rejectTokens map[string]bool // access tokens the connector refuses (401)
+	rotated *rsa.PrivateKey // served as kid "k3" once set (a key rotation)
 	// waiters get a signal when a reply to their activity id arrives.
 	waiters sync.Map // activity id → chan struct{}
 }
@@ -58,11 +59,15 @@ func newFakeBF(t testing.TB) *fakeBF {
 	mux.HandleFunc("GET /keys", func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		f.keyFetches++
-		f.mu.Unlock()
-		json.NewEncoder(w).Encode(map[string]any{"keys": []any{
+		keys := []any{
 			jwk("k1", &f.k1.PublicKey, "msteams", "emulator"),
 			jwk("k2", &f.k2.PublicKey, "webchat"),
-		}})
+		}
+		if f.rotated != nil {
+			keys = append(keys, jwk("k3", &f.rotated.PublicKey, "msteams"))
+		}
+		f.mu.Unlock()
+		json.NewEncoder(w).Encode(map[string]any{"keys": keys})
 	})
 	mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
 		r.ParseForm()
