@@ -389,3 +389,32 @@ func TestRequests(t *testing.T) {
 		}
 	}
 }
+
+func TestRoundUpdatesAreCoalesced(t *testing.T) {
+	q := &quizRouter{answers: map[string]string{}}
+	gate := make(chan struct{})
+	h := newHarness(t, func(c *Config) {
+		c.Router = q
+		c.UpdateDelay = time.Hour
+		c.Sleep = func(ctx context.Context, d time.Duration) error {
+			if d == time.Hour {
+				<-gate
+			}
+			return nil
+		}
+	})
+	for i, user := range []string{"aad-a", "aad-b", "aad-c"} {
+		click := h.quizClick("act-c-"+user, "r1|"+string(rune('0'+i%2)))
+		click["from"] = map[string]any{"id": "29:" + user, "aadObjectId": user}
+		if status, _ := h.send(t, click, ""); status != http.StatusOK {
+			t.Fatalf("status %d", status)
+		}
+	}
+	h.bf.none(t)
+	close(gate)
+	c := h.bf.wait(t)
+	if c.Method != http.MethodPut || !strings.Contains(jsonString(c.Body), "回答済み: 3人") {
+		t.Errorf("update %s %s", c.Method, jsonString(c.Body))
+	}
+	h.bf.none(t)
+}
