@@ -418,3 +418,21 @@ func TestRoundUpdatesAreCoalesced(t *testing.T) {
 	}
 	h.bf.none(t)
 }
+
+func TestDirectPostToAPersonalChat(t *testing.T) {
+	h := newHarness(t, nil)
+	// The person installed the app and wrote to it once.
+	h.send(t, h.personalMessage("act-hello", "こんにちは"), "")
+	h.bf.wait(t)
+	tip := bot.TipReply(bot.TipCard{Tip: knowledge.Tip{Title: "経営者の役割", Body: "経営者がリーダーシップを。"}})
+	if err := h.bot.PostDirect(context.Background(), "aad-user-2", tip); err != nil {
+		t.Fatal(err)
+	}
+	c := h.bf.wait(t)
+	if c.Method != http.MethodPost || c.Path != "/v3/conversations/a:personal-2/activities" {
+		t.Errorf("DM %s %s", c.Method, c.Path)
+	}
+	if !strings.Contains(jsonString(c.Body), "経営者の役割") {
+		t.Errorf("DM body %s", jsonString(c.Body))
+	}
+}
