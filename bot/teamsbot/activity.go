@@ -193,3 +193,14 @@ func (a *activity) botMention() string {
 	}
 	return ""
 }
+
+// botAdded reports whether the activity (a conversationUpdate) says the bot
+// joined the conversation.
+func (a *activity) botAdded() bool {
+	for _, m := range a.MembersAdded {
+		if m.ID == a.Recipient.ID {
+			return true
+		}
+	}
+	return false
+}

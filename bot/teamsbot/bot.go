@@ -347,6 +347,10 @@ func (b *Bot) handle(ctx context.Context, key string, act *activity) (resp any) 
 	switch act.Type {
 	case "message":
 		b.message(ctx, act)
+	case "conversationUpdate":
+		if act.botAdded() {
+			b.welcome(ctx, act)
+		}
 	case "invoke":
 		return b.invoke(ctx, act)
 	}

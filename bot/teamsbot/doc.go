@@ -29,7 +29,8 @@
 // and ids of every conversation the bot hears from (and of every team it is
 // added to) are kept in the Store, so the Bot is a bot.Poster for channels
 // (config name "teams:NAME" mapped by Config.Channels to the Teams channel
-// id) and a bot.DirectPoster for people it has seen.
+// id) and a bot.DirectPoster for people it has seen. When it is added to a
+// team, a group chat or a person's 1:1 chat, it posts the help there.
 //
 // Cards are those of package teams with buttons (CardOptions.Buttons):
 // Action.Execute with an Action.Submit fallback. A quiz answer clicked in a

@@ -138,6 +138,10 @@ func TestProactivePosts(t *testing.T) {
 		t.Fatalf("status %d", status)
 	}
 	h.bot.wg.Wait() // the activity is handled
+	// The bot says hello with the help.
+	if c := h.bf.wait(t); c.Path != "/v3/conversations/19:general@thread.tacv2/activities" || len(h.router.requests()) != 1 || h.router.requests()[0].Command != "help" {
+		t.Errorf("welcome posted to %s after %+v", c.Path, h.router.requests())
+	}
 	id, err := h.bot.Post(ctx, "19:general@thread.tacv2", bot.TipReply(bot.TipCard{Tip: knowledge.Tip{Title: "経営者の役割", Body: "…"}}))
 	if err != nil {
 		t.Fatal(err)

@@ -132,3 +132,19 @@ func (b *Bot) reply(ctx context.Context, act *activity, r bot.Reply) {
 		b.log.Error("cannot send a reply", "conversation", act.Conv.ID, "activity", act.ID, "err", err)
 	}
 }
+
+// welcome posts the help where the bot was just added (a team, a group
+// chat, a person's 1:1 chat), so people learn what to type.
+func (b *Bot) welcome(ctx context.Context, act *activity) {
+	req := b.request(act)
+	req.Text, req.Action, req.Command = "", nil, "help"
+	reply := b.cfg.Router.Route(ctx, req)
+	body, err := b.render(reply)
+	if err != nil {
+		b.log.Error("cannot render the welcome", "err", err)
+		return
+	}
+	if _, err := b.conn.send(ctx, act.ServiceURL, baseConversation(act.Conv.ID), "", body); err != nil {
+		b.log.Error("cannot post the welcome", "conversation", act.Conv.ID, "err", err)
+	}
+}
