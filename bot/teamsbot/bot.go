@@ -206,7 +206,8 @@ func New(cfg Config) (*Bot, error) {
 func (b *Bot) Register(mux *http.ServeMux) { mux.Handle("POST "+Path, b) }
 
 // Shutdown waits for background work (replies being sent, coalesced card
-// updates) to end, or for ctx; then it cancels what is left.
+// updates) to end, or for ctx; then it cancels what is left. Call it after
+// the HTTP server has stopped taking requests.
 func (b *Bot) Shutdown(ctx context.Context) error {
 	b.updates.flush()
 	done := make(chan struct{})
@@ -220,8 +221,8 @@ func (b *Bot) Shutdown(ctx context.Context) error {
 	}
 }
 
-// ServeHTTP receives one activity: 401 unless its token verifies, 400 when
-// it is not an activity or its timestamp is off by more than MaxAge, 503
+// ServeHTTP receives one activity: 401 unless it is a JSON activity whose
+// token verifies, 400 when its timestamp is off by more than MaxAge, 503
 // when the Inbox cannot keep it. A message is answered in the background
 // after 200; an invoke is answered in the response, as the protocol wants.
 func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -232,11 +233,11 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	var act activity
 	if err := json.Unmarshal(body, &act); err != nil {
-		if r.Header.Get("Authorization") == "" {
-			http.Error(w, "unauthorized", http.StatusUnauthorized)
-			return
-		}
-		http.Error(w, "not a JSON activity", http.StatusBadRequest)
+		// The Bot Connector always sends JSON: whatever this is, it was
+		// not verified.
+		b.log.Warn("refused a request that is not a JSON activity", "remote", r.RemoteAddr)
+		w.Header().Set("WWW-Authenticate", "Bearer")
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return
 	}
 	if err := b.verify.verify(r.Context(), r.Header.Get("Authorization"), act.ChannelID, act.ServiceURL); err != nil {
