@@ -440,3 +440,25 @@ func TestDirectPostToAPersonalChat(t *testing.T) {
 		t.Errorf("DM body %s", jsonString(c.Body))
 	}
 }
+
+func TestProcessRunsAKeptClick(t *testing.T) {
+	q := &quizRouter{answers: map[string]string{}}
+	h := newHarness(t, func(c *Config) { c.Router = q })
+	body, _ := json.Marshal(h.quizClick("act-kept-click", "r1|1"))
+	// Kept, then the process stopped before answering: the worker runs it.
+	h.inbox.Accept(context.Background(), Key("act-kept-click", body), Kind, body)
+	if err := h.bot.Process(context.Background(), body); err != nil {
+		t.Fatal(err)
+	}
+	if c := h.bf.wait(t); c.Method != http.MethodPut {
+		t.Errorf("round card not updated: %s %s", c.Method, c.Path)
+	}
+	if q.answers["aad-user-1"] != "r1|1" || !h.inbox.done[Key("act-kept-click", body)] {
+		t.Errorf("answer %v, done %v", q.answers, h.inbox.done)
+	}
+	// Teams' own retry of the click is then a duplicate.
+	h.send(t, h.quizClick("act-kept-click", "r1|1"), "")
+	if q.calls != 1 {
+		t.Errorf("router called %d times", q.calls)
+	}
+}
