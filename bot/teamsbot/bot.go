@@ -285,6 +285,26 @@ func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 }
 
+// Check fetches the signing keys and an app token, so that a wrong
+// TEAMS_APP_PASSWORD, TEAMS_TENANT_ID or URL shows at startup rather than
+// at the first message. The keys and token are kept for later use.
+func (b *Bot) Check(ctx context.Context) error {
+	b.verify.mu.Lock()
+	keys, endorse, err := b.verify.fetch(ctx)
+	if err == nil {
+		now := b.cfg.Now()
+		b.verify.keys, b.verify.endorse, b.verify.fetched, b.verify.tried = keys, endorse, now, now
+	}
+	b.verify.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("teamsbot: %w", err)
+	}
+	if _, err := b.conn.token(ctx, false); err != nil {
+		return fmt.Errorf("teamsbot: %w", err)
+	}
+	return nil
+}
+
 // Key is the Inbox key of an activity: "teams:" and its id, or a hash of
 // the body for an activity without an id.
 func Key(activityID string, body []byte) string {

@@ -240,3 +240,14 @@ func TestNewNamesWhatIsMissing(t *testing.T) {
 		t.Errorf("New with no password: %v", err)
 	}
 }
+
+func TestCheck(t *testing.T) {
+	h := newHarness(t, nil)
+	if err := h.bot.Check(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	bad := newHarness(t, func(c *Config) { c.TokenURL = c.OpenIDURL + "/nothing-here" })
+	if err := bad.bot.Check(context.Background()); err == nil || !strings.Contains(err.Error(), "app token") {
+		t.Errorf("Check with a wrong token URL: %v", err)
+	}
+}
