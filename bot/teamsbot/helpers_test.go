@@ -38,7 +38,7 @@ type fakeBF struct {
 	retryAfter   string
 	convCounter  int
 	rejectTokens map[string]bool // access tokens the connector refuses (401)
-	rotated *rsa.PrivateKey // served as kid "k3" once set (a key rotation)
+	rotated      *rsa.PrivateKey // served as kid "k3" once set (a key rotation)
 	// waiters get a signal when a reply to their activity id arrives.
 	waiters sync.Map // activity id → chan struct{}
 }
