@@ -23,11 +23,15 @@ const (
 var (
 	// SummaryHeader heads the per channel and week table of 概要 (A–G).
 	SummaryHeader = []string{"チャンネル", "週（月曜）", "ラウンド数", "回答者数", "メンバー数", "参加率", "正解率"}
-	// WeekHeader heads the all-channels weekly table of 概要 (I–O), which
-	// the participation chart plots.
-	WeekHeader = []string{"週（月曜）", "ラウンド数", "回答者数", "回答数", "メンバー数", "参加率", "正解率"}
-	// AnswersHeader heads 回答: the columns of `secbot quiz export`, then the term.
-	AnswersHeader = []string{"ラウンド", "チャンネル", "ユーザーID", "名前", "選択", "正解", "回答日時", "用語"}
+	// WeekHeader heads the all-channels weekly table of 概要 (I–P, below
+	// the participation chart, which plots it). 週 is the week as text
+	// (4/6〜): a date axis would draw each week's column one day wide.
+	WeekHeader = []string{"週", "開始日（月曜）", "ラウンド数", "回答者数", "回答数", "メンバー数", "参加率", "正解率"}
+	// AnswersHeader heads 回答: the columns of `secbot quiz export`, then the
+	// term. 正誤 is 1 or 0 shown as 正解 or 不正解, so that a SUM counts the
+	// right answers (Excel would show a boolean as TRUE/FALSE whatever
+	// its format).
+	AnswersHeader = []string{"ラウンド", "チャンネル", "ユーザーID", "名前", "選択", "正誤", "回答日時", "用語"}
 	// TermsHeader heads 用語別.
 	TermsHeader = []string{"順位", "用語", "出題回数", "回答数", "正解数", "正解率", "最終出題日"}
 	// PeopleHeader heads 参加者.
@@ -35,14 +39,18 @@ var (
 )
 
 // headerRow is the row of 概要's headers; rows above it hold the title.
-const headerRow = 4
+// The weekly table starts at weekRow, below the chart beside the first.
+const (
+	headerRow = 4
+	weekRow   = headerRow + 19
+)
 
 // maxRows is how many rows an Excel sheet holds; 回答 goes on in 回答(2)….
 const maxRows = excelize.TotalRows
 
 // styles are the workbook's cell styles.
 type styles struct {
-	title, note, header, date, datetime, percent, number int
+	title, note, header, date, datetime, percent, number, correct int
 }
 
 func newStyles(f *excelize.File) (styles, error) {
@@ -66,6 +74,8 @@ func newStyles(f *excelize.File) (styles, error) {
 	mk(&s.datetime, &excelize.Style{CustomNumFmt: &timeFmt})
 	mk(&s.percent, &excelize.Style{CustomNumFmt: &pctFmt})
 	mk(&s.number, &excelize.Style{NumFmt: 3}) // #,##0
+	correctFmt := `"正解";"";"不正解"`
+	mk(&s.correct, &excelize.Style{CustomNumFmt: &correctFmt, Alignment: &excelize.Alignment{Horizontal: "center"}})
 	return s, err
 }
 
@@ -87,6 +97,13 @@ func (r *Report) WriteXLSX(w io.Writer) (err error) {
 	}
 	for _, name := range []string{SheetAnswers, SheetTerms, SheetPeople} {
 		if _, err := f.NewSheet(name); err != nil {
+			return err
+		}
+	}
+	// Before the streamed sheets are written: a stream writer takes the
+	// sheet's settings when it starts.
+	for _, sh := range f.GetSheetList() {
+		if err := printSetup(f, sh); err != nil {
 			return err
 		}
 	}
@@ -177,7 +194,7 @@ func (r *Report) writeSummary(f *excelize.File, st styles) error {
 	if err := writeHeader(f, sh, "A", headerRow, SummaryHeader, st); err != nil {
 		return err
 	}
-	if err := writeHeader(f, sh, "I", headerRow, WeekHeader, st); err != nil {
+	if err := writeHeader(f, sh, "I", weekRow, WeekHeader, st); err != nil {
 		return err
 	}
 	for i, w := range r.Weeks {
@@ -189,11 +206,15 @@ func (r *Report) writeSummary(f *excelize.File, st styles) error {
 			return err
 		}
 	}
+	label := "1/2〜"
+	if n := len(r.WeekTotals); n > 0 && r.WeekTotals[n-1].Start.Sub(r.WeekTotals[0].Start) > 300*24*time.Hour {
+		label = "2006/1/2〜"
+	}
 	for i, w := range r.WeekTotals {
-		row := headerRow + 1 + i
+		row := weekRow + 1 + i
 		p, pok := w.Participation()
 		c, cok := w.CorrectRate()
-		if err := f.SetSheetRow(sh, fmt.Sprintf("I%d", row), &[]any{excelTime(w.Start, r.Location),
+		if err := f.SetSheetRow(sh, fmt.Sprintf("I%d", row), &[]any{w.Start.In(r.Location).Format(label), excelTime(w.Start, r.Location),
 			w.Rounds, w.Answerers, w.Answers, countCell(w.Members), rateCell(p, pok), rateCell(c, cok)}); err != nil {
 			return err
 		}
@@ -210,12 +231,12 @@ func (r *Report) writeSummary(f *excelize.File, st styles) error {
 		}
 	}
 	if n := len(r.WeekTotals); n > 0 {
-		last := headerRow + n
+		last := weekRow + n
 		for _, c := range []struct {
 			from, to string
 			style    int
-		}{{"I", "I", st.date}, {"J", "M", st.number}, {"N", "O", st.percent}} {
-			if err := f.SetCellStyle(sh, fmt.Sprintf("%s%d", c.from, headerRow+1), fmt.Sprintf("%s%d", c.to, last), c.style); err != nil {
+		}{{"J", "J", st.date}, {"K", "N", st.number}, {"O", "P", st.percent}} {
+			if err := f.SetCellStyle(sh, fmt.Sprintf("%s%d", c.from, weekRow+1), fmt.Sprintf("%s%d", c.to, last), c.style); err != nil {
 				return err
 			}
 		}
@@ -224,7 +245,7 @@ func (r *Report) writeSummary(f *excelize.File, st styles) error {
 		col   string
 		width float64
 	}{{"A", 16}, {"B", 12}, {"C", 10}, {"D", 10}, {"E", 11}, {"F", 9}, {"G", 9}, {"H", 3},
-		{"I", 12}, {"J", 10}, {"K", 10}, {"L", 9}, {"M", 11}, {"N", 9}, {"O", 9}} {
+		{"I", 11}, {"J", 14}, {"K", 10}, {"L", 10}, {"M", 9}, {"N", 11}, {"O", 9}, {"P", 9}} {
 		if err := f.SetColWidth(sh, c.col, c.col, c.width); err != nil {
 			return err
 		}
@@ -243,31 +264,39 @@ func (r *Report) participationChart(f *excelize.File) error {
 	if n == 0 {
 		return nil
 	}
-	sh, first, last := SheetSummary, headerRow+1, headerRow+n
+	sh, first, last := SheetSummary, weekRow+1, weekRow+n
 	ref := func(col string) string { return fmt.Sprintf("'%s'!$%s$%d:$%s$%d", sh, col, first, col, last) }
-	lineCol, lineName := "O", "正解率"
+	// Series names are references to the header cells: excelize writes a
+	// name as a formula.
+	name := func(col string) string { return fmt.Sprintf("'%s'!$%s$%d", sh, col, weekRow) }
+	lineCol := "P" // 正解率
 	if r.Totals.Members > 0 {
-		lineCol, lineName = "N", "参加率"
+		lineCol = "O" // 参加率
 	}
+	no := false
 	cols := &excelize.Chart{
-		Type:      excelize.Col,
-		Series:    []excelize.ChartSeries{{Name: "回答者数", Categories: ref("I"), Values: ref("K"), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"4472C4"}}}},
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "週別の参加（全チャンネル）"}}},
-		Legend:    excelize.ChartLegend{Position: "bottom"},
-		XAxis:     excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "m/d"}, TickLabelSkip: max(1, n/13)},
-		YAxis:     excelize.ChartAxis{MajorGridLines: true, Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "回答者数"}}}},
-		Format:    excelize.GraphicOptions{ScaleX: 1, ScaleY: 1, OffsetX: 10, OffsetY: 10},
-		Dimension: excelize.ChartDimension{Width: 720, Height: 320},
+		Type:       excelize.Col,
+		Series:     []excelize.ChartSeries{{Name: name("L"), Categories: ref("I"), Values: ref("L"), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"4472C4"}}}},
+		Title:      excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "週別の参加（全チャンネル）"}}},
+		Legend:     excelize.ChartLegend{Position: "bottom"},
+		VaryColors: &no,
+		XAxis:      excelize.ChartAxis{TickLabelSkip: max(1, (n+12)/13), Font: axisFont},
+		YAxis:      excelize.ChartAxis{MajorGridLines: true, Font: axisFont, Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "回答者数"}}}},
+		Format:     excelize.GraphicOptions{ScaleX: 1, ScaleY: 1, OffsetX: 10, OffsetY: 10},
+		Dimension:  excelize.ChartDimension{Width: 720, Height: 320},
 	}
 	one := 1.0
 	zero := 0.0
 	line := &excelize.Chart{
 		Type:   excelize.Line,
-		Series: []excelize.ChartSeries{{Name: lineName, Categories: ref("I"), Values: ref(lineCol), Line: excelize.LineOptions{Width: 2.25}, Marker: excelize.ChartMarker{Symbol: "circle", Size: 5}}},
-		YAxis:  excelize.ChartAxis{Secondary: true, Maximum: &one, Minimum: &zero, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
+		Series: []excelize.ChartSeries{{Name: name(lineCol), Categories: ref("I"), Values: ref(lineCol), Line: excelize.LineOptions{Width: 2.25}, Marker: excelize.ChartMarker{Symbol: "circle", Size: 5}}},
+		YAxis:  excelize.ChartAxis{Secondary: true, Font: axisFont, Maximum: &one, Minimum: &zero, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
 	}
-	return f.AddChart(sh, "Q4", cols, line)
+	return f.AddChart(sh, "I4", cols, line)
 }
+
+// axisFont is dark enough to read on paper (excelize's default is light grey).
+var axisFont = excelize.Font{Color: "404040", Size: 9}
 
 // weakestChart plots the correct rate of the ten weakest terms, weakest on top.
 func (r *Report) weakestChart(f *excelize.File) error {
@@ -280,20 +309,21 @@ func (r *Report) weakestChart(f *excelize.File) error {
 	if n == 0 {
 		return nil
 	}
-	sh := SheetTerms
+	sh, no := SheetTerms, false
 	ref := func(col string) string { return fmt.Sprintf("'%s'!$%s$2:$%s$%d", sh, col, col, n+1) }
 	one := 1.0
 	zero := 0.0
 	return f.AddChart(sh, "I2", &excelize.Chart{
-		Type:      excelize.Bar,
-		Series:    []excelize.ChartSeries{{Name: "正解率", Categories: ref("B"), Values: ref("F"), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"C55A11"}}}},
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "正解率の低い用語（下位10）"}}},
-		Legend:    excelize.ChartLegend{Position: "none"},
-		XAxis:     excelize.ChartAxis{ReverseOrder: true},
-		YAxis:     excelize.ChartAxis{MajorGridLines: true, Maximum: &one, Minimum: &zero, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
-		PlotArea:  excelize.ChartPlotArea{ShowVal: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
-		Format:    excelize.GraphicOptions{ScaleX: 1, ScaleY: 1, OffsetX: 10, OffsetY: 10},
-		Dimension: excelize.ChartDimension{Width: 640, Height: 400},
+		Type:       excelize.Bar,
+		Series:     []excelize.ChartSeries{{Name: fmt.Sprintf("'%s'!$F$1", sh), Categories: ref("B"), Values: ref("F"), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"C55A11"}}}},
+		Title:      excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "正解率の低い用語（下位10）"}}},
+		Legend:     excelize.ChartLegend{Position: "none"},
+		VaryColors: &no,
+		XAxis:      excelize.ChartAxis{ReverseOrder: true, Font: axisFont},
+		YAxis:      excelize.ChartAxis{MajorGridLines: true, Font: axisFont, Maximum: &one, Minimum: &zero, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
+		PlotArea:   excelize.ChartPlotArea{ShowVal: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
+		Format:     excelize.GraphicOptions{ScaleX: 1, ScaleY: 1, OffsetX: 10, OffsetY: 10},
+		Dimension:  excelize.ChartDimension{Width: 640, Height: 400},
 	})
 }
 
@@ -353,10 +383,13 @@ func (r *Report) writeAnswers(f *excelize.File, st styles) error {
 			if _, err := f.NewSheet(sh); err != nil {
 				return err
 			}
+			if err := printSetup(f, sh); err != nil {
+				return err
+			}
 		}
 		chunk := answers[:min(len(answers), maxRows-1)]
 		answers = answers[len(chunk):]
-		sw, err := newStream(f, sh, AnswersHeader, []float64{22, 16, 14, 18, 6, 7, 17, 28}, st)
+		sw, err := newStream(f, sh, AnswersHeader, []float64{24, 16, 14, 18, 6, 8, 17, 30}, st)
 		if err != nil {
 			return err
 		}
@@ -364,7 +397,11 @@ func (r *Report) writeAnswers(f *excelize.File, st styles) error {
 		cells := make([]excelize.Cell, len(AnswersHeader))
 		for i, a := range chunk {
 			cells[0].Value, cells[1].Value, cells[2].Value, cells[3].Value = a.RoundID, a.Channel, a.UserID, a.UserName
-			cells[4].Value, cells[5].Value = quiz.ChoiceLetter(a.Choice), a.Correct
+			cells[4].Value = quiz.ChoiceLetter(a.Choice)
+			cells[5] = excelize.Cell{StyleID: st.correct, Value: 0}
+			if a.Correct {
+				cells[5].Value = 1
+			}
 			cells[6] = excelize.Cell{StyleID: st.datetime, Value: excelTime(a.At, r.Location)}
 			cells[7].Value = r.TermOf(a.RoundID)
 			for j := range cells {
@@ -438,6 +475,24 @@ func writeHeader(f *excelize.File, sh, col string, row int, header []string, st 
 		return err
 	}
 	return f.SetRowHeight(sh, row, 20)
+}
+
+// printSetup prints a sheet on A4 landscape, one page wide, repeating its
+// header rows on every page.
+func printSetup(f *excelize.File, sh string) error {
+	size, landscape, wide, tall := 9, "landscape", 1, 0
+	if err := f.SetPageLayout(sh, &excelize.PageLayoutOptions{Size: &size, Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall}); err != nil {
+		return err
+	}
+	fit := true
+	if err := f.SetSheetProps(sh, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	rows := 1
+	if sh == SheetSummary {
+		rows = headerRow
+	}
+	return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$1:$%d", sh, rows), Scope: sh})
 }
 
 // freeze keeps the first rows of a sheet in view.
