@@ -352,7 +352,7 @@ func (r *Report) writeTerms(f *excelize.File, st styles) error {
 	for _, c := range []struct {
 		col   string
 		width float64
-	}{{"A", 6}, {"B", 30}, {"C", 10}, {"D", 9}, {"E", 9}, {"F", 9}, {"G", 12}} {
+	}{{"A", 6}, {"B", 38}, {"C", 10}, {"D", 9}, {"E", 9}, {"F", 9}, {"G", 12}} {
 		if err := f.SetColWidth(sh, c.col, c.col, c.width); err != nil {
 			return err
 		}
