@@ -46,7 +46,8 @@ const (
 )
 
 // maxRows is how many rows an Excel sheet holds; 回答 goes on in 回答(2)….
-const maxRows = excelize.TotalRows
+// A variable so that a test can overflow it.
+var maxRows = excelize.TotalRows
 
 // styles are the workbook's cell styles.
 type styles struct {

@@ -229,3 +229,34 @@ func generate(t testing.TB, weeks, channels, people int, turnout float64) report
 	slices.SortFunc(d.Answers, func(a, b quiz.Answer) int { return a.At.Compare(b.At) })
 	return d
 }
+
+// TestWorkbookOverflow: answers past a sheet's rows go on in 回答(2)….
+func TestWorkbookOverflow(t *testing.T) {
+	defer report.SetMaxRows(4)() // a header and 3 answers a sheet
+	s := season(2026)
+	r := makeReport(t, fixture(t), report.Query{From: s.From, To: s.To}) // 7 answers
+	var buf bytes.Buffer
+	if err := r.WriteXLSX(&buf); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got, want := f.GetSheetList(), []string{"概要", "回答", "用語別", "参加者", "回答(2)", "回答(3)"}; !slices.Equal(got, want) {
+		t.Errorf("sheets = %v, want %v", got, want)
+	}
+	n := 0
+	for _, sh := range []string{"回答", "回答(2)", "回答(3)"} {
+		rows, _ := f.GetRows(sh)
+		if len(rows) == 0 || rows[0][0] != "ラウンド" {
+			t.Errorf("%s has no header: %q", sh, rows)
+			continue
+		}
+		n += len(rows) - 1
+	}
+	if n != 7 {
+		t.Errorf("%d answers over the sheets, want 7", n)
+	}
+}
