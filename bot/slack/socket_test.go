@@ -206,6 +206,11 @@ func TestSocketModeAcksOnlyWhatIsKept(t *testing.T) {
 	refused, _ := h.slack.Envelope("events_api", eventCallback("EvK1", mention))
 	cmd, _ := h.slack.Envelope("slash_commands", map[string]any{"command": "/term", "text": "VPN", "user_id": "U1",
 		"channel_id": "C1", "response_url": h.slack.ResponseURL(), "team_id": "T1", "trigger_id": "tk1"})
+	fakeslack.Eventually(t, "both envelopes refused", func() bool {
+		inbox.mu.Lock()
+		defer inbox.mu.Unlock()
+		return inbox.tries == 2
+	})
 	inbox.mu.Lock()
 	inbox.fail = false
 	inbox.mu.Unlock()
