@@ -178,8 +178,11 @@ func TestTwoProcessesAgainstSlack(t *testing.T) {
 		}
 		defer db.Close()
 		db.Now = clock
-		a := slack.New(slack.Config{BotToken: "xoxb-test", APIURL: srv.URL + "/api/", Router: bot.NewRouter(), Log: quiet,
+		a, err := slack.New(slack.Config{BotToken: "xoxb-test", APIURL: srv.URL + "/api/", Router: bot.NewRouter(), Log: quiet,
 			Now: clock, Sleep: func(context.Context, time.Duration) error { return nil }})
+		if err != nil {
+			t.Fatal(err)
+		}
 		s, err := schedules.New(schedules.Config{Location: tokyo, Pack: pack, Store: db, Now: clock, Log: quiet,
 			Owner:   fmt.Sprintf("process-%d", i),
 			TipSpec: "0 10 * * 1-5", TipChannels: []string{"COK000000", "CGONE0000", "CBUSY0000"},
