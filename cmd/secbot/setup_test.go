@@ -171,3 +171,37 @@ func TestVersionAndHelp(t *testing.T) {
 		t.Errorf("help nosuch: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
+
+// TestLogSettings: SECBOT_LOG_LEVEL and SECBOT_LOG_FORMAT shape the log;
+// the console is quieter by default.
+func TestLogSettings(t *testing.T) {
+	tests := []struct {
+		env      map[string]string
+		console  bool
+		info     bool // an info line shows
+		warnJSON bool // a warn line is JSON
+	}{
+		{nil, false, true, false},
+		{nil, true, false, false},
+		{map[string]string{"SECBOT_LOG_LEVEL": "debug"}, true, true, false},
+		{map[string]string{"SECBOT_LOG_LEVEL": "error"}, false, false, false},
+		{map[string]string{"SECBOT_LOG_FORMAT": "json", "SECBOT_LOG_LEVEL": "WARN"}, false, false, true},
+	}
+	for _, tt := range tests {
+		s, err := ReadSettings(mapEnv(tt.env))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		log := newLogger(s, &b, tt.console)
+		log.Info("hello")
+		log.Warn("careful")
+		out := b.String()
+		if strings.Contains(out, "hello") != tt.info {
+			t.Errorf("%v console=%v: info shown = %v:\n%s", tt.env, tt.console, !tt.info, out)
+		}
+		if strings.Contains(out, `"msg":"careful"`) != tt.warnJSON {
+			t.Errorf("%v: JSON = %v:\n%s", tt.env, !tt.warnJSON, out)
+		}
+	}
+}
