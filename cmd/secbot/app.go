@@ -526,6 +526,7 @@ func maps2Equal(x, y map[string]string) bool {
 func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
 	if _, err := a.db.Version(r.Context()); err != nil {
 		a.log.Error("health check: store", "err", err)
+		a.metrics.StoreError("healthz")
 		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
 		return
 	}
