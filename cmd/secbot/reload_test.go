@@ -248,3 +248,28 @@ func TestSIGHUPReloadsConfig(t *testing.T) {
 	}
 	p.stop()
 }
+
+// TestPostingOnlyProcess: TEAMS_WORKFLOW_URL with a teams:default schedule
+// and nothing that receives runs (health and metrics, no console) instead
+// of greeting nobody and exiting 0.
+func TestPostingOnlyProcess(t *testing.T) {
+	workflow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	defer workflow.Close()
+	cfg := filepath.Join(t.TempDir(), "secbot.yaml")
+	if err := os.WriteFile(cfg, []byte("tips:\n  channels: [teams:default]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := startSecbot(t, "TEAMS_WORKFLOW_URL="+workflow.URL+"/wf", "SECBOT_CONFIG="+cfg)
+	if code, body := p.get("/healthz"); code != 200 || !strings.Contains(body, "scheduled posts only") {
+		t.Errorf("/healthz = %d %s", code, body)
+	}
+	if code, body := p.get("/metrics"); code != 200 || !strings.Contains(body, "secbot_build_info") {
+		t.Errorf("/metrics = %d", code)
+	}
+	if code, _ := p.get("/teams/messages"); code != http.StatusNotFound && code != http.StatusMethodNotAllowed {
+		t.Errorf("a posting-only process serves the Teams webhook: %d", code)
+	}
+	p.stop()
+}
