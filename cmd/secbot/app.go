@@ -8,20 +8,12 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"regexp"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"secbot/bot"
-	"secbot/bot/shell"
 	"secbot/bot/slack"
-	"secbot/bot/teams"
-	"secbot/index"
-	"secbot/knowledge"
 	"secbot/metrics"
-	"secbot/schedules"
 	"secbot/store/sqlite"
 )
 
@@ -61,39 +53,6 @@ type App struct {
 	addr    net.Addr
 	errc    chan error // a runner or the HTTP server ended
 	running sync.WaitGroup
-}
-
-// frontEnd is one way people reach secbot. What a front end can do beyond
-// its name is said by the optional interfaces httpFrontEnd and runner.
-type frontEnd interface {
-	Name() string
-}
-
-// httpFrontEnd is a front end served by the App's HTTP server.
-type httpFrontEnd interface {
-	frontEnd
-	Register(mux *http.ServeMux)
-}
-
-// runner is a front end (or worker) with a loop of its own. Run returns
-// when ctx ends, or earlier when it is done (the console at the end of its
-// input); either ends the App.
-type runner interface {
-	Run(ctx context.Context) error
-}
-
-// core is what a config reload replaces whole.
-type core struct {
-	cfg    *Config
-	pack   *knowledge.Pack
-	idx    *index.Index
-	sched  *schedules.Scheduler
-	router *bot.Router
-
-	// mu is held (read) by each request routed through this core; retire
-	// takes it to wait for them before closing the index.
-	mu      sync.RWMutex
-	retired bool
 }
 
 // Build makes an App from settings and a loaded config: it decides the
@@ -166,136 +125,6 @@ func Build(s Settings, cfg *Config, env *Env) (_ *App, err error) {
 	return a, nil
 }
 
-// buildFrontEnds builds every front end the settings turn on, the same way:
-// each gets a.route as its router and a.log.
-func (a *App) buildFrontEnds(cfg *Config) error {
-	s := a.settings
-	if a.fronts.Console() {
-		a.frontEnds = append(a.frontEnds, &consoleFrontEnd{app: a})
-		return nil
-	}
-	if a.fronts.SlackHTTP {
-		a.frontEnds = append(a.frontEnds, slackHTTP{a.slack})
-	}
-	if a.fronts.SlackSocket {
-		a.frontEnds = append(a.frontEnds, slackSocket{a.slack})
-	}
-	if a.fronts.TeamsWebhook {
-		// Teams channel ids → the teams:NAME the schedules post to, so
-		// that an answer typed in Teams counts for that round. Read at
-		// start: a reload does not change it (see Reload).
-		channels := map[string]string{}
-		for name, id := range cfg.Teams.Channels {
-			channels[id] = teams.ChannelPrefix + name
-		}
-		ta, err := teams.New(teams.Config{Secret: s.TeamsOutgoingSecret, Router: a.route, Log: a.log, Channels: channels})
-		if err != nil {
-			return fmt.Errorf("TEAMS_OUTGOING_SECRET: %w", err)
-		}
-		a.frontEnds = append(a.frontEnds, teamsWebhook{ta})
-	}
-	if a.fronts.TeamsBot {
-		// The Teams bot (Bot Framework, POST /api/messages) is built here
-		// like the others: from s.TeamsAppID, s.TeamsAppPassword,
-		// s.TeamsTenantID, s.TeamsOpenIDURL, s.TeamsTokenURL, with
-		// Router: a.route and Log: a.log, appended as an httpFrontEnd
-		// (and as the bot.DirectPoster of bot.Teams in buildCore).
-		return errors.New("TEAMS_APP_ID is set but this build has no Teams bot (Bot Framework) front end yet: unset TEAMS_APP_ID and TEAMS_APP_PASSWORD, or use TEAMS_OUTGOING_SECRET")
-	}
-	return nil
-}
-
-// buildCore builds what a config decides: the knowledge, its index, the
-// router with its handlers, and the scheduler with its posters.
-func (a *App) buildCore(cfg *Config) (_ *core, err error) {
-	console := a.fronts.Console()
-	pack, err := knowledge.LoadPacks(cfg.Packs...)
-	if err != nil {
-		return nil, err
-	}
-	idx, err := index.Build(pack)
-	if err != nil {
-		return nil, fmt.Errorf("building the search index: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			idx.Close()
-		}
-	}()
-	router := bot.NewRouter()
-	router.Log = a.log
-	router.Observer = routeMetrics{a.metrics}
-	router.Admins = map[string]bool{}
-	for _, id := range cfg.Admins {
-		router.Admins[id] = true
-	}
-
-	workflows := cfg.Teams.Workflows
-	if u := a.settings.TeamsWorkflowURL; u != "" {
-		workflows = map[string]string{"default": u}
-		for k, v := range cfg.Teams.Workflows {
-			workflows[k] = v
-		}
-	}
-	flows := teams.NewWorkflows(workflows, nil)
-	slackA := a.slack
-	posters := func(channel string) (bot.Poster, error) {
-		switch {
-		case channel == consoleChannel && console:
-			return a.console, nil
-		case strings.HasPrefix(channel, teams.ChannelPrefix):
-			return flows.Poster(channel)
-		case slackA != nil:
-			return slackA, nil
-		default:
-			return nil, fmt.Errorf("channel %s: SLACK_BOT_TOKEN is not set: %w", channel, bot.ErrPermanent)
-		}
-	}
-	tipChannels, quizChannels := cfg.Tips.Channels, cfg.Quiz.Channels
-	if console {
-		// The console posts nowhere on a schedule: the bot's channels are
-		// served by the process that runs with chat credentials.
-		tipChannels, quizChannels = nil, nil
-	}
-	sched, err := schedules.New(schedules.Config{
-		Location:     cfg.Location,
-		TipSpec:      cfg.Tips.Schedule,
-		TipChannels:  tipChannels,
-		QuizSpec:     cfg.Quiz.Schedule,
-		QuizChannels: quizChannels,
-		AnswerWindow: time.Duration(cfg.Quiz.AnswerWindow),
-		Grace:        time.Duration(cfg.CatchUpGrace),
-		Pack:         pack,
-		Store:        a.db,
-		Posters:      posters,
-		Direct: func(p bot.Platform) (bot.DirectPoster, bool) {
-			// The Teams bot's DirectPoster is added here with it.
-			if p == bot.Slack && slackA != nil {
-				return slackA, true
-			}
-			return nil, false
-		},
-		Log: a.log,
-	})
-	if err != nil {
-		return nil, err
-	}
-
-	router.Handle("term", bot.NewTermHandler(idx, pack), bot.TermUsage)
-	router.Handle("ask", bot.NewAskHandler(idx, pack), bot.AskUsage)
-	var subs bot.Subscriptions = a.db
-	if console {
-		subs = nil // nothing sends the DM digest from a console: don't promise it
-	}
-	router.Handle("tip", bot.NewTipHandler(bot.TipConfig{Pack: pack, Tips: sched.Tips(), Subs: subs, Channels: cfg.Tips.Channels}), bot.TipUsage...)
-	router.Handle("quiz", bot.NewQuizHandler(bot.QuizConfig{Pack: pack, Store: a.db, Control: sched, Location: cfg.Location}), bot.QuizUsage...)
-	if console {
-		// The person at the console runs it: they may start and stop rounds.
-		router.Admins["console"] = true
-	}
-	return &core{cfg: cfg, pack: pack, idx: idx, sched: sched, router: router}, nil
-}
-
 // Start starts the HTTP server (not at the console), the front ends with a
 // loop of their own and the workers, then the scheduler (after its
 // catch-up). It returns once they run; Wait tells when one ends.
@@ -327,6 +156,9 @@ func (a *App) Start(ctx context.Context) error {
 		if r, ok := fe.(runner); ok {
 			runners = append(runners, r)
 		}
+	}
+	for _, fe := range a.frontEnds {
+		a.log.Debug("front end started", "front_end", fe.Name())
 	}
 	for _, r := range append(runners, a.workers...) {
 		a.running.Add(1)
@@ -427,101 +259,6 @@ loop:
 	return runErr
 }
 
-var lineRE = regexp.MustCompile(`line (\d+)`)
-
-// Reload reads the config file again and, if it is good whole (it parses,
-// validates, suits the running front ends, its packs load and index), swaps
-// it in: the new scheduler starts, then the old one stops after its run in
-// progress, and the old index closes once the requests using it are
-// answered. A bad file is refused with a log line naming the file, the
-// line and the reason, and the running config is kept.
-//
-// The front ends are not rebuilt: credentials (the environment) and
-// teams.channels need a restart.
-func (a *App) Reload() error {
-	a.reloadMu.Lock()
-	defer a.reloadMu.Unlock()
-	path := a.settings.ConfigPath
-	if path == "" {
-		a.log.Warn("config reload: SECBOT_CONFIG is not set; nothing to reload")
-		return nil
-	}
-	c, err := a.loadCore(path)
-	if err != nil {
-		attrs := []any{"file", path}
-		if m := lineRE.FindStringSubmatch(err.Error()); m != nil {
-			attrs = append(attrs, "line", m[1])
-		}
-		attrs = append(attrs, "reason", err.Error())
-		a.log.Error("config reload refused; the running config is kept", attrs...)
-		a.metrics.Reload(false, time.Now())
-		return err
-	}
-	if a.started && !a.fronts.Console() {
-		if err := c.sched.Start(a.runCtx); err != nil {
-			a.log.Error("scheduler catch-up", "err", err)
-		}
-	}
-	old := a.core.Swap(c)
-	a.retiring.Add(1)
-	go func() {
-		defer a.retiring.Done()
-		a.retire(old)
-	}()
-	if !maps2Equal(old.cfg.Teams.Channels, c.cfg.Teams.Channels) {
-		a.log.Warn("config reload: teams.channels changed; restart secbot to apply it")
-	}
-	a.metrics.Reload(true, time.Now())
-	a.log.Info("config reloaded", "file", path,
-		"tips", fmt.Sprintf("%q → %s", c.cfg.Tips.Schedule, channelList(c.cfg.Tips.Channels)),
-		"quiz", fmt.Sprintf("%q → %s", c.cfg.Quiz.Schedule, channelList(c.cfg.Quiz.Channels)),
-		"admins", len(c.cfg.Admins), "terms", len(c.pack.Terms))
-	return nil
-}
-
-// loadCore reads, validates and builds the config at path.
-func (a *App) loadCore(path string) (*core, error) {
-	cfg, err := LoadConfig(path)
-	if err != nil {
-		return nil, err
-	}
-	if !a.fronts.Console() {
-		if err := checkDeployment(a.settings, cfg); err != nil {
-			return nil, err
-		}
-		if fronts, err := a.settings.FrontEnds(cfg); err != nil {
-			return nil, err
-		} else if fronts != a.fronts {
-			return nil, fmt.Errorf("%s: the front ends would change (%s → %s): restart secbot", path, a.fronts, fronts)
-		}
-	}
-	return a.buildCore(cfg)
-}
-
-// retire stops an old core's scheduler after its run in progress and
-// closes its index once the requests routed through it are answered.
-func (a *App) retire(c *core) {
-	if a.started && !a.fronts.Console() {
-		<-c.sched.Stop().Done()
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.retired = true
-	c.idx.Close()
-}
-
-func maps2Equal(x, y map[string]string) bool {
-	if len(x) != len(y) {
-		return false
-	}
-	for k, v := range x {
-		if w, ok := y[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
-}
-
 // healthz is GET /healthz: 200 with the front ends while the store answers.
 func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
 	if _, err := a.db.Version(r.Context()); err != nil {
@@ -532,78 +269,4 @@ func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	fmt.Fprintf(w, "{\"status\":\"ok\",\"front_ends\":%q}\n", a.fronts.String())
-}
-
-// routeSwitch is the router every front end holds: it routes through the
-// current core, so that a reload changes the router under them.
-type routeSwitch struct{ app *App }
-
-func (r *routeSwitch) Route(ctx context.Context, req bot.Request) bot.Reply {
-	for {
-		c := r.app.core.Load()
-		c.mu.RLock()
-		if c.retired {
-			// Swapped out while we looked: the next load is the new core.
-			c.mu.RUnlock()
-			continue
-		}
-		reply := c.router.Route(ctx, req)
-		c.mu.RUnlock()
-		return reply
-	}
-}
-
-// routeMetrics counts each routed request, its answer kind and latency.
-type routeMetrics struct{ m *metrics.Metrics }
-
-func (o routeMetrics) Observe(req bot.Request, reply bot.Reply, took time.Duration) {
-	command := req.Command
-	if command == "" {
-		command = "unknown"
-	}
-	o.m.Request(string(req.Platform), command)
-	o.m.Latency(command, took)
-	if reply.Answer != nil && (command == "term" || command == "ask") {
-		o.m.Answer(string(reply.Answer.Kind))
-	}
-}
-
-// The front ends.
-
-type slackHTTP struct{ a *slack.Adapter }
-
-func (slackHTTP) Name() string                  { return "Slack HTTP" }
-func (f slackHTTP) Register(mux *http.ServeMux) { f.a.Register(mux) }
-
-type slackSocket struct{ a *slack.Adapter }
-
-func (slackSocket) Name() string { return "Slack Socket Mode" }
-func (f slackSocket) Run(ctx context.Context) error {
-	err := f.a.RunSocketMode(ctx)
-	if ctx.Err() != nil {
-		return nil
-	}
-	if err == nil {
-		err = errors.New("stopped")
-	}
-	return fmt.Errorf("slack socket mode: %w", err)
-}
-
-type teamsWebhook struct{ a *teams.Adapter }
-
-func (teamsWebhook) Name() string                  { return "Teams outgoing webhook" }
-func (f teamsWebhook) Register(mux *http.ServeMux) { f.a.Register(mux) }
-
-// consoleFrontEnd is the interactive console over the App's stdin and
-// stdout; it ends the App at the end of its input.
-type consoleFrontEnd struct{ app *App }
-
-func (consoleFrontEnd) Name() string { return "console" }
-func (f *consoleFrontEnd) Run(ctx context.Context) error {
-	a := f.app
-	sh := &shell.Shell{
-		In: a.env.Stdin, Out: a.console, Router: a.route, Interactive: isTerminal(a.env.Stdin),
-		UserID: "console", UserName: orDefault(a.settings.User, "console"), ChannelID: consoleChannel,
-	}
-	return sh.Run(ctx)
 }
