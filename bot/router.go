@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"secbot/knowledge"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -49,6 +50,16 @@ type Router struct {
 	// Admins lists the user ids (any platform) that may run admin commands
 	// (/quiz start, /quiz stop). Route sets Request.Admin from it.
 	Admins map[string]bool
+	// Observer, when set, is told of every request Route answered (metrics).
+	Observer Observer
+}
+
+// Observer watches the requests a Router answers. Route calls Observe once
+// per request, after the reply is made, from the request's goroutine.
+type Observer interface {
+	// Observe is told req (normalized; Command is "" for a command no
+	// handler serves), its reply and how long the router took.
+	Observe(req Request, reply Reply, took time.Duration)
 }
 
 // NewRouter returns a Router with no handlers but "help", which lists the
@@ -109,13 +120,23 @@ func (r *Router) Serve(ctx context.Context, req Request) (reply Reply, err error
 	if log == nil {
 		log = slog.Default()
 	}
+	h, ok := r.handlers[req.Command]
+	if r.Observer != nil {
+		start := time.Now()
+		defer func() {
+			seen := req
+			if !ok {
+				seen.Command = ""
+			}
+			r.Observer.Observe(seen, reply, time.Since(start))
+		}()
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			log.Error("handler panicked", "command", req.Command, "panic", p, "stack", string(debug.Stack()))
 			reply, err = Reply{Private: true, Text: Apology}, fmt.Errorf("handler panicked: %v", p)
 		}
 	}()
-	h, ok := r.handlers[req.Command]
 	if !ok {
 		return Reply{Private: true, Text: fmt.Sprintf("「/%s」というコマンドはありません。/help で使い方を確認できます。", req.Command)}, nil
 	}

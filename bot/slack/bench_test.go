@@ -64,10 +64,13 @@ func BenchmarkSlashTerm(b *testing.B) {
 
 func benchSlashTerm(b *testing.B, router Router) {
 	fake := fakeslack.New(b)
-	a := New(Config{
+	a, err := New(Config{
 		BotToken: "xoxb-bench", SigningSecret: testSecret, APIURL: fake.APIURL(), Router: router,
 		Log: slog.New(slog.DiscardHandler),
 	})
+	if err != nil {
+		b.Fatal(err)
+	}
 	mux := http.NewServeMux()
 	a.Register(mux)
 	srv := httptest.NewServer(mux)

@@ -53,7 +53,9 @@ func BenchmarkClickAck(b *testing.B) {
 	router := bot.NewRouter()
 	router.Log = quiet
 	router.Handle("quiz", rs.Handler(), rounds.Usage...)
-	a = New(Config{BotToken: "xoxb-bench", SigningSecret: testSecret, APIURL: fake.APIURL(), Router: router, Log: quiet})
+	if a, err = New(Config{BotToken: "xoxb-bench", SigningSecret: testSecret, APIURL: fake.APIURL(), Router: router, Log: quiet}); err != nil {
+		b.Fatal(err)
+	}
 	mux := http.NewServeMux()
 	a.Register(mux)
 	srv := httptest.NewServer(mux)

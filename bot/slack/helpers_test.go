@@ -194,7 +194,11 @@ func newHarness(t testing.TB, r Router, edit ...func(*Config)) *harness {
 	for _, e := range edit {
 		e(&cfg)
 	}
-	h.a = New(cfg)
+	a, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.a = a
 	mux := http.NewServeMux()
 	h.a.Register(mux)
 	h.srv = httptest.NewServer(mux)

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -108,11 +109,15 @@ var (
 	_ bot.DirectPoster = (*Adapter)(nil)
 )
 
-// New returns an Adapter for cfg. It makes no network call: the bot's own
-// user id is looked up (auth.test) when first needed.
-func New(cfg Config) *Adapter {
+// New returns an Adapter for cfg, or an error when cfg lacks BotToken or
+// Router. It makes no network call: the bot's own user id is looked up
+// (auth.test) when first needed.
+func New(cfg Config) (*Adapter, error) {
 	if cfg.Router == nil {
-		panic("slack.New: Config.Router is nil")
+		return nil, errors.New("slack: no Router")
+	}
+	if cfg.BotToken == "" {
+		return nil, errors.New("slack: no bot token (xoxb-…)")
 	}
 	if cfg.AckTimeout <= 0 {
 		cfg.AckTimeout = 2 * time.Second
@@ -154,7 +159,7 @@ func New(cfg Config) *Adapter {
 	a.api = slack.New(cfg.BotToken, opts...)
 	a.limit = newLimiter(cfg.PostInterval, a.now, a.sleep)
 	a.events = newDedup(10000, time.Hour, a.now)
-	return a
+	return a, nil
 }
 
 // Close waits until the replies still being delivered after their ack

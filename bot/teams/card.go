@@ -145,10 +145,6 @@ func (rd *renderer) title(s string) {
 	rd.add(element{Type: "TextBlock", Text: s, Size: "Large", Weight: "Bolder", Wrap: true})
 }
 
-func (rd *renderer) heading(s string) {
-	rd.add(element{Type: "TextBlock", Text: s, Weight: "Bolder", Wrap: true, Spacing: "Medium"})
-}
-
 func (rd *renderer) text(s string) { rd.add(textBlock(s)) }
 
 func (rd *renderer) note(s string) {

@@ -179,8 +179,11 @@ func TestTwoProcessesAgainstSlack(t *testing.T) {
 		}
 		defer db.Close()
 		db.Now = clock
-		a := slack.New(slack.Config{BotToken: "xoxb-test", APIURL: srv.URL + "/api/", Router: bot.NewRouter(), Log: quiet,
+		a, err := slack.New(slack.Config{BotToken: "xoxb-test", APIURL: srv.URL + "/api/", Router: bot.NewRouter(), Log: quiet,
 			Now: clock, Sleep: func(context.Context, time.Duration) error { return nil }})
+		if err != nil {
+			t.Fatal(err)
+		}
 		posters := func(string) (bot.Poster, error) { return a, nil }
 		rs, err := rounds.New(rounds.Config{Pack: pack, Store: db, Posters: posters, Location: tokyo, Now: clock, Log: quiet})
 		if err != nil {

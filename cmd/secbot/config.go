@@ -38,6 +38,16 @@ type Config struct {
 
 	// Location is Timezone, loaded.
 	Location *time.Location `yaml:"-"`
+
+	// placeholders are the values that still hold the example's
+	// REPLACE-ME; checkDeployment refuses them.
+	placeholders []placeholder
+}
+
+// placeholder is a value left as the example wrote it.
+type placeholder struct {
+	line int
+	key  string // teams.workflows.exec
 }
 
 // TipsConfig schedules the daily executive tip.
@@ -160,7 +170,33 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 	if err := c.complete(&root); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	c.placeholders = findPlaceholders(&root, "")
 	return c, nil
+}
+
+// findPlaceholders lists the scalar values under n that contain the
+// example's REPLACE-ME, with their dotted keys.
+func findPlaceholders(n *yaml.Node, key string) []placeholder {
+	var out []placeholder
+	switch n.Kind {
+	case yaml.DocumentNode, yaml.SequenceNode:
+		for _, c := range n.Content {
+			out = append(out, findPlaceholders(c, key)...)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i].Value
+			if key != "" {
+				k = key + "." + k
+			}
+			out = append(out, findPlaceholders(n.Content[i+1], k)...)
+		}
+	case yaml.ScalarNode:
+		if strings.Contains(n.Value, "REPLACE-ME") {
+			out = append(out, placeholder{line: n.Line, key: key})
+		}
+	}
+	return out
 }
 
 var yamlLinePrefix = regexp.MustCompile(`^yaml: (unmarshal errors:\n\s*)?`)

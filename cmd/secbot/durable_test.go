@@ -39,9 +39,9 @@ type proc struct {
 	done chan error
 }
 
-// startSecbot runs `secbot run` with env (plus a free loopback address)
+// startProc runs `secbot run` with env (plus a free loopback address)
 // and waits until it listens.
-func startSecbot(t *testing.T, env []string) *proc {
+func startProc(t *testing.T, env []string) *proc {
 	t.Helper()
 	cmd := exec.Command(secbotBinary(t))
 	cmd.Env = append(env, "SECBOT_ADDR=127.0.0.1:0")
@@ -175,7 +175,7 @@ func TestClicksSurviveSIGKILL(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "secbot.db")
 	config := writeConfig(t, "admins: [UADMIN]\n")
 	env := slackEnv(t, fake, db, config)
-	p := startSecbot(t, env)
+	p := startProc(t, env)
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 
 	// An admin opens a round in CQUIZ.
@@ -274,7 +274,7 @@ func TestClicksSurviveSIGKILL(t *testing.T) {
 
 	// Restarted on the same store; the rest of the burst, and the people
 	// whose clicks failed click again.
-	p = startSecbot(t, env)
+	p = startProc(t, env)
 	burst := time.Now()
 	retry := send(p, append(append([]click(nil), clicks[half:]...), failed...), 0, nil)
 	if len(retry) > 0 {
@@ -351,7 +351,7 @@ func TestEventsOnceAcrossRestartsAndReplicas(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "secbot.db")
 	env := slackEnv(t, fake, db, writeConfig(t, "admins: []\n"))
 	client := &http.Client{Timeout: 10 * time.Second}
-	p := startSecbot(t, env)
+	p := startProc(t, env)
 	if st, err := p.post(client, "/slack/events", "application/json", eventBody("Ev1", "ゼロトラストって何？"), nil); err != nil || st != 200 {
 		t.Fatalf("event = %d, %v", st, err)
 	}
@@ -360,7 +360,7 @@ func TestEventsOnceAcrossRestartsAndReplicas(t *testing.T) {
 	if n := answersTo(fake); n != 0 {
 		t.Fatalf("answered %d times before the kill; the test needs it in flight", n)
 	}
-	p = startSecbot(t, env)
+	p = startProc(t, env)
 	// The killed process stops beating; its event is taken over.
 	deadline := time.Now().Add(40 * time.Second)
 	for answersTo(fake) == 0 && time.Now().Before(deadline) {
@@ -374,7 +374,7 @@ func TestEventsOnceAcrossRestartsAndReplicas(t *testing.T) {
 	}
 
 	// A second replica on the same store; Slack retries Ev1 to each.
-	q := startSecbot(t, env)
+	q := startProc(t, env)
 	for _, to := range []*proc{p, q} {
 		if st, err := to.post(client, "/slack/events", "application/json", eventBody("Ev1", "ゼロトラストって何？"),
 			map[string]string{"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}); err != nil || st != 200 {
@@ -387,7 +387,7 @@ func TestEventsOnceAcrossRestartsAndReplicas(t *testing.T) {
 	}
 	fakeslack.Eventually(t, "event 2 answered", func() bool { return answersTo(fake) >= 2 })
 	p.kill(syscall.SIGTERM)
-	p = startSecbot(t, env) // a graceful restart, then the retry again
+	p = startProc(t, env) // a graceful restart, then the retry again
 	if st, err := p.post(client, "/slack/events", "application/json", eventBody("Ev2", "VPNとは"),
 		map[string]string{"X-Slack-Retry-Num": "2"}); err != nil || st != 200 {
 		t.Fatalf("retry after restart = %d, %v", st, err)
@@ -411,7 +411,7 @@ func TestScheduledPostSurvivesSIGKILLDuringRateLimit(t *testing.T) {
 	fake.Fail("chat.postMessage", fakeslack.Failure{Status: 429, RetryAfter: 120})
 	db := filepath.Join(t.TempDir(), "secbot.db")
 	env := slackEnv(t, fake, db, writeConfig(t, "timezone: Asia/Tokyo\ntips:\n  schedule: \"* * * * *\"\n  channels: [C0TIP0001]\n"))
-	p := startSecbot(t, env)
+	p := startProc(t, env)
 	fakeslack.Eventually(t, "the first post attempt", func() bool { return len(fake.Calls("chat.postMessage")) > 0 })
 	p.kill(syscall.SIGKILL)
 	claim := func(m map[string]any) string {
@@ -427,7 +427,7 @@ func TestScheduledPostSurvivesSIGKILLDuringRateLimit(t *testing.T) {
 	}
 	json.Unmarshal([]byte(fake.Calls("chat.postMessage")[0].Args.Get("metadata")), &md)
 	killed := md.EventPayload.Claim
-	p = startSecbot(t, env)
+	p = startProc(t, env)
 	posted := func() bool {
 		return slices.ContainsFunc(fake.Messages("C0TIP0001"), func(m map[string]any) bool { return claim(m) == killed })
 	}

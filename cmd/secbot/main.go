@@ -21,7 +21,11 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	env := &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	// SIGHUP reloads the config of `secbot run`; taken from the start so
+	// that an early one does not kill the process.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	env := &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Reload: hup}
 	os.Exit(Main(ctx, env, os.Args[1:]))
 }
 
@@ -32,6 +36,8 @@ type Env struct {
 	Stdout io.Writer
 	Stderr io.Writer
 	Getenv func(string) string
+	// Reload delivers SIGHUP: `secbot run` reloads its config. nil: never.
+	Reload <-chan os.Signal
 }
 
 // command is one subcommand of secbot.
@@ -51,14 +57,21 @@ var errUsage = errors.New("usage")
 
 // Main runs secbot with args (without the program name) and returns the exit
 // status: 0 on success, 1 on failure, 2 on a usage error.
+//
+// `secbot help [COMMAND]`, `--help`, `-h` (also after a command) print the
+// usage to stdout and exit 0; `--version` is `secbot version`.
 func Main(ctx context.Context, env *Env, args []string) int {
 	name := "run"
-	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+	switch {
+	case len(args) > 0 && (args[0] == "--version" || args[0] == "-version"):
+		name, args = "version", args[1:]
+	case len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help"):
+		name, args = "help", args[1:]
+	case len(args) > 0 && args[0] != "" && args[0][0] != '-':
 		name, args = args[0], args[1:]
 	}
-	if name == "help" || name == "-h" || name == "--help" {
-		usage(env.Stderr)
-		return 0
+	if name == "help" {
+		return help(ctx, env, args)
 	}
 	c, ok := commands[name]
 	if !ok {
@@ -66,16 +79,61 @@ func Main(ctx context.Context, env *Env, args []string) int {
 		usage(env.Stderr)
 		return 2
 	}
+	if wantsHelp(args) {
+		// The command prints its usage where it prints errors: here the
+		// usage was asked for, so it goes to stdout.
+		e := *env
+		e.Stderr = env.Stdout
+		env = &e
+	}
 	err := c.run(ctx, env, args)
 	switch {
 	case err == nil:
 		return 0
-	case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
 		return 2
 	default:
 		fmt.Fprintf(env.Stderr, "secbot %s: %v\n", name, err)
 		return 1
 	}
+}
+
+// wantsHelp reports whether args ask for help (-h, --help) before any "--".
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
+}
+
+// help is `secbot help [COMMAND]`: the usage on stdout, exit 0; an unknown
+// command is a usage error (stderr, exit 2).
+func help(ctx context.Context, env *Env, args []string) int {
+	if len(args) == 0 {
+		usage(env.Stdout)
+		return 0
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(env.Stderr, "secbot help: unknown command %q\n", args[0])
+		usage(env.Stderr)
+		return 2
+	}
+	fmt.Fprintf(env.Stdout, "secbot %s: %s\n\n", c.name, c.summary)
+	e := *env
+	e.Stderr = env.Stdout
+	if err := c.run(ctx, &e, []string{"-h"}); err != nil && !errors.Is(err, flag.ErrHelp) && !errors.Is(err, errUsage) {
+		fmt.Fprintf(env.Stderr, "secbot help %s: %v\n", c.name, err)
+		return 1
+	}
+	return 0
 }
 
 func usage(w io.Writer) {
@@ -88,7 +146,8 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-9s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintln(w, "\nWith no command, secbot runs the bot (see README.md).")
+	fmt.Fprintln(w, "  help      this list; `secbot help COMMAND` for one command's flags")
+	fmt.Fprintln(w, "\nWith no command, secbot runs the bot (`secbot run`): Slack, Teams, or the\nconsole when no chat credentials are set. See README.md.")
 }
 
 // newFlags returns a FlagSet for a subcommand that reports errors to env.

@@ -122,11 +122,11 @@ func TestRunCheckRefusesBadConfig(t *testing.T) {
 	os.WriteFile(good, []byte("tips:\n  channels: [C0123456789]\nquiz:\n  channels: [C0987654321]\n  answer_window: 2h\n"), 0o644)
 	stdout.Reset()
 	stderr.Reset()
-	env.Getenv = mapEnv(map[string]string{"SECBOT_CONFIG": good})
+	env.Getenv = mapEnv(map[string]string{"SECBOT_CONFIG": good, "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "s"})
 	if code := Main(t.Context(), env, []string{"run", "--check"}); code != 0 {
 		t.Fatalf("run --check on a good config exited %d: %s", code, stderr.String())
 	}
-	for _, want := range []string{"config OK", "82 terms", "C0123456789", "answers for 2h0m0s"} {
+	for _, want := range []string{"config OK", "82 terms", "C0123456789", "answers for 2h0m0s", "front end: Slack HTTP", "/healthz"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("run --check output lacks %q:\n%s", want, stdout.String())
 		}
