@@ -94,12 +94,12 @@ func Open(ctx context.Context, url string, opts ...Option) (_ *DB, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := db.Ping(ctx); err != nil {
+	if err := db.ping(ctx); err != nil {
 		db.pool.Close()
 		return nil, err
 	}
 	if o.migrate {
-		if _, err := db.Migrate(ctx); err != nil {
+		if _, err := db.migrate(ctx); err != nil {
 			db.pool.Close()
 			return nil, err
 		}
@@ -129,9 +129,13 @@ func (db *DB) Close() error {
 
 // Ping reports whether the database answers now: the readiness probe.
 func (db *DB) Ping(ctx context.Context) (err error) {
+	defer db.wrap(&err, "ping")
+	return db.ping(ctx)
+}
+
+func (db *DB) ping(ctx context.Context) error {
 	ctx, cancel := db.bound(ctx)
 	defer cancel()
-	defer db.wrap(&err, "ping")
 	return db.pool.Ping(ctx)
 }
 
@@ -160,6 +164,10 @@ func (db *DB) Version(ctx context.Context) (_ int, err error) {
 // then finds nothing left to do.
 func (db *DB) Migrate(ctx context.Context) (applied []int, err error) {
 	defer db.wrap(&err, "migrate")
+	return db.migrate(ctx)
+}
+
+func (db *DB) migrate(ctx context.Context) (applied []int, err error) {
 	files, err := migrationFiles()
 	if err != nil {
 		return nil, err
