@@ -13,7 +13,7 @@ var _ storetest.Store = (*DB)(nil)
 
 // backend opens scratch databases on the test server (SECBOT_TEST_POSTGRES).
 var backend = storetest.Backend{
-	Fresh: func(t *testing.T) string { return pgtest.Fresh(t) },
+	Fresh: func(t testing.TB) string { return pgtest.Fresh(t) },
 	Open: func(ctx context.Context, url string, now func() time.Time) (storetest.Store, error) {
 		db, err := Open(ctx, url)
 		if err != nil {
@@ -27,4 +27,16 @@ var backend = storetest.Backend{
 func TestContract(t *testing.T) {
 	pgtest.Server(t)
 	storetest.Run(t, backend)
+}
+
+// BenchmarkClaims measures claim throughput with 8 goroutines on one pool
+// of 8 connections (docs/postgres.md has the figures):
+//
+//	SECBOT_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable \
+//	  go test -run '^$' -bench Claims ./store/postgres
+func BenchmarkClaims(b *testing.B) {
+	pgtest.Server(b)
+	be := backend
+	be.Fresh = func(t testing.TB) string { return pgtest.Fresh(t) + "&pool_max_conns=8" }
+	storetest.BenchClaims(b, be, 8)
 }

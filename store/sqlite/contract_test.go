@@ -11,18 +11,21 @@ import (
 
 var _ storetest.Store = (*DB)(nil)
 
-// TestContract runs the contract every store keeps (store/storetest), on
-// temporary files.
-func TestContract(t *testing.T) {
-	storetest.Run(t, storetest.Backend{
-		Fresh: func(t *testing.T) string { return filepath.Join(t.TempDir(), "secbot.db") },
-		Open: func(ctx context.Context, path string, now func() time.Time) (storetest.Store, error) {
-			db, err := Open(path)
-			if err != nil {
-				return nil, err
-			}
-			db.Now = now
-			return db, nil
-		},
-	})
+// backend opens temporary files.
+var backend = storetest.Backend{
+	Fresh: func(t testing.TB) string { return filepath.Join(t.TempDir(), "secbot.db") },
+	Open: func(ctx context.Context, path string, now func() time.Time) (storetest.Store, error) {
+		db, err := Open(path)
+		if err != nil {
+			return nil, err
+		}
+		db.Now = now
+		return db, nil
+	},
 }
+
+// TestContract runs the contract every store keeps (store/storetest).
+func TestContract(t *testing.T) { storetest.Run(t, backend) }
+
+// BenchmarkClaims: go test -run '^$' -bench Claims ./store/sqlite
+func BenchmarkClaims(b *testing.B) { storetest.BenchClaims(b, backend, 8) }

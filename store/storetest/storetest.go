@@ -55,7 +55,7 @@ type Store interface {
 type Backend struct {
 	// Fresh makes a new, empty database for t and returns where it is (a
 	// SQLite file path, a PostgreSQL URL). It is removed when t ends.
-	Fresh func(t *testing.T) string
+	Fresh func(t testing.TB) string
 	// Open opens the database at dsn, applying migrations, with now as its
 	// clock. It may be called from several goroutines at once.
 	Open func(ctx context.Context, dsn string, now func() time.Time) (Store, error)
