@@ -84,10 +84,9 @@ func Open(ctx context.Context, url string, opts ...Option) (_ *DB, err error) {
 	if cfg.ConnConfig.ConnectTimeout == 0 { // no connect_timeout in the URL
 		cfg.ConnConfig.ConnectTimeout = defaultConnectTimeout
 	}
-	// A connection idle for a while is checked before it is handed out, so
-	// that the first call after the server restarted does not fail on a
-	// connection that died with the old server.
-	cfg.HealthCheckPeriod = 15 * time.Second
+	// The pool pings a connection idle for over a second before it hands it
+	// out (pgxpool's default ShouldPing), so that after a restart calls do not
+	// land on connections that died with the old server.
 	db := &DB{timeout: o.timeout, target: describe(&cfg.ConnConfig.Config), Now: time.Now}
 	defer db.wrap(&err, "open")
 	db.pool, err = pgxpool.NewWithConfig(context.Background(), cfg)
