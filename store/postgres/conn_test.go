@@ -135,7 +135,8 @@ func throughProxy(t *testing.T, rawURL string) (string, *proxy) {
 func TestConnectionLoss(t *testing.T) {
 	ctx := context.Background()
 	u, p := throughProxy(t, pgtest.Fresh(t))
-	const timeout = time.Second
+	// Long enough for a loaded machine's ordinary calls, short for a test.
+	const timeout = 2 * time.Second
 	db, err := Open(ctx, u, Timeout(timeout))
 	if err != nil {
 		t.Fatal(err)
@@ -178,6 +179,9 @@ func TestConnectionLoss(t *testing.T) {
 	} {
 		p.set(c.state)
 		for name, call := range calls {
+			if c.state == proxyFrozen && name == "InboxDepth" {
+				continue // three calls at the full timeout are enough
+			}
 			start := time.Now()
 			err := call()
 			took := time.Since(start)
