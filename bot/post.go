@@ -27,3 +27,14 @@ type Poster interface {
 type DirectPoster interface {
 	PostDirect(ctx context.Context, userID string, r Reply) error
 }
+
+// PostTag marks a scheduled post with the id of the claim it fulfils.
+type PostTag struct {
+	// ID is the claim's id; "" for posts that are not scheduled.
+	ID string
+	// Recheck says an earlier attempt may have posted it already (its
+	// process died mid-post, or the platform answered 5xx or timed out):
+	// a poster that can look for its posts (Slack: message metadata in
+	// the channel's recent history) does so before posting again.
+	Recheck bool
+}

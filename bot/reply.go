@@ -2,6 +2,7 @@ package bot
 
 import (
 	"secbot/knowledge"
+	"secbot/quiz"
 )
 
 // Reply is what secbot answers. Exactly one of the content fields (Answer,
@@ -29,8 +30,13 @@ type Reply struct {
 	Help     []HelpLine
 
 	// Also holds further replies to send after this one (for example a
-	// private "you answered B" together with an updated round message).
+	// private note together with a shared card).
 	Also []Reply
+
+	// Tag marks a scheduled post with its claim's id, so that a post whose
+	// outcome is in doubt can be looked for before it is posted again.
+	// Posters that can (Slack: message metadata) attach it.
+	Tag PostTag
 }
 
 // SectionRef is a section id with its title ("" when the chapter lacks it).
@@ -69,6 +75,10 @@ type RoundCard struct {
 	// Correct counts the people who answered right.
 	Correct int
 }
+
+// Share is the percentage of right answers, rounded down (0 with no
+// answers): every renderer shows this one figure.
+func (c RoundCard) Share() int { return quiz.Tally{Answered: c.Answered, Correct: c.Correct}.Share() }
 
 // EmptyBoard is what a leaderboard with no rows says: only answers to
 // revealed rounds count, so an open round's answers are not there yet.

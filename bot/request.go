@@ -1,5 +1,7 @@
 package bot
 
+import "time"
+
 // Platform names where a request came from.
 type Platform string
 
@@ -21,6 +23,11 @@ type Request struct {
 	Text string
 	// Action is set when the person clicked a button of an earlier Reply.
 	Action *Action
+	// At is when the person acted, as the platform says (Slack's
+	// action_ts, a Teams activity's timestamp); zero means when received.
+	// A person's earliest quiz answer counts, whatever order deliveries
+	// arrive in.
+	At time.Time
 
 	UserID    string
 	UserName  string

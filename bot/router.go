@@ -77,7 +77,16 @@ func (r *Router) HelpReply() Reply {
 
 // Route answers req. It never fails and never panics: errors become a
 // message for the person (UserError) or an apology (anything else, logged).
-func (r *Router) Route(ctx context.Context, req Request) (reply Reply) {
+func (r *Router) Route(ctx context.Context, req Request) Reply {
+	reply, _ := r.Serve(ctx, req)
+	return reply
+}
+
+// Serve answers req like Route, and also returns the internal error behind
+// an apology (nil for answers and UserErrors), so that a front end that
+// must not acknowledge what it could not keep (a quiz answer the store
+// refused) can answer with an error status instead.
+func (r *Router) Serve(ctx context.Context, req Request) (reply Reply, err error) {
 	req = Normalize(req)
 	req.Admin = r.Admins[req.UserID]
 	log := r.Log
@@ -87,23 +96,23 @@ func (r *Router) Route(ctx context.Context, req Request) (reply Reply) {
 	defer func() {
 		if p := recover(); p != nil {
 			log.Error("handler panicked", "command", req.Command, "panic", p, "stack", string(debug.Stack()))
-			reply = Reply{Private: true, Text: Apology}
+			reply, err = Reply{Private: true, Text: Apology}, fmt.Errorf("handler panicked: %v", p)
 		}
 	}()
 	h, ok := r.handlers[req.Command]
 	if !ok {
-		return Reply{Private: true, Text: fmt.Sprintf("「/%s」というコマンドはありません。/help で使い方を確認できます。", req.Command)}
+		return Reply{Private: true, Text: fmt.Sprintf("「/%s」というコマンドはありません。/help で使い方を確認できます。", req.Command)}, nil
 	}
-	reply, err := h.Handle(ctx, req)
+	reply, err = h.Handle(ctx, req)
 	if err != nil {
 		var ue *UserError
 		if errors.As(err, &ue) {
-			return Reply{Private: true, Text: ue.Msg}
+			return Reply{Private: true, Text: ue.Msg}, nil
 		}
 		log.Error("handler failed", "command", req.Command, "user", req.UserID, "channel", req.ChannelID, "err", err)
-		return Reply{Private: true, Text: Apology}
+		return Reply{Private: true, Text: Apology}, err
 	}
-	return reply
+	return reply, nil
 }
 
 // Normalize fills in req.Command from free text and actions:
@@ -121,7 +130,7 @@ func Normalize(req Request) Request {
 		}
 		return req
 	}
-	text := strings.TrimSpace(req.Text)
+	text := strings.TrimSpace(strings.Map(dropInvisible, req.Text))
 	if req.Command == "" {
 		word, rest := splitWord(text)
 		lw := strings.ToLower(word)
@@ -154,4 +163,15 @@ func splitWord(s string) (word, rest string) {
 		return s, ""
 	}
 	return s[:i], strings.TrimSpace(s[i:])
+}
+
+// dropInvisible drops the zero-width and bidirectional control characters
+// (U+200B–U+200D, U+FEFF, U+202A–U+202E) that copy and paste leaves in
+// text: they change nothing a person sees, and would break a term's match.
+func dropInvisible(r rune) rune {
+	switch {
+	case r >= 0x200B && r <= 0x200D, r == 0xFEFF, r >= 0x202A && r <= 0x202E:
+		return -1
+	}
+	return r
 }

@@ -28,6 +28,9 @@ func TestNormalize(t *testing.T) {
 		{Request{Text: "/tip"}, "tip", ""},
 		{Request{Action: &Action{ID: ActionOpenTerm, Value: "VPN"}}, "term", ""},
 		{Request{Action: &Action{ID: ActionQuizAnswer, Value: "r1|2"}}, "quiz", ""},
+		// Zero-width and bidi controls pasted in are folded out.
+		{Request{Text: "\u200bゼロ\u200dトラスト\ufeffって何？\u202e"}, "ask", "ゼロトラストって何？"},
+		{Request{Command: "term", Text: "\u202aＶＰＮ\u200c"}, "term", "ＶＰＮ"},
 	}
 	for _, tt := range tests {
 		got := Normalize(tt.in)

@@ -51,6 +51,11 @@ type TipConfig struct {
 	Channels []string
 	// Now defaults to time.Now.
 	Now func() time.Time
+	// TeamsDirect is set when the Teams bot (Bot Framework, bot/teamsbot)
+	// runs: it can send the digest as a 1:1 chat. Without it, Teams has
+	// only the outgoing webhook, which cannot, and /tip subscribe on Teams
+	// says so.
+	TeamsDirect bool
 }
 
 // DigestChannel is the tip sequence of the DM digest and of /tip outside
@@ -81,7 +86,7 @@ func NewTipHandler(cfg TipConfig) Handler {
 			r.Private = true
 			return r, nil
 		case "subscribe", "登録":
-			if req.Platform == Teams {
+			if req.Platform == Teams && !cfg.TeamsDirect {
 				return Reply{}, Userf("Teams では DM でのヒント配信に対応していません。チャンネルに毎朝届くヒントか、/tip をご利用ください。")
 			}
 			if cfg.Subs == nil || req.UserID == "" {

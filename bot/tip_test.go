@@ -76,6 +76,11 @@ func TestTipHandler(t *testing.T) {
 			t.Errorf("%s (%s) = %q, want %q", tt.req.Text, tt.req.Platform, reply.Text, tt.want)
 		}
 	}
+	// With the Teams bot running, Teams people can take the digest too.
+	withBot := NewTipHandler(TipConfig{Tips: tips, Subs: subs, TeamsDirect: true})
+	if reply, err := withBot.Handle(ctx, Request{Platform: Teams, UserID: "aad-2", Text: "subscribe"}); err != nil || !strings.Contains(reply.Text, "登録しました") {
+		t.Errorf("Teams subscribe with the bot: %q, %v", reply.Text, err)
+	}
 	help := r.Route(ctx, Request{Text: "help"})
 	if !strings.Contains(help.Text, "/tip subscribe") {
 		t.Errorf("help lacks /tip subscribe")

@@ -15,8 +15,8 @@ import (
 
 // minutely runs tips every minute and the quiz every two minutes with a
 // one-minute answer window: the reviewer's reproduction.
-func minutely(c *schedules.Config) {
-	c.TipSpec, c.QuizSpec, c.AnswerWindow = "* * * * *", "*/2 * * * *", time.Minute
+func (e *env) minutely(c *schedules.Config) {
+	c.TipSpec, c.QuizSpec, e.window = "* * * * *", "*/2 * * * *", time.Minute
 }
 
 // TestCatchUpLatestSlotOnly: a process starting after downtime posts only
@@ -24,8 +24,8 @@ func minutely(c *schedules.Config) {
 // grace window are recorded as skipped and logged once per job and channel.
 func TestCatchUpLatestSlotOnly(t *testing.T) {
 	e := newEnv(t)
-	s1, db := e.open(minutely, func(c *schedules.Config) { c.Owner = "one" })
-	s2, _ := e.open(minutely, func(c *schedules.Config) { c.Owner = "two" })
+	s1, db := e.open(e.minutely, func(c *schedules.Config) { c.Owner = "one" })
+	s2, _ := e.open(e.minutely, func(c *schedules.Config) { c.Owner = "two" })
 	start := at(30, 10, 0).Add(30 * time.Second) // two processes start together
 	e.now = start
 	var wg sync.WaitGroup
@@ -47,25 +47,16 @@ func TestCatchUpLatestSlotOnly(t *testing.T) {
 	if c, _, _ := db.GetClaim(ctx, schedules.JobTip, "C1", at(30, 10, 0)); c.Status != schedules.StatusPosted {
 		t.Errorf("latest slot claim = %+v, want posted", c)
 	}
-	if c, _, _ := db.GetClaim(ctx, schedules.JobTip, "C1", at(30, 9, 59)); c.Status != schedules.StatusSkipped {
-		t.Errorf("older slot within grace = %+v, want skipped", c)
+	if c, ok, _ := db.GetClaim(ctx, schedules.JobTip, "C1", at(30, 9, 59)); ok {
+		t.Errorf("older slot within grace = %+v, want no row (missed slots are not stored one by one)", c)
 	}
 	r, err := db.OpenRound(ctx, "CQ")
 	if err != nil || !r.Opened.Equal(at(30, 10, 0)) {
 		t.Errorf("open round = %+v, %v; want the 10:00 slot's", r, err)
 	}
-	// At most one line per job and channel in each process (the two
-	// processes share the skipping).
-	for _, jk := range []string{"job=tip key=C1 ", "job=tip key=C2 ", "job=quiz key=CQ "} {
-		n := 0
-		for _, line := range strings.Split(e.logs(), "\n") {
-			if strings.Contains(line, "skipped slots missed while down") && strings.Contains(line, jk) {
-				n++
-			}
-		}
-		if n < 1 || n > 2 {
-			t.Errorf("%d skip lines for %s, want 1 or 2:\n%s", n, jk, e.logs())
-		}
+	// A first start has missed nothing: no warning.
+	if strings.Contains(e.logs(), "missed") {
+		t.Errorf("the first start warned of missed slots:\n%s", e.logs())
 	}
 	// The next minute posts the next slot, once.
 	e.now = at(30, 10, 1)
@@ -77,6 +68,29 @@ func TestCatchUpLatestSlotOnly(t *testing.T) {
 	if posts, _, _ := e.p.snapshot(); countTo(posts, "C1") != 2 {
 		t.Errorf("C1 posts after 10:01 = %d, want 2", countTo(posts, "C1"))
 	}
+	// Down from 10:02 to 10:30: one line per job and channel counts the
+	// slots missed (in one or both processes, which share the work), and
+	// only the latest is posted.
+	e.now = at(30, 10, 30).Add(10 * time.Second)
+	for _, s := range []*schedules.Scheduler{s1, s2} {
+		if err := s.RunDue(ctx, e.now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if posts, _, _ := e.p.snapshot(); countTo(posts, "C1") != 3 {
+		t.Errorf("C1 posts after the downtime = %d, want 3", countTo(posts, "C1"))
+	}
+	for _, jk := range []string{"job=tip key=C1 ", "job=tip key=C2 "} {
+		n := 0
+		for _, line := range strings.Split(e.logs(), "\n") {
+			if strings.Contains(line, "slots missed while no process ran") && strings.Contains(line, jk) && strings.Contains(line, "count=28") {
+				n++
+			}
+		}
+		if n < 1 || n > 2 {
+			t.Errorf("%d missed-slot lines for %s with count=28, want 1 or 2:\n%s", n, jk, e.logs())
+		}
+	}
 }
 
 // TestQuizRoundOpenIsPermanent: when the channel's open round cannot be
@@ -84,7 +98,7 @@ func TestCatchUpLatestSlotOnly(t *testing.T) {
 // once, loudly, instead of retrying for the rest of the grace window.
 func TestQuizRoundOpenIsPermanent(t *testing.T) {
 	e := newEnv(t)
-	s, db := e.open(minutely, func(c *schedules.Config) { c.TipSpec = "" })
+	s, db := e.open(e.minutely, func(c *schedules.Config) { c.TipSpec = "" })
 	ctx := context.Background()
 	e.now = at(30, 10, 0) // the claims below are fresh: inside their lease
 	old := quiz.Round{ID: "old-CQ", Channel: "CQ", Question: quiz.Question{Question: "?", Choices: []string{"a", "b", "c", "d"}},
@@ -116,7 +130,7 @@ func TestQuizRoundOpenIsPermanent(t *testing.T) {
 // has already ended is skipped, not posted.
 func TestQuizNeverPostsClosedRound(t *testing.T) {
 	e := newEnv(t)
-	s, db := e.open(minutely, func(c *schedules.Config) { c.TipSpec = "" })
+	s, db := e.open(e.minutely, func(c *schedules.Config) { c.TipSpec = "" })
 	ctx := context.Background()
 	e.now = at(30, 10, 0)
 	slot := at(30, 9, 0)
@@ -161,7 +175,7 @@ func TestRoundStoppedWhilePosting(t *testing.T) {
 	hook := hookPoster{fakePoster: e.p, before: func(channel string) {
 		if channel == "CQ" && !stopped {
 			stopped = true
-			if _, err := other.StopRound(ctx, "CQ"); err != nil {
+			if _, err := e.roundsOf(other).Stop(ctx, "CQ"); err != nil {
 				t.Errorf("StopRound: %v", err)
 			}
 		}
@@ -190,14 +204,14 @@ func TestStartStopStartSameSecond(t *testing.T) {
 	s, _ := e.open(func(c *schedules.Config) { c.QuizSpec = "" })
 	ctx := context.Background()
 	e.now = at(30, 14, 0).Add(123 * time.Millisecond)
-	r1, err := s.StartRound(ctx, "CX")
+	r1, err := e.roundsOf(s).Start(ctx, "CX")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.StopRound(ctx, "CX"); err != nil {
+	if _, err := e.roundsOf(s).Stop(ctx, "CX"); err != nil {
 		t.Fatal(err)
 	}
-	r2, err := s.StartRound(ctx, "CX")
+	r2, err := e.roundsOf(s).Start(ctx, "CX")
 	if err != nil {
 		t.Fatalf("second start in the same second: %v", err)
 	}

@@ -15,6 +15,7 @@ import (
 	"secbot/bot"
 	"secbot/knowledge"
 	"secbot/quiz"
+	"secbot/quiz/rounds"
 	"secbot/schedules"
 	"secbot/store/sqlite"
 )
@@ -78,6 +79,14 @@ func (f *fakePoster) Post(_ context.Context, channel string, r bot.Reply) (strin
 			return "", err
 		}
 	}
+	if r.Tag.Recheck {
+		// Like Slack's poster: look for the post made under this tag.
+		for _, p := range f.posts {
+			if p.reply.Tag.ID == r.Tag.ID && p.channel == channel {
+				return p.id, nil
+			}
+		}
+	}
 	id := fmt.Sprintf("ts%d", len(f.posts)+1)
 	f.posts = append(f.posts, post{channel, id, r})
 	return id, nil
@@ -104,12 +113,14 @@ func (f *fakePoster) snapshot() (posts, updates, dms []post) {
 }
 
 type env struct {
-	t     *testing.T
-	path  string
-	now   time.Time
-	p     *fakePoster
-	log   *bytes.Buffer
-	logMu sync.Mutex
+	t      *testing.T
+	window time.Duration // the rounds' answer window (24h)
+	rounds map[*schedules.Scheduler]*rounds.Rounds
+	path   string
+	now    time.Time
+	p      *fakePoster
+	log    *bytes.Buffer
+	logMu  sync.Mutex
 }
 
 func newEnv(t *testing.T) *env {
@@ -141,7 +152,7 @@ func (e *env) open(mod ...func(*schedules.Config)) (*schedules.Scheduler, *sqlit
 	cfg := schedules.Config{
 		Location: tokyo, Pack: testPack(), Store: db,
 		TipSpec: "0 9 * * 1-5", TipChannels: []string{"C1", "C2"},
-		QuizSpec: "0 10 * * 1", QuizChannels: []string{"CQ"}, AnswerWindow: 24 * time.Hour,
+		QuizSpec: "0 10 * * 1", QuizChannels: []string{"CQ"},
 		Posters: func(string) (bot.Poster, error) { return e.p, nil },
 		Direct:  func(bot.Platform) (bot.DirectPoster, bool) { return e.p, true },
 		Now:     clock,
@@ -150,12 +161,28 @@ func (e *env) open(mod ...func(*schedules.Config)) (*schedules.Scheduler, *sqlit
 	for _, m := range mod {
 		m(&cfg)
 	}
-	s, err := schedules.New(cfg)
+	var s *schedules.Scheduler
+	rs, err := rounds.New(rounds.Config{Pack: cfg.Pack, Store: db, Posters: cfg.Posters, Location: cfg.Location,
+		AnswerWindow: e.window, Now: clock, Log: cfg.Log, RunDue: func(ctx context.Context) error { return s.RunNow(ctx) }})
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	if cfg.QuizSpec != "" || cfg.Rounds == nil {
+		cfg.Rounds = rs
+	}
+	s, err = schedules.New(cfg)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if e.rounds == nil {
+		e.rounds = map[*schedules.Scheduler]*rounds.Rounds{}
+	}
+	e.rounds[s] = rs
 	return s, db
 }
+
+// roundsOf returns the rounds owner the scheduler s was opened with.
+func (e *env) roundsOf(s *schedules.Scheduler) *rounds.Rounds { return e.rounds[s] }
 
 func (e *env) run(s *schedules.Scheduler, t time.Time) {
 	e.t.Helper()
@@ -163,6 +190,12 @@ func (e *env) run(s *schedules.Scheduler, t time.Time) {
 	if err := s.RunDue(context.Background(), t); err != nil {
 		e.t.Fatalf("RunDue(%s): %v", t, err)
 	}
+}
+
+// updates returns the message updates the fake poster received.
+func updates(e *env) []post {
+	_, u, _ := e.p.snapshot()
+	return u
 }
 
 func countTo(posts []post, channel string) int {
@@ -179,14 +212,17 @@ func TestTipSlotsPostedOnce(t *testing.T) {
 	e := newEnv(t)
 	noQuiz := func(c *schedules.Config) { c.QuizSpec = "" }
 	s, db := e.open(noQuiz)
-	// First start, Monday 08:59: last week's slots are too old: skipped
-	// and logged, not posted.
+	// First start, Monday 08:59: last week's slots are too old: not
+	// posted, and not called missed — nothing ran before to miss them.
 	e.run(s, at(30, 8, 59))
 	if posts, _, _ := e.p.snapshot(); len(posts) != 0 {
 		t.Fatalf("posted before the slot: %+v", posts)
 	}
-	if !strings.Contains(e.logs(), "skipped slots missed while down") {
-		t.Errorf("skipped slots were not logged:\n%s", e.logs())
+	if strings.Contains(e.logs(), "missed") {
+		t.Errorf("the first start warned of missed slots:\n%s", e.logs())
+	}
+	if cs, _ := db.Claims(context.Background(), schedules.JobTip); len(cs) != 0 {
+		t.Errorf("the first start stored %d claims for slots it did not post", len(cs))
 	}
 	e.run(s, at(30, 9, 0))
 	e.run(s, at(30, 9, 1))
@@ -282,8 +318,8 @@ func TestCatchUpWithinGrace(t *testing.T) {
 	if posts, _, _ := e.p.snapshot(); countTo(posts, "C1") != 2 {
 		t.Errorf("a slot older than the grace window was posted")
 	}
-	if !strings.Contains(e.logs(), "skipped slots missed while down") {
-		t.Errorf("the skipped slot was not logged")
+	if !strings.Contains(e.logs(), "slots missed while no process ran were not posted") {
+		t.Errorf("the missed slot was not logged:\n%s", e.logs())
 	}
 }
 
@@ -306,28 +342,38 @@ func TestQuizRoundSurvivesRestart(t *testing.T) {
 		t.Fatalf("open round = %+v, %v", r, err)
 	}
 	// Two people answer; one of them twice.
-	h := bot.NewQuizHandler(bot.QuizConfig{Pack: testPack(), Store: db, Location: tokyo, Now: func() time.Time { return e.now }})
+	h := e.roundsOf(s).Handler()
 	right, wrong := r.Question.Answer, (r.Question.Answer+1)%4
 	e.now = at(30, 11, 0)
 	h.Handle(ctx, bot.Request{UserID: "U1", UserName: "sato", ChannelID: "CQ", Action: &bot.Action{ID: bot.ActionQuizAnswer, Value: bot.EncodeAnswer(r.ID, right)}})
 	h.Handle(ctx, bot.Request{UserID: "U2", UserName: "suzuki", ChannelID: "CQ", Action: &bot.Action{ID: bot.ActionQuizAnswer, Value: bot.EncodeAnswer(r.ID, wrong)}})
 
+	// The round card follows the count.
+	if err := e.roundsOf(s).Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, updates, _ := e.p.snapshot(); len(updates) == 0 || updates[len(updates)-1].id != roundMsg.id ||
+		updates[len(updates)-1].reply.Round.Answered != 2 || updates[len(updates)-1].reply.Round.Revealed {
+		t.Fatalf("round card after two answers: %+v", updates)
+	}
+	cardUpdates := len(updates(e))
+
 	// Kill the process mid-round.
 	db.Close()
 	s, db = e.open()
-	h = bot.NewQuizHandler(bot.QuizConfig{Pack: testPack(), Store: db, Location: tokyo, Now: func() time.Time { return e.now }})
+	h = e.roundsOf(s).Handler()
 	reply, _ := h.Handle(ctx, bot.Request{UserID: "U2", ChannelID: "CQ", Action: &bot.Action{ID: bot.ActionQuizAnswer, Value: bot.EncodeAnswer(r.ID, right)}})
 	if !reply.Private || !strings.Contains(reply.Text, "回答済み") {
 		t.Errorf("second click after restart = %+v, want a private 'already answered'", reply)
 	}
 	e.run(s, at(31, 9, 59))
-	if _, updates, _ := e.p.snapshot(); len(updates) != 0 {
+	if len(updates(e)) != cardUpdates {
 		t.Fatalf("revealed early")
 	}
 	e.run(s, at(31, 10, 0))
-	posts, updates, _ := e.p.snapshot()
-	if len(updates) != 1 || updates[0].id != roundMsg.id || !updates[0].reply.Round.Revealed {
-		t.Fatalf("round message not updated to revealed: %+v", updates)
+	posts, all, _ := e.p.snapshot()
+	if ups := all[cardUpdates:]; len(ups) != 1 || ups[0].id != roundMsg.id || !ups[0].reply.Round.Revealed {
+		t.Fatalf("round message not updated to revealed: %+v", ups)
 	}
 	last := posts[len(posts)-1]
 	rc := last.reply.Round
@@ -342,7 +388,7 @@ func TestQuizRoundSurvivesRestart(t *testing.T) {
 	db.Close()
 	s, db = e.open()
 	e.run(s, at(31, 10, 5))
-	if posts2, updates2, _ := e.p.snapshot(); len(posts2) != len(posts) || len(updates2) != 1 {
+	if posts2, updates2, _ := e.p.snapshot(); len(posts2) != len(posts) || len(updates2) != len(all) {
 		t.Error("revealed again after restart")
 	}
 	as, _ := db.Answers(ctx, quiz.Filter{})
@@ -423,25 +469,54 @@ func TestPostingFailures(t *testing.T) {
 	}
 }
 
-func TestAbandonedClaimFailsLoudly(t *testing.T) {
+// TestAbandonedClaimRetried: a claim whose process died mid-post (it stopped
+// beating) is taken over within seconds and posted once: looked for first,
+// since the post may have gone out before the process died; past the slot's
+// grace window it fails loudly instead.
+func TestAbandonedClaimRetried(t *testing.T) {
 	e := newEnv(t)
-	s, db := e.open()
+	s, db := e.open(func(c *schedules.Config) { c.Owner = "me" })
 	ctx := context.Background()
 	e.now = at(30, 9, 0)
-	// Another process claimed the slot and died before posting.
-	db.Claim(ctx, schedules.Claim{Job: schedules.JobTip, Key: "C1", Slot: at(30, 9, 0), Status: schedules.StatusClaimed, Owner: "dead", Attempts: 1})
-	e.run(s, at(30, 9, 5))
-	c, _, _ := db.GetClaim(ctx, schedules.JobTip, "C1", at(30, 9, 0))
-	if c.Status != schedules.StatusClaimed {
-		t.Fatalf("claim taken over inside its lease: %+v", c)
+	slot := at(30, 9, 0)
+	// Two processes claimed a slot each and died; "dead1" had posted.
+	db.Beat(ctx, "dead1")
+	db.Beat(ctx, "dead2")
+	db.Claim(ctx, schedules.Claim{Job: schedules.JobTip, Key: "C1", Slot: slot, Status: schedules.StatusClaimed, Owner: "dead1", Attempts: 1})
+	db.Claim(ctx, schedules.Claim{Job: schedules.JobTip, Key: "C2", Slot: slot, Status: schedules.StatusClaimed, Owner: "dead2", Attempts: 1})
+	tag := schedules.Claim{Job: schedules.JobTip, Key: "C1", Slot: slot}.ID()
+	e.p.Post(ctx, "C1", bot.Reply{Text: "tip", Tag: bot.PostTag{ID: tag}})
+	db.Beat(ctx, "me")
+	e.run(s, at(30, 9, 0).Add(5*time.Second))
+	for _, ch := range []string{"C1", "C2"} {
+		if c, _, _ := db.GetClaim(ctx, schedules.JobTip, ch, slot); c.Status != schedules.StatusClaimed {
+			t.Fatalf("%s: claim taken over while its owner still beat: %+v", ch, c)
+		}
 	}
-	e.run(s, at(30, 9, 20))
-	c, _, _ = db.GetClaim(ctx, schedules.JobTip, "C1", at(30, 9, 0))
-	if c.Status != schedules.StatusFailed || !strings.Contains(e.logs(), "abandoned mid-post") {
-		t.Errorf("abandoned claim = %+v", c)
+	e.now = at(30, 9, 0).Add(30 * time.Second)
+	db.Beat(ctx, "me")
+	e.run(s, e.now)
+	for _, ch := range []string{"C1", "C2"} {
+		c, _, _ := db.GetClaim(ctx, schedules.JobTip, ch, slot)
+		if c.Status != schedules.StatusPosted || c.Owner != "me" {
+			t.Errorf("%s: abandoned claim = %+v, want posted by the process that took it over", ch, c)
+		}
 	}
-	if posts, _, _ := e.p.snapshot(); countTo(posts, "C1") != 0 {
-		t.Errorf("an abandoned claim was re-posted")
+	if posts, _, _ := e.p.snapshot(); countTo(posts, "C1") != 1 || countTo(posts, "C2") != 1 {
+		t.Errorf("posts = %v, want one tip each: C1's was found, not posted again", channelsOf(posts))
+	}
+	if !strings.Contains(e.logs(), "abandoned mid-post") {
+		t.Errorf("the take-over was not logged:\n%s", e.logs())
+	}
+
+	// Past the grace window an abandoned claim fails, loudly.
+	late := at(31, 9, 0)
+	db.Claim(ctx, schedules.Claim{Job: schedules.JobTip, Key: "C1", Slot: late, Status: schedules.StatusClaimed, Owner: "dead1", Attempts: 1})
+	e.now = late.Add(3 * time.Hour)
+	db.Beat(ctx, "me")
+	e.run(s, e.now)
+	if c, _, _ := db.GetClaim(ctx, schedules.JobTip, "C1", late); c.Status != schedules.StatusFailed {
+		t.Errorf("abandoned claim past its grace = %+v, want failed", c)
 	}
 }
 
@@ -474,22 +549,22 @@ func TestStartStopRound(t *testing.T) {
 	s, db := e.open(func(c *schedules.Config) { c.QuizSpec = "" })
 	ctx := context.Background()
 	e.now = at(30, 14, 0)
-	r, err := s.StartRound(ctx, "CX")
+	r, err := e.roundsOf(s).Start(ctx, "CX")
 	if err != nil || r.MessageID == "" || !r.Closes.Equal(at(31, 14, 0)) {
 		t.Fatalf("StartRound = %+v, %v", r, err)
 	}
-	if _, err := s.StartRound(ctx, "CX"); !errors.Is(err, quiz.ErrRoundOpen) {
+	if _, err := e.roundsOf(s).Start(ctx, "CX"); !errors.Is(err, quiz.ErrRoundOpen) {
 		t.Errorf("second StartRound = %v, want ErrRoundOpen", err)
 	}
 	e.now = at(30, 15, 0)
-	if _, err := s.StopRound(ctx, "CX"); err != nil {
+	if _, err := e.roundsOf(s).Stop(ctx, "CX"); err != nil {
 		t.Fatal(err)
 	}
 	posts, updates, _ := e.p.snapshot()
 	if len(posts) != 2 || !posts[1].reply.Round.Revealed || len(updates) != 1 {
 		t.Fatalf("after stop: posts %d updates %d", len(posts), len(updates))
 	}
-	if _, err := s.StopRound(ctx, "CX"); !errors.Is(err, quiz.ErrNotFound) {
+	if _, err := e.roundsOf(s).Stop(ctx, "CX"); !errors.Is(err, quiz.ErrNotFound) {
 		t.Errorf("StopRound with none open = %v", err)
 	}
 	// The scheduler does not reveal it a second time.

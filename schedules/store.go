@@ -2,6 +2,7 @@ package schedules
 
 import (
 	"context"
+	"time"
 
 	"secbot/bot"
 	"secbot/quiz"
@@ -35,6 +36,11 @@ type Claims interface {
 	UpdateClaim(ctx context.Context, old, next Claim) (bool, error)
 	// PendingClaims returns the claims in StatusClaimed or StatusRetry.
 	PendingClaims(ctx context.Context) ([]Claim, error)
+	// LastClaim returns the claim of job and key with the latest slot.
+	LastClaim(ctx context.Context, job, key string) (Claim, bool, error)
+	// LiveOwners maps the owners that have beaten to whether they beat
+	// since since (alive) or not (stopped).
+	LiveOwners(ctx context.Context, since time.Time) (map[string]bool, error)
 }
 
 // Subscribers lists the people who take the daily tip as a DM.
@@ -48,11 +54,18 @@ type TipLog interface {
 	RecordTip(ctx context.Context, channel, date, tipID string) error
 }
 
+// Rounds is what the scheduler reads of the quiz rounds: which are due
+// for their reveal, which is open in a channel.
+type Rounds interface {
+	Round(ctx context.Context, id string) (quiz.Round, error)
+	OpenRound(ctx context.Context, channel string) (quiz.Round, error)
+	DueRounds(ctx context.Context, now time.Time) ([]quiz.Round, error)
+}
+
 // Store is everything the Scheduler keeps. store/sqlite implements it.
 type Store interface {
 	Claims
-	quiz.Rounds
-	quiz.Answers
+	Rounds
 	Subscribers
 	TipLog
 }

@@ -15,6 +15,7 @@ import (
 	"secbot/bot"
 	"secbot/bot/teams"
 	"secbot/knowledge"
+	"secbot/quiz/rounds"
 	"secbot/schedules"
 	"secbot/store/sqlite"
 )
@@ -60,10 +61,15 @@ func TestTeamsWorkflowPostsOnce(t *testing.T) {
 		}
 		defer db.Close()
 		flows := teams.NewWorkflows(map[string]string{"exec": hook.URL}, hook.Client(), teams.WithSleep(sleep))
+		posters := func(ch string) (bot.Poster, error) { return flows.Poster(ch) }
+		rs, err := rounds.New(rounds.Config{Pack: pack, Store: db, Posters: posters, Location: tokyo, Now: func() time.Time { return now }})
+		if err != nil {
+			t.Fatal(err)
+		}
 		s, err := schedules.New(schedules.Config{
 			Location: tokyo, TipSpec: "0 9 * * 1-5", TipChannels: []string{"teams:exec"},
-			QuizSpec: "0 10 * * 1", QuizChannels: []string{"teams:exec"}, AnswerWindow: 24 * time.Hour,
-			Pack: pack, Store: db, Posters: func(ch string) (bot.Poster, error) { return flows.Poster(ch) },
+			QuizSpec: "0 10 * * 1", QuizChannels: []string{"teams:exec"},
+			Pack: pack, Store: db, Rounds: rs, Posters: posters,
 			Now: func() time.Time { return now },
 		})
 		if err != nil {

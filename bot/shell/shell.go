@@ -245,7 +245,7 @@ func renderRound(b *strings.Builder, q *bot.RoundCard) {
 			fmt.Fprintf(b, "該当箇所: %s\n", bot.SectionsText([]bot.SectionRef{q.Section}))
 		}
 		if q.Answered > 0 {
-			fmt.Fprintf(b, "正答率: %d/%d人（%d%%）\n", q.Correct, q.Answered, q.Correct*100/q.Answered)
+			fmt.Fprintf(b, "正答率: %d/%d人（%d%%）\n", q.Correct, q.Answered, q.Share())
 		}
 		return
 	}

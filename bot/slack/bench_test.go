@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"secbot/bot"
-	"secbot/bot/slack/internal/fakeslack"
 	"secbot/index"
+	"secbot/internal/fakeslack"
 	"secbot/knowledge"
 )
 

@@ -18,9 +18,6 @@ import (
 	"secbot/bot"
 )
 
-// This file holds what HTTP and Socket Mode share: turning Slack payloads
-// into bot.Requests and delivering the Replies.
-
 // commands maps slash command names to bot commands. /secbot is a catch-all
 // for workspaces where another app already owns /term or /help:
 // "/secbot term VPN" is /term VPN, "/secbot 2025年の崖って何？" is a question.
@@ -193,21 +190,20 @@ const inlineLimit = 16 * 1024
 // answer itself when it is ready within AckTimeout and its JSON is under
 // limit bytes, or nil when the ack must be empty and the answer follows
 // through response_url. Replies in Also always follow through response_url.
-func (a *Adapter) commandAck(c slack.SlashCommand, limit int) []byte {
+//
+// done is called once the answer is delivered (in the ack or through the
+// response_url): the command's inbox item is then finished.
+func (a *Adapter) commandAck(c slack.SlashCommand, limit int, done func(context.Context)) []byte {
 	req := commandRequest(c)
 	direct := req.Direct
 	h := &handoff{ch: make(chan bot.Reply, 1)}
 	a.background(func(ctx context.Context) {
-		reply := a.cfg.Router.Route(ctx, req)
-		if bot.Normalize(req).Command == "ask" {
-			// A question asked with /secbot is the asker's own, like /term:
-			// shown to them first, with a share button.
-			reply.Private = true
-		}
+		reply := a.routeCommand(ctx, req)
 		if h.give(reply) {
 			return
 		}
 		a.respond(ctx, c.ResponseURL, reply, direct, "")
+		done(ctx)
 	})
 	reply, ok := h.take(a.cfg.AckTimeout)
 	if !ok {
@@ -215,18 +211,21 @@ func (a *Adapter) commandAck(c slack.SlashCommand, limit int) []byte {
 	}
 	msgs := responses(reply, direct, "")
 	if len(msgs) == 0 {
+		done(context.Background())
 		return nil
 	}
 	body, err := json.Marshal(msgs[0])
 	if err != nil || len(body) >= limit || msgs[0].ReplaceOriginal || msgs[0].DeleteOriginal {
 		// Too big to ack with (or not a plain answer): all of it follows.
-		a.background(func(ctx context.Context) { a.respond(ctx, c.ResponseURL, reply, direct, "") })
+		a.background(func(ctx context.Context) { a.respond(ctx, c.ResponseURL, reply, direct, ""); done(ctx) })
 		return nil
 	}
 	if len(reply.Also) > 0 {
 		rest := bot.Reply{Also: reply.Also} // no content of its own
-		a.background(func(ctx context.Context) { a.respond(ctx, c.ResponseURL, rest, direct, "") })
+		a.background(func(ctx context.Context) { a.respond(ctx, c.ResponseURL, rest, direct, ""); done(ctx) })
+		return body
 	}
+	done(context.Background())
 	return body
 }
 
@@ -288,19 +287,6 @@ type innerEvent struct {
 	ChannelType string `json:"channel_type"`
 	SubType     string `json:"subtype"`
 	BotID       string `json:"bot_id"`
-}
-
-// acceptEvent reports whether env is an event to answer now: a callback
-// not seen before (Slack retries re-send the same event_id).
-func (a *Adapter) acceptEvent(env eventEnvelope) bool {
-	if env.Type != "event_callback" || env.Event == nil {
-		return false
-	}
-	if !a.events.first(env.EventID) {
-		a.log.Debug("ignoring a retried event", "event_id", env.EventID)
-		return false
-	}
-	return true
 }
 
 // handleEvent answers a mention or a direct message in its thread.
@@ -405,32 +391,12 @@ func interactionRequest(cb slack.InteractionCallback) (req bot.Request, ok bool)
 	return bot.Request{
 		Platform:  bot.Slack,
 		Action:    &bot.Action{ID: splitActionID(act.ActionID), Value: act.Value},
+		At:        parseTS(act.ActionTs),
 		UserID:    cb.User.ID,
 		UserName:  cb.User.Name,
 		ChannelID: channel,
 		Direct:    isDirect(channel),
 	}, true
-}
-
-// handleInteraction answers a click through its response_url (or, lacking
-// one, the Web API).
-func (a *Adapter) handleInteraction(ctx context.Context, cb slack.InteractionCallback) {
-	req, ok := interactionRequest(cb)
-	if !ok {
-		return
-	}
-	if req.Action.ID == bot.ActionQuizAnswer && cb.Container.MessageTs != "" {
-		// Clicks on one round are answered one after the other, each
-		// replacing the message with the count it read: a late delivery
-		// can then never put an older count back.
-		defer a.clicks.lock(cb.Container.ChannelID + "/" + cb.Container.MessageTs)()
-	}
-	reply := a.cfg.Router.Route(ctx, req)
-	if cb.ResponseURL != "" {
-		a.respond(ctx, cb.ResponseURL, reply, req.Direct, cb.Container.ThreadTs)
-		return
-	}
-	a.deliverThread(ctx, req.ChannelID, req.UserID, cb.Container.ThreadTs, cb.Container.ThreadTs, req.Direct, reply)
 }
 
 var (
@@ -473,39 +439,4 @@ func unescapeSlack(s string) string {
 		return strings.TrimPrefix(sub[1], "mailto:")
 	})
 	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
-}
-
-// keyedLocks is a mutex per key, held only while someone uses it.
-type keyedLocks struct {
-	mu sync.Mutex
-	m  map[string]*keyedLock
-}
-
-type keyedLock struct {
-	sync.Mutex
-	users int
-}
-
-// lock locks key and returns its unlock.
-func (k *keyedLocks) lock(key string) (unlock func()) {
-	k.mu.Lock()
-	if k.m == nil {
-		k.m = map[string]*keyedLock{}
-	}
-	l := k.m[key]
-	if l == nil {
-		l = &keyedLock{}
-		k.m[key] = l
-	}
-	l.users++
-	k.mu.Unlock()
-	l.Lock()
-	return func() {
-		l.Unlock()
-		k.mu.Lock()
-		if l.users--; l.users == 0 {
-			delete(k.m, key)
-		}
-		k.mu.Unlock()
-	}
 }

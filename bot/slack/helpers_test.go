@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"secbot/bot"
-	"secbot/bot/slack/internal/fakeslack"
+	"secbot/internal/fakeslack"
 	"secbot/knowledge"
 )
 
@@ -88,6 +88,20 @@ func (r *recordingRouter) Route(ctx context.Context, req bot.Request) bot.Reply 
 	r.reqs = append(r.reqs, req)
 	r.mu.Unlock()
 	return r.next.Route(ctx, req)
+}
+
+// Serve forwards to next's Serve when it has one (so that handler errors
+// reach the adapter), else to Route.
+func (r *recordingRouter) Serve(ctx context.Context, req bot.Request) (bot.Reply, error) {
+	if s, ok := r.next.(interface {
+		Serve(context.Context, bot.Request) (bot.Reply, error)
+	}); ok {
+		r.mu.Lock()
+		r.reqs = append(r.reqs, req)
+		r.mu.Unlock()
+		return s.Serve(ctx, req)
+	}
+	return r.Route(ctx, req), nil
 }
 
 func (r *recordingRouter) requests() []bot.Request {

@@ -60,7 +60,11 @@ func (a *Adapter) signed(next func(http.ResponseWriter, *http.Request, []byte)) 
 			return
 		}
 		if err := verifySignature(r.Header, body, a.cfg.SigningSecret, a.now()); err != nil {
-			a.log.Warn("refused a request that is not signed by Slack", "path", r.URL.Path, "reason", err.Error())
+			reason := err.Error()
+			if errors.Is(err, errFutureTimestamp) {
+				reason = "timestamp in the future (is this server's clock right?)"
+			}
+			a.log.Warn("refused a request that is not signed by Slack", "path", r.URL.Path, "reason", reason)
 			http.Error(w, "invalid signature", http.StatusUnauthorized)
 			return
 		}
@@ -68,7 +72,10 @@ func (a *Adapter) signed(next func(http.ResponseWriter, *http.Request, []byte)) 
 	})
 }
 
-var errNoSecret = errors.New("no signing secret configured")
+var (
+	errNoSecret        = errors.New("no signing secret configured")
+	errFutureTimestamp = errors.New("timestamp in the future")
+)
 
 // verifySignature checks Slack's v0 signature: hex HMAC-SHA256 of
 // "v0:{timestamp}:{body}" keyed with the signing secret, compared in
@@ -88,8 +95,10 @@ func verifySignature(h http.Header, body []byte, secret string, now time.Time) e
 	if err != nil {
 		return slack.ErrInvalidSignature
 	}
-	if now.Sub(time.Unix(sec, 0)).Abs() > maxSkew {
+	if d := now.Sub(time.Unix(sec, 0)); d > maxSkew {
 		return slack.ErrExpiredTimestamp
+	} else if -d > maxSkew {
+		return errFutureTimestamp
 	}
 	hexSig, ok := strings.CutPrefix(sig, "v0=")
 	if !ok {
@@ -108,7 +117,7 @@ func verifySignature(h http.Header, body []byte, secret string, now time.Time) e
 	return nil
 }
 
-func (a *Adapter) serveCommand(w http.ResponseWriter, _ *http.Request, body []byte) {
+func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request, body []byte) {
 	form, err := url.ParseQuery(string(body))
 	if err != nil {
 		http.Error(w, "bad form", http.StatusBadRequest)
@@ -129,7 +138,18 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, _ *http.Request, body []by
 		ResponseURL: form.Get("response_url"),
 		TriggerID:   form.Get("trigger_id"),
 	}
-	ack := a.commandAck(c, MaxBodyBytes)
+	key := commandKey(c)
+	payload, _ := json.Marshal(c)
+	first, err := a.keep(r.Context(), key, KindCommand, payload)
+	if err != nil {
+		http.Error(w, "the command could not be kept; try again", http.StatusServiceUnavailable)
+		return
+	}
+	if !first {
+		w.WriteHeader(http.StatusOK) // a replay: answered already
+		return
+	}
+	ack := a.commandAck(c, MaxBodyBytes, func(ctx context.Context) { a.done(ctx, key) })
 	if ack == nil {
 		w.WriteHeader(http.StatusOK)
 		return
@@ -137,6 +157,10 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, _ *http.Request, body []by
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	_, _ = w.Write(ack)
 }
+
+// maxChallenge bounds the url_verification challenge echoed back (Slack's
+// are some 50 characters).
+const maxChallenge = 200
 
 func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request, body []byte) {
 	var env eventEnvelope
@@ -146,6 +170,10 @@ func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request, body []byt
 	}
 	switch env.Type {
 	case "url_verification":
+		if c := env.Challenge; c == "" || len(c) > maxChallenge || strings.IndexFunc(c, func(r rune) bool { return r < 0x21 || r > 0x7e }) >= 0 {
+			http.Error(w, "bad challenge", http.StatusBadRequest)
+			return
+		}
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]string{"challenge": env.Challenge})
 		return
@@ -153,14 +181,20 @@ func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request, body []byt
 		if n := r.Header.Get("X-Slack-Retry-Num"); n != "" {
 			a.log.Debug("event retried by Slack", "event_id", env.EventID, "retry", n, "reason", r.Header.Get("X-Slack-Retry-Reason"))
 		}
-		if a.acceptEvent(env) {
-			a.background(func(ctx context.Context) { a.handleEvent(ctx, env) })
+		first, err := a.takeEvent(r.Context(), env, body)
+		if err != nil {
+			// Not kept: Slack retries an event answered with an error.
+			http.Error(w, "the event could not be kept", http.StatusServiceUnavailable)
+			return
+		}
+		if first {
+			a.answerEvent(env)
 		}
 	}
 	w.WriteHeader(http.StatusOK)
 }
 
-func (a *Adapter) serveInteractivity(w http.ResponseWriter, _ *http.Request, body []byte) {
+func (a *Adapter) serveInteractivity(w http.ResponseWriter, r *http.Request, body []byte) {
 	form, err := url.ParseQuery(string(body))
 	if err != nil {
 		http.Error(w, "bad form", http.StatusBadRequest)
@@ -171,6 +205,11 @@ func (a *Adapter) serveInteractivity(w http.ResponseWriter, _ *http.Request, bod
 		http.Error(w, "bad payload", http.StatusBadRequest)
 		return
 	}
-	a.background(func(ctx context.Context) { a.handleInteraction(ctx, cb) })
+	reply, req, ok := a.takeInteraction(r.Context(), cb)
+	if !ok {
+		http.Error(w, "the click could not be kept; try again", http.StatusServiceUnavailable)
+		return
+	}
 	w.WriteHeader(http.StatusOK)
+	a.deliverInteraction(cb, req, reply)
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"secbot/bot"
-	"secbot/bot/slack/internal/fakeslack"
+	"secbot/internal/fakeslack"
 )
 
 func TestSignatureChecks(t *testing.T) {

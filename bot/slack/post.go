@@ -25,7 +25,24 @@ const maxRateLimited = 50
 // ones (channel_not_found, not_in_channel, is_archived, invalid_auth, …)
 // with bot.ErrPermanent. Private replies in r.Also are not posted: a
 // scheduled post has nobody to show them to.
+//
+// A tagged post (r.Tag, a scheduled claim) carries the claim's id as message
+// metadata (event_type secbot_post); when r.Tag.Recheck says an earlier
+// attempt may have posted it, the channel's recent history is searched for
+// that metadata first and the post found is returned instead of posting
+// again (needs channels:history and groups:history).
 func (a *Adapter) Post(ctx context.Context, channel string, r bot.Reply) (string, error) {
+	if r.Tag.Recheck && r.Tag.ID != "" {
+		ts, found, err := a.findPost(ctx, channel, r.Tag.ID)
+		if err != nil {
+			// Cannot look (a missing scope, say): posting again risks a
+			// double post, not posting risks none at all; post.
+			a.log.Warn("could not look for a post in doubt; posting it again", "channel", channel, "claim", r.Tag.ID, "err", err)
+		} else if found {
+			a.log.Info("a post in doubt had gone out; not posting it again", "channel", channel, "claim", r.Tag.ID, "ts", ts)
+			return ts, nil
+		}
+	}
 	ts, err := a.postMessage(ctx, channel, "", r)
 	if err != nil {
 		return "", err
@@ -39,6 +56,38 @@ func (a *Adapter) Post(ctx context.Context, channel string, r bot.Reply) (string
 		}
 	}
 	return ts, nil
+}
+
+// postEventType is the message metadata event_type of scheduled posts.
+const postEventType = "secbot_post"
+
+// findPost looks in channel's messages of the last day for the one tagged
+// with claim id.
+func (a *Adapter) findPost(ctx context.Context, channel, id string) (ts string, found bool, err error) {
+	oldest := fmt.Sprintf("%d", a.now().Add(-26*time.Hour).Unix())
+	cursor := ""
+	for page := 0; page < 5; page++ {
+		var resp *slack.GetConversationHistoryResponse
+		err := a.call(ctx, "conversations.history", channel, false, func(ctx context.Context) error {
+			var err error
+			resp, err = a.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+				ChannelID: channel, Oldest: oldest, Limit: 200, Cursor: cursor, IncludeAllMetadata: true})
+			return err
+		})
+		if err != nil {
+			return "", false, err
+		}
+		for _, m := range resp.Messages {
+			if m.Metadata.EventType == postEventType && fmt.Sprint(m.Metadata.EventPayload["claim"]) == id {
+				return m.Timestamp, true, nil
+			}
+		}
+		if !resp.HasMore || resp.ResponseMetaData.NextCursor == "" {
+			break
+		}
+		cursor = resp.ResponseMetaData.NextCursor
+	}
+	return "", false, nil
 }
 
 // Update replaces message ts of channel with r (chat.update).
@@ -74,6 +123,9 @@ func (a *Adapter) postMessage(ctx context.Context, channel, threadTS string, r b
 	opts := msgOptions(m)
 	if threadTS != "" {
 		opts = append(opts, slack.MsgOptionTS(threadTS))
+	}
+	if r.Tag.ID != "" {
+		opts = append(opts, slack.MsgOptionMetadata(slack.SlackMetadata{EventType: postEventType, EventPayload: map[string]any{"claim": r.Tag.ID}}))
 	}
 	var ts string
 	err := a.call(ctx, "chat.postMessage", channel, true, func(ctx context.Context) error {

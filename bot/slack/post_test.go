@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"secbot/bot"
-	"secbot/bot/slack/internal/fakeslack"
+	"secbot/internal/fakeslack"
 	"secbot/knowledge"
 )
 

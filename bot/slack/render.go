@@ -325,7 +325,7 @@ func (rd *renderer) round(c *bot.RoundCard) {
 	}
 	stats := fmt.Sprintf("正解 %d人 / 回答 %d人", c.Correct, c.Answered)
 	if c.Answered > 0 {
-		stats += fmt.Sprintf("（正答率 %d%%）", c.Correct*100/c.Answered)
+		stats += fmt.Sprintf("（正答率 %d%%）", c.Share())
 	}
 	rd.context(stats)
 }

@@ -19,6 +19,20 @@ type Router interface {
 	Route(ctx context.Context, req bot.Request) bot.Reply
 }
 
+// Inbox keeps every input before it is acknowledged, recognising the
+// inputs it has kept before in every process; package intake implements
+// it. Accept's error means the input was not kept: it must not be acked.
+type Inbox interface {
+	Accept(ctx context.Context, key, kind string, payload []byte) (first bool, err error)
+	Done(ctx context.Context, key string) error
+}
+
+// The kinds of input the Adapter keeps in the Inbox; Rerun runs them again.
+const (
+	KindEvent   = "slack.event"   // payload: the Events API envelope
+	KindCommand = "slack.command" // payload: slack.SlashCommand as JSON
+)
+
 // Config configures an Adapter. Only BotToken and Router are required; the
 // zero values of the others are sensible defaults.
 type Config struct {
@@ -35,6 +49,11 @@ type Config struct {
 	APIURL string
 
 	Router Router
+	// Inbox keeps events and slash commands before they are acknowledged
+	// (and recognises Slack's retries in every process). nil keeps nothing
+	// and recognises retries in this process's memory only: for tests and
+	// the console.
+	Inbox Inbox
 	// Log receives what went wrong; nil means slog.Default().
 	Log *slog.Logger
 	// Now is the clock for signature timestamps, rate limits and the event
@@ -77,8 +96,6 @@ type Adapter struct {
 
 	// work tracks goroutines that deliver after an ack; Close waits for them.
 	work sync.WaitGroup
-	// clicks serialises the answers to one quiz round message.
-	clicks keyedLocks
 
 	idMu      sync.Mutex
 	botUserID string // from auth.test, "" until known

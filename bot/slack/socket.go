@@ -61,20 +61,45 @@ func (a *Adapter) socketEvent(client *socketmode.Client, evt socketmode.Event) {
 	case socketmode.EventTypeInvalidAuth:
 		a.log.Error("socket mode: invalid app-level token")
 	case socketmode.EventTypeEventsAPI:
-		a.ack(client, evt.Request, nil)
-		var env eventEnvelope
-		if err := json.Unmarshal(evt.Request.Payload, &env); err != nil {
-			a.log.Warn("socket mode: unreadable event", "err", err)
+		req := evt.Request
+		// Keep, then ack, off the event loop: other envelopes are read
+		// meanwhile. An envelope that could not be kept is not acked, so
+		// Slack sends it again.
+		a.work.Add(1)
+		go func() {
+			defer a.work.Done()
+			var env eventEnvelope
+			if err := json.Unmarshal(req.Payload, &env); err != nil {
+				a.log.Warn("socket mode: unreadable event", "err", err)
+				a.ack(client, req, nil)
+				return
+			}
+			first, err := a.takeEvent(context.Background(), env, req.Payload)
+			if err != nil {
+				return
+			}
+			a.ack(client, req, nil)
+			if first {
+				a.answerEvent(env)
+			}
+		}()
+	case socketmode.EventTypeInteractive:
+		req := evt.Request
+		cb, ok := evt.Data.(slack.InteractionCallback)
+		if !ok {
+			a.ack(client, req, nil)
 			return
 		}
-		if a.acceptEvent(env) {
-			a.background(func(ctx context.Context) { a.handleEvent(ctx, env) })
-		}
-	case socketmode.EventTypeInteractive:
-		a.ack(client, evt.Request, nil)
-		if cb, ok := evt.Data.(slack.InteractionCallback); ok {
-			a.background(func(ctx context.Context) { a.handleInteraction(ctx, cb) })
-		}
+		a.work.Add(1)
+		go func() {
+			defer a.work.Done()
+			reply, r, ok := a.takeInteraction(context.Background(), cb)
+			if !ok {
+				return
+			}
+			a.ack(client, req, nil)
+			a.deliverInteraction(cb, r, reply)
+		}()
 	case socketmode.EventTypeSlashCommand:
 		cmd, ok := evt.Data.(slack.SlashCommand)
 		if !ok {
@@ -86,7 +111,17 @@ func (a *Adapter) socketEvent(client *socketmode.Client, evt socketmode.Event) {
 		a.work.Add(1)
 		go func() {
 			defer a.work.Done()
-			if body := a.commandAck(cmd, inlineLimit); body != nil {
+			key := commandKey(cmd)
+			payload, _ := json.Marshal(cmd)
+			first, err := a.keep(context.Background(), key, KindCommand, payload)
+			if err != nil {
+				return
+			}
+			if !first {
+				a.ack(client, req, nil)
+				return
+			}
+			if body := a.commandAck(cmd, inlineLimit, func(ctx context.Context) { a.done(ctx, key) }); body != nil {
 				a.ack(client, req, json.RawMessage(body))
 				return
 			}

@@ -20,6 +20,12 @@ const ContentType = "application/vnd.microsoft.card.adaptive"
 // newer than 1.2 anyway (TextBlock, FactSet, Container).
 const cardVersion = "1.4"
 
+// buttonCardVersion is the version of cards with buttons (CardOptions.Buttons):
+// Action.Execute, the Universal Action a bot answers, needs 1.4 and Teams
+// documents it with 1.5. Each Action.Execute carries an Action.Submit
+// fallback for older clients.
+const buttonCardVersion = "1.5"
+
 // DefaultName is the name people @mention when Config.Name is empty.
 const DefaultName = "secbot"
 
@@ -56,7 +62,39 @@ type element struct {
 	Style     string    `json:"style,omitempty"`
 	Facts     []fact    `json:"facts,omitempty"`
 	Items     []element `json:"items,omitempty"`
+	// Actions are an ActionSet's buttons (bot cards only).
+	Actions []action `json:"actions,omitempty"`
 }
+
+// action is a card button: an Action.Execute (verb and data) with an
+// Action.Submit fallback carrying the same data. Only a bot registered with
+// the Bot Framework receives their clicks.
+type action struct {
+	Type     string      `json:"type"`
+	Title    string      `json:"title"`
+	Verb     string      `json:"verb,omitempty"`
+	Data     *ActionData `json:"data,omitempty"`
+	Fallback *action     `json:"fallback,omitempty"`
+}
+
+// ActionData is the data of a button of a bot card: the bot.Action it
+// stands for. Teams gives it back in the invoke (Action.Execute) or in the
+// message's value (Action.Submit).
+type ActionData struct {
+	Action string `json:"action"`
+	Value  string `json:"value"`
+}
+
+// button returns an Action.Execute for a bot.Action, falling back to an
+// Action.Submit with the same data on clients without Universal Actions.
+func button(title, id, value string) action {
+	d := &ActionData{Action: id, Value: value}
+	return action{Type: "Action.Execute", Title: title, Verb: id, Data: d,
+		Fallback: &action{Type: "Action.Submit", Title: title, Data: d}}
+}
+
+// maxTermButtons bounds the term buttons under a card.
+const maxTermButtons = 5
 
 // fact is one row of a FactSet.
 type fact struct {
@@ -94,7 +132,9 @@ func textBlock(s string) element { return element{Type: "TextBlock", Text: s, Wr
 type renderer struct {
 	// name is what people @mention ("secbot").
 	name string
-	body []element
+	// buttons renders buttons where Slack has them (CardOptions.Buttons).
+	buttons bool
+	body    []element
 }
 
 func (rd *renderer) add(e element) { rd.body = append(rd.body, e) }
@@ -127,6 +167,14 @@ func (rd *renderer) command(s string) string { return "@" + rd.name + " " + s }
 // buttons: outgoing webhooks cannot post a click back.
 func (rd *renderer) termHint(names []string) {
 	if len(names) == 0 {
+		return
+	}
+	if rd.buttons {
+		var as []action
+		for _, n := range names[:min(len(names), maxTermButtons)] {
+			as = append(as, button(n, bot.ActionOpenTerm, n))
+		}
+		rd.add(element{Type: "ActionSet", Actions: as})
 		return
 	}
 	rd.note("詳しくは「" + rd.command("/term "+names[0]) + "」のように送ってください。")
@@ -280,6 +328,19 @@ func (rd *renderer) round(c *bot.RoundCard) {
 		fs[i] = fact{title, ch}
 	}
 	rd.facts(fs)
+	if !c.Revealed && rd.buttons {
+		as := make([]action, len(c.Choices))
+		for i := range c.Choices {
+			as[i] = button(choiceLetter(i), bot.ActionQuizAnswer, bot.EncodeAnswer(c.RoundID, i))
+		}
+		rd.add(element{Type: "ActionSet", Actions: as})
+		info := []string{fmt.Sprintf("回答済み: %d人", c.Answered)}
+		if c.Closes != "" {
+			info = append(info, "締切: "+c.Closes)
+		}
+		rd.note("ボタンで回答してください（1人1回、最初の回答が有効です）。" + strings.Join(info, "　"))
+		return
+	}
 	if !c.Revealed {
 		letter := "A"
 		if len(c.Choices) > 1 {
@@ -317,7 +378,7 @@ func (rd *renderer) round(c *bot.RoundCard) {
 	}
 	stats := fmt.Sprintf("正解 %d人 / 回答 %d人", c.Correct, c.Answered)
 	if c.Answered > 0 {
-		stats += fmt.Sprintf("（正答率 %d%%）", c.Correct*100/c.Answered)
+		stats += fmt.Sprintf("（正答率 %d%%）", c.Share())
 	}
 	fs2 = append(fs2, fact{"結果", stats})
 	rd.facts(fs2)
@@ -354,7 +415,7 @@ func (rd *renderer) help(r bot.Reply) {
 	}
 	fs := make([]fact, 0, len(r.Help))
 	for _, l := range r.Help {
-		if strings.Contains(l.Usage, "subscribe") {
+		if strings.Contains(l.Usage, "subscribe") && !rd.buttons {
 			// The DM digest: Teams has none (outgoing webhooks cannot
 			// send a direct message), and /tip subscribe says so.
 			continue
@@ -368,6 +429,10 @@ func (rd *renderer) help(r bot.Reply) {
 		fs = append(fs, fact{usage, l.What})
 	}
 	rd.facts(fs)
+	if rd.buttons {
+		rd.note("チャンネルでは @" + rd.name + " をメンションして、1対1のチャットではそのまま、コマンド（term ゼロトラスト、tip subscribe、quiz など）や質問を入力します。")
+		return
+	}
 	rd.note("Teams ではチャンネルで " + "@" + rd.name + " をメンションし、続けてコマンドや質問を入力します。返信はスレッドに届き、スレッドの全員に見えます。")
 }
 
@@ -413,13 +478,38 @@ func plainText(r bot.Reply) string {
 // render returns the message activity of r: an Adaptive Card with a
 // one-line summary, or a plain text message when r is only text.
 func render(r bot.Reply, name string) message {
+	return renderWith(r, CardOptions{Name: name})
+}
+
+// CardOptions says how RenderMessage renders a Reply.
+type CardOptions struct {
+	// Name is what people @mention; "" means DefaultName.
+	Name string
+	// Buttons puts buttons where Slack has them: a round's choices (quiz
+	// answers) and related terms (open the term's card), as Action.Execute
+	// with an Action.Submit fallback, in an Adaptive Card 1.5. Only a Bot
+	// Framework bot receives their clicks; webhook and workflow cards have
+	// none and say what to type instead.
+	Buttons bool
+}
+
+// RenderMessage returns r as a Bot Framework message activity (JSON with
+// type, text, summary and an Adaptive Card attachment, or plain text when
+// r is only text), cut to fit MaxMessageBytes.
+func RenderMessage(r bot.Reply, opt CardOptions) ([]byte, error) {
+	m := renderWith(r, opt)
+	return fit(&m, MaxMessageBytes)
+}
+
+func renderWith(r bot.Reply, opt CardOptions) message {
+	name := opt.Name
 	if name == "" {
 		name = DefaultName
 	}
 	if !rich(r) {
 		return message{Type: "message", Text: plainText(r), TextFormat: "plain"}
 	}
-	rd := &renderer{name: name}
+	rd := &renderer{name: name, buttons: opt.Buttons}
 	rd.reply(r)
 	for _, a := range shownAlso(r) {
 		n := len(rd.body)
@@ -434,17 +524,21 @@ func render(r bot.Reply, name string) message {
 		Type:        "message",
 		Text:        sum,
 		Summary:     sum,
-		Attachments: []attachment{{ContentType: ContentType, Content: newCard(rd.body)}},
+		Attachments: []attachment{{ContentType: ContentType, Content: newCard(rd.body, opt.Buttons)}},
 	}
 }
 
 // newCard returns an Adaptive Card with body.
-func newCard(body []element) *card {
+func newCard(body []element, buttons bool) *card {
 	breakLines(body)
+	v := cardVersion
+	if buttons {
+		v = buttonCardVersion
+	}
 	return &card{
 		Schema:  "http://adaptivecards.io/schemas/adaptive-card.json",
 		Type:    "AdaptiveCard",
-		Version: cardVersion,
+		Version: v,
 		Body:    body,
 		MSTeams: &msteams{Width: "Full"},
 	}

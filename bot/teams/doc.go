@@ -25,7 +25,9 @@
 // desktop, web and mobile). Outgoing webhooks may only use openUrl card
 // actions, and workflow posts have no bot behind them to receive a click,
 // so the cards carry no buttons: where Slack shows a button, the card says
-// what to type ("@secbot /term VPN", "@secbot answer B").
+// what to type ("@secbot /term VPN", "@secbot answer B"). The Bot Framework
+// bot (bot/teamsbot) renders the same cards with RenderMessage and
+// CardOptions.Buttons: version 1.5, with Action.Execute buttons instead.
 //
 // What Teams cannot do, and what secbot does instead:
 //   - Private replies: an outgoing webhook can only answer in the channel

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"secbot/bot"
@@ -33,6 +34,12 @@ type Config struct {
 	// webhook is created (TEAMS_OUTGOING_SECRET): base64 of the HMAC key.
 	Secret string
 	Router Router
+	// Inbox keeps each activity (by its id) before it is answered, and
+	// recognises a replayed one in every process. nil recognises replays
+	// in this process's memory only.
+	Inbox Inbox
+	// Now is the clock for activity timestamps; nil means time.Now.
+	Now func() time.Time
 	// Log receives refused requests and slow answers; nil means
 	// slog.Default().
 	Log *slog.Logger
@@ -56,9 +63,24 @@ type Config struct {
 	MaxBodyBytes int64
 }
 
+// Inbox keeps inputs before they are answered; package intake implements it.
+type Inbox interface {
+	Accept(ctx context.Context, key, kind string, payload []byte) (first bool, err error)
+	Done(ctx context.Context, key string) error
+}
+
+// KindActivity is the inbox kind of an outgoing webhook's activity. It is
+// answered in the HTTP response or not at all, so it is never run again.
+const KindActivity = "teams.webhook"
+
+// maxAge is how old an activity may be: Teams signs the body only, with no
+// timestamp of its own, so an old activity is a replay.
+const maxAge = 5 * time.Minute
+
 // Adapter answers a Teams outgoing webhook. Create it with New; it is safe
 // for concurrent use.
 type Adapter struct {
+	seen   *seenIDs
 	key    []byte
 	router Router
 	log    *slog.Logger
@@ -95,7 +117,7 @@ func New(cfg Config) (*Adapter, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Adapter{key: key, router: cfg.Router, log: log.With("adapter", "teams"), cfg: cfg}, nil
+	return &Adapter{seen: &seenIDs{ids: map[string]time.Time{}}, key: key, router: cfg.Router, log: log.With("adapter", "teams"), cfg: cfg}, nil
 }
 
 // Register mounts the outgoing webhook at POST /teams/messages on mux.
@@ -106,10 +128,11 @@ func (a *Adapter) Register(mux *http.ServeMux) {
 // activity is the part of a Bot Framework activity an outgoing webhook
 // sends that secbot reads.
 type activity struct {
-	Type string `json:"type"`
-	ID   string `json:"id"`
-	Text string `json:"text"`
-	From struct {
+	Type      string    `json:"type"`
+	ID        string    `json:"id"`
+	Timestamp time.Time `json:"timestamp"`
+	Text      string    `json:"text"`
+	From      struct {
 		ID          string `json:"id"`
 		Name        string `json:"name"`
 		AADObjectID string `json:"aadObjectId"`
@@ -161,6 +184,36 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
+	now := a.now()
+	switch age := now.Sub(act.Timestamp); {
+	case act.Timestamp.IsZero() || age > maxAge:
+		a.log.Warn("refused an activity older than 5 minutes (a replay?)", "id", act.ID, "timestamp", act.Timestamp, "remote", r.RemoteAddr)
+		http.Error(w, "activity too old", http.StatusUnauthorized)
+		return
+	case -age > maxAge:
+		a.log.Warn("refused an activity stamped in the future (is this server's clock right?)", "id", act.ID, "timestamp", act.Timestamp)
+		http.Error(w, "activity from the future", http.StatusUnauthorized)
+		return
+	}
+	key := "teams:webhook:" + act.ID
+	if act.ID == "" {
+		http.Error(w, "activity without an id", http.StatusBadRequest)
+		return
+	}
+	first, err := a.keep(r.Context(), key, body)
+	if err != nil {
+		a.log.Error("could not keep an activity; answering with an error", "id", act.ID, "err", err)
+		http.Error(w, "the message could not be kept; try again", http.StatusServiceUnavailable)
+		return
+	}
+	if !first {
+		a.log.Warn("refused an activity seen before (a replay?)", "id", act.ID, "remote", r.RemoteAddr)
+		http.Error(w, "activity seen before", http.StatusConflict)
+		return
+	}
+	if a.cfg.Inbox != nil {
+		defer a.cfg.Inbox.Done(context.WithoutCancel(r.Context()), key)
+	}
 	req := a.request(act)
 	reply := a.route(r.Context(), req)
 	m := render(reply, a.cfg.Name)
@@ -172,6 +225,21 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
 	w.Write(out)
+}
+
+// keep keeps the activity; first reports whether it was not seen before.
+func (a *Adapter) keep(ctx context.Context, key string, body []byte) (bool, error) {
+	if a.cfg.Inbox == nil {
+		return a.seen.first(key), nil
+	}
+	return a.cfg.Inbox.Accept(ctx, key, KindActivity, body)
+}
+
+func (a *Adapter) now() time.Time {
+	if a.cfg.Now != nil {
+		return a.cfg.Now()
+	}
+	return time.Now()
 }
 
 // verify reports whether header is "HMAC " followed by the base64
@@ -261,4 +329,29 @@ func (a *Adapter) route(ctx context.Context, req bot.Request) bot.Reply {
 		a.log.Warn("answer took too long", "timeout", a.cfg.Timeout, "channel", req.ChannelID, "user", req.UserID)
 		return bot.Reply{Text: SlowReply}
 	}
+}
+
+// seenIDs remembers the activity ids of the last minutes, for an Adapter
+// without an Inbox.
+type seenIDs struct {
+	mu  sync.Mutex
+	ids map[string]time.Time
+}
+
+func (s *seenIDs) first(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	if len(s.ids) > 10000 {
+		for k, t := range s.ids {
+			if now.Sub(t) > 2*maxAge {
+				delete(s.ids, k)
+			}
+		}
+	}
+	if _, ok := s.ids[id]; ok {
+		return false
+	}
+	s.ids[id] = now
+	return true
 }

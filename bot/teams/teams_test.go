@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -63,6 +64,9 @@ func newServer(t *testing.T, cfg Config) *httptest.Server {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if cfg.Now == nil {
+		cfg.Now = func() time.Time { return fixtureTime } // the recorded activities' day
+	}
 	a, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -73,6 +77,9 @@ func newServer(t *testing.T, cfg Config) *httptest.Server {
 	t.Cleanup(srv.Close)
 	return srv
 }
+
+// fixtureTime is a minute after the recorded activities were sent.
+var fixtureTime = time.Date(2026, 11, 27, 0, 6, 0, 0, time.UTC)
 
 func fixture(t *testing.T, name string) []byte {
 	t.Helper()
@@ -398,3 +405,61 @@ func TestRequestFallbacks(t *testing.T) {
 		t.Errorf("ChannelID %q, want channelData.channel.id", got.ChannelID)
 	}
 }
+
+// TestRefusesReplays: the outgoing webhook's HMAC covers the body only, so
+// a saved request stays valid: an activity id seen before is refused (in
+// every process sharing the inbox), and so is an activity stamped more than
+// five minutes ago, or more than five minutes ahead.
+func TestRefusesReplays(t *testing.T) {
+	router := &stubRouter{}
+	inbox := &memInbox{kept: map[string]bool{}}
+	now := fixtureTime
+	cfg := Config{Router: router, Inbox: inbox, Now: func() time.Time { return now }}
+	srv, other := newServer(t, cfg), newServer(t, cfg) // two replicas, one store
+	body := fixture(t, "term.json")
+	if status, _ := post(t, srv, body, sign(t, body)); status != http.StatusOK {
+		t.Fatalf("first delivery: status %d", status)
+	}
+	if status, _ := post(t, other, body, sign(t, body)); status != http.StatusConflict {
+		t.Errorf("replay to another replica: status %d, want 409", status)
+	}
+	now = fixtureTime.Add(7 * time.Minute)
+	fresh := bytes.Replace(body, []byte(`"id": "`), []byte(`"id": "x`), 1)
+	if status, _ := post(t, srv, fresh, sign(t, fresh)); status != http.StatusUnauthorized {
+		t.Errorf("an activity 7 minutes old: status %d, want 401", status)
+	}
+	now = fixtureTime.Add(-10 * time.Minute)
+	if status, _ := post(t, srv, fresh, sign(t, fresh)); status != http.StatusUnauthorized {
+		t.Errorf("an activity from the future: status %d, want 401", status)
+	}
+	if n := len(router.requests()); n != 1 {
+		t.Errorf("router called %d times, want once", n)
+	}
+	inbox.fail = true
+	now = fixtureTime
+	if status, _ := post(t, srv, fresh, sign(t, fresh)); status != http.StatusServiceUnavailable {
+		t.Errorf("store down: status %d, want 503 (not a false OK)", status)
+	}
+}
+
+// memInbox is an Inbox in memory, shared by the servers of a test.
+type memInbox struct {
+	mu   sync.Mutex
+	kept map[string]bool
+	fail bool
+}
+
+func (m *memInbox) Accept(_ context.Context, key, _ string, _ []byte) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fail {
+		return false, errors.New("store unavailable")
+	}
+	if m.kept[key] {
+		return false, nil
+	}
+	m.kept[key] = true
+	return true, nil
+}
+
+func (m *memInbox) Done(context.Context, string) error { return nil }

@@ -110,3 +110,9 @@ func collapse(s string) string {
 		return unicode.IsSpace(r) || r == '\u00a0' || r == '\u200b' || r == '\ufeff'
 	}), " ")
 }
+
+// MessageText is the text of a Teams message as secbot reads it: the
+// mention of name (an <at> element) removed, other mentions kept as names,
+// HTML tags dropped, entities decoded and white space collapsed. The Bot
+// Framework adapter (bot/teamsbot) reads messages with it too.
+func MessageText(s, name string) string { return messageText(s, name) }

@@ -266,7 +266,7 @@ func cardMessage(r bot.Reply, name string) message {
 	if len(m.Attachments) == 0 {
 		rd := &renderer{name: name}
 		rd.text(m.Text)
-		m = message{Type: "message", Attachments: []attachment{{ContentType: ContentType, Content: newCard(rd.body)}}}
+		m = message{Type: "message", Attachments: []attachment{{ContentType: ContentType, Content: newCard(rd.body, false)}}}
 	}
 	m.Text, m.TextFormat, m.Summary = "", "", ""
 	return m

@@ -20,6 +20,7 @@ import (
 	"secbot/bot/slack"
 	"secbot/knowledge"
 	"secbot/quiz"
+	"secbot/quiz/rounds"
 	"secbot/schedules"
 	"secbot/store/sqlite"
 )
@@ -180,11 +181,15 @@ func TestTwoProcessesAgainstSlack(t *testing.T) {
 		db.Now = clock
 		a := slack.New(slack.Config{BotToken: "xoxb-test", APIURL: srv.URL + "/api/", Router: bot.NewRouter(), Log: quiet,
 			Now: clock, Sleep: func(context.Context, time.Duration) error { return nil }})
+		posters := func(string) (bot.Poster, error) { return a, nil }
+		rs, err := rounds.New(rounds.Config{Pack: pack, Store: db, Posters: posters, Location: tokyo, Now: clock, Log: quiet})
+		if err != nil {
+			t.Fatal(err)
+		}
 		s, err := schedules.New(schedules.Config{Location: tokyo, Pack: pack, Store: db, Now: clock, Log: quiet,
 			Owner:   fmt.Sprintf("process-%d", i),
 			TipSpec: "0 10 * * 1-5", TipChannels: []string{"COK000000", "CGONE0000", "CBUSY0000"},
-			QuizSpec: "0 10 * * 1", QuizChannels: []string{"CQUIZ0000"}, AnswerWindow: 24 * time.Hour,
-			Posters: func(string) (bot.Poster, error) { return a, nil }})
+			QuizSpec: "0 10 * * 1", QuizChannels: []string{"CQUIZ0000"}, Rounds: rs, Posters: posters})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -17,8 +17,11 @@ import (
 	"secbot/bot/slack"
 	"secbot/bot/teams"
 	"secbot/index"
+	"secbot/intake"
 	"secbot/knowledge"
+	"secbot/quiz/rounds"
 	"secbot/schedules"
+	"secbot/store"
 	"secbot/store/sqlite"
 )
 
@@ -144,6 +147,15 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		router.Admins[id] = true
 	}
 
+	// Every input a chat front end acknowledges is kept first (the
+	// console's lines need not be: the person sees the answer or nothing).
+	var inbox *intake.Inbox
+	owner := intake.NewOwner()
+	if !m.console() {
+		if inbox, err = intake.New(ctx, intake.Config{Store: db, Owner: owner, Log: log}); err != nil {
+			return err
+		}
+	}
 	var slackA *slack.Adapter
 	if m.slackSocket || m.slackHTTP || slackChannels(cfg) {
 		if token := env.Getenv("SLACK_BOT_TOKEN"); token != "" {
@@ -153,6 +165,7 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 				SigningSecret: env.Getenv("SLACK_SIGNING_SECRET"),
 				APIURL:        env.Getenv("SLACK_API_URL"),
 				Router:        router,
+				Inbox:         inboxOrNil(inbox),
 				Log:           log,
 			})
 		}
@@ -185,16 +198,27 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		// served by the process that runs with chat credentials.
 		tipChannels, quizChannels = nil, nil
 	}
-	sched, err := schedules.New(schedules.Config{
+	var sched *schedules.Scheduler
+	quizRounds, err := rounds.New(rounds.Config{
+		Pack: pack, Store: db, Posters: posters, Location: cfg.Location,
+		AnswerWindow: time.Duration(cfg.Quiz.AnswerWindow),
+		RunDue:       func(ctx context.Context) error { return sched.RunNow(ctx) },
+		Log:          log,
+	})
+	if err != nil {
+		return err
+	}
+	sched, err = schedules.New(schedules.Config{
 		Location:     cfg.Location,
 		TipSpec:      cfg.Tips.Schedule,
 		TipChannels:  tipChannels,
 		QuizSpec:     cfg.Quiz.Schedule,
 		QuizChannels: quizChannels,
-		AnswerWindow: time.Duration(cfg.Quiz.AnswerWindow),
 		Grace:        time.Duration(cfg.CatchUpGrace),
 		Pack:         pack,
 		Store:        db,
+		Rounds:       quizRounds,
+		Owner:        owner,
 		Posters:      posters,
 		Direct: func(p bot.Platform) (bot.DirectPoster, bool) {
 			if p == bot.Slack && slackA != nil {
@@ -215,7 +239,7 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		subs = nil // nothing sends the DM digest from a console: don't promise it
 	}
 	router.Handle("tip", bot.NewTipHandler(bot.TipConfig{Pack: pack, Tips: sched.Tips(), Subs: subs, Channels: cfg.Tips.Channels}), bot.TipUsage...)
-	router.Handle("quiz", bot.NewQuizHandler(bot.QuizConfig{Pack: pack, Store: db, Control: sched, Location: cfg.Location}), bot.QuizUsage...)
+	router.Handle("quiz", quizRounds.Handler(), rounds.Usage...)
 
 	if m.console() {
 		// The person at the console runs it: they may start and stop rounds.
@@ -226,16 +250,31 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		}
 		return sh.Run(ctx)
 	}
-	return serve(ctx, env, log, m, cfg, router, slackA, sched, db)
+	if slackA != nil {
+		inbox.Handle(slack.KindEvent, func(ctx context.Context, it store.Item) error { return slackA.Rerun(ctx, it.Kind, it.Payload) })
+		inbox.Handle(slack.KindCommand, func(ctx context.Context, it store.Item) error { return slackA.Rerun(ctx, it.Kind, it.Payload) })
+	}
+	return serve(ctx, env, log, m, cfg, router, slackA, sched, db, inbox)
+}
+
+// inboxOrNil keeps a nil *intake.Inbox a nil interface.
+func inboxOrNil(in *intake.Inbox) slack.Inbox {
+	if in == nil {
+		return nil
+	}
+	return in
 }
 
 // serve runs the chat front ends and the scheduler until ctx ends (SIGTERM),
 // then shuts down gracefully: the HTTP server stops accepting, in-flight
 // requests and deliveries finish, the scheduler's current run ends.
-func serve(ctx context.Context, env *Env, log *slog.Logger, m modes, cfg *Config, router *bot.Router, slackA *slack.Adapter, sched *schedules.Scheduler, db *sqlite.DB) error {
+func serve(ctx context.Context, env *Env, log *slog.Logger, m modes, cfg *Config, router *bot.Router, slackA *slack.Adapter, sched *schedules.Scheduler, db *sqlite.DB, inbox *intake.Inbox) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errc := make(chan error, 2)
+	inboxDone := make(chan struct{})
+	go func() { defer close(inboxDone); inbox.Run(ctx) }()
+	defer func() { <-inboxDone }()
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -255,7 +294,7 @@ func serve(ctx context.Context, env *Env, log *slog.Logger, m modes, cfg *Config
 		for name, id := range cfg.Teams.Channels {
 			channels[id] = teams.ChannelPrefix + name
 		}
-		ta, err := teams.New(teams.Config{Secret: env.Getenv("TEAMS_OUTGOING_SECRET"), Router: router, Log: log, Channels: channels})
+		ta, err := teams.New(teams.Config{Secret: env.Getenv("TEAMS_OUTGOING_SECRET"), Router: router, Inbox: inbox, Log: log, Channels: channels})
 		if err != nil {
 			return err
 		}

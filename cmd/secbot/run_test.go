@@ -237,7 +237,7 @@ func TestRunServesHTTPAndStopsOnSIGTERM(t *testing.T) {
 	}
 
 	// A Teams message with a good HMAC.
-	activity, _ := json.Marshal(map[string]any{"type": "message", "id": "1", "text": "<at>secbot</at> VPN",
+	activity, _ := json.Marshal(map[string]any{"type": "message", "id": "1", "text": "<at>secbot</at> VPN", "timestamp": time.Now().UTC(),
 		"from": map[string]string{"id": "29:1", "name": "Aiko"}, "conversation": map[string]string{"id": "19:c@thread.tacv2"}})
 	tm := hmac.New(sha256.New, teamsKey)
 	tm.Write(activity)

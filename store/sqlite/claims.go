@@ -13,7 +13,7 @@ import (
 func (db *DB) Claim(ctx context.Context, c store.Claim) (_ bool, err error) {
 	defer wrap(&err, "claim %s %s %s", c.Job, c.Key, c.Slot.Format(time.RFC3339))
 	now := db.now()
-	res, err := db.db.ExecContext(ctx, `INSERT INTO claims
+	res, err := db.exec(ctx, `INSERT INTO claims
 		(job, key, slot, status, owner, attempts, message_id, detail, next_try, in_doubt, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (job, key, slot) DO NOTHING`,
@@ -29,7 +29,7 @@ func (db *DB) Claim(ctx context.Context, c store.Claim) (_ bool, err error) {
 // status, owner and attempts.
 func (db *DB) UpdateClaim(ctx context.Context, old, next store.Claim) (_ bool, err error) {
 	defer wrap(&err, "update claim %s %s %s", old.Job, old.Key, old.Slot.Format(time.RFC3339))
-	res, err := db.db.ExecContext(ctx, `UPDATE claims
+	res, err := db.exec(ctx, `UPDATE claims
 		SET status = ?, owner = ?, attempts = ?, message_id = ?, detail = ?, next_try = ?, in_doubt = ?, updated_at = ?
 		WHERE job = ? AND key = ? AND slot = ? AND status = ? AND owner = ? AND attempts = ?`,
 		string(next.Status), next.Owner, next.Attempts, next.MessageID, next.Detail, ms(next.NextTry), next.InDoubt, db.now(),
@@ -51,6 +51,17 @@ func (db *DB) PendingClaims(ctx context.Context) (_ []store.Claim, err error) {
 func (db *DB) GetClaim(ctx context.Context, job, key string, slot time.Time) (_ store.Claim, _ bool, err error) {
 	defer wrap(&err, "get claim %s %s", job, key)
 	cs, err := db.claims(ctx, `WHERE job = ? AND key = ? AND slot = ?`, job, key, ms(slot))
+	if err != nil || len(cs) == 0 {
+		return store.Claim{}, false, err
+	}
+	return cs[0], true, nil
+}
+
+// LastClaim returns the claim of job and key with the latest slot, and
+// whether there is one.
+func (db *DB) LastClaim(ctx context.Context, job, key string) (_ store.Claim, _ bool, err error) {
+	defer wrap(&err, "last claim %s %s", job, key)
+	cs, err := db.claims(ctx, `WHERE job = ? AND key = ? ORDER BY slot DESC LIMIT 1`, job, key)
 	if err != nil || len(cs) == 0 {
 		return store.Claim{}, false, err
 	}
@@ -87,7 +98,7 @@ func (db *DB) claims(ctx context.Context, where string, args ...any) ([]store.Cl
 // RecordTip records which tip channel got on date.
 func (db *DB) RecordTip(ctx context.Context, channel, date, tipID string) (err error) {
 	defer wrap(&err, "record tip %s %s", channel, date)
-	_, err = db.db.ExecContext(ctx, `INSERT INTO tip_history (channel, date, tip_id, posted_at) VALUES (?, ?, ?, ?)
+	_, err = db.exec(ctx, `INSERT INTO tip_history (channel, date, tip_id, posted_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (channel, date) DO UPDATE SET tip_id = excluded.tip_id, posted_at = excluded.posted_at`,
 		channel, date, tipID, db.now())
 	return err
@@ -118,7 +129,7 @@ var _ bot.Subscriptions = (*DB)(nil)
 // Subscribe implements bot.Subscriptions.
 func (db *DB) Subscribe(ctx context.Context, s bot.Subscription) (_ bool, err error) {
 	defer wrap(&err, "subscribe %s %s", s.Platform, s.UserID)
-	res, err := db.db.ExecContext(ctx, `INSERT INTO subscriptions (platform, user_id, user_name, created_at) VALUES (?, ?, ?, ?)
+	res, err := db.exec(ctx, `INSERT INTO subscriptions (platform, user_id, user_name, created_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (platform, user_id) DO NOTHING`, string(s.Platform), s.UserID, s.UserName, db.now())
 	if err != nil {
 		return false, err
@@ -130,7 +141,7 @@ func (db *DB) Subscribe(ctx context.Context, s bot.Subscription) (_ bool, err er
 // Unsubscribe implements bot.Subscriptions.
 func (db *DB) Unsubscribe(ctx context.Context, platform bot.Platform, userID string) (_ bool, err error) {
 	defer wrap(&err, "unsubscribe %s %s", platform, userID)
-	res, err := db.db.ExecContext(ctx, `DELETE FROM subscriptions WHERE platform = ? AND user_id = ?`, string(platform), userID)
+	res, err := db.exec(ctx, `DELETE FROM subscriptions WHERE platform = ? AND user_id = ?`, string(platform), userID)
 	if err != nil {
 		return false, err
 	}

@@ -13,11 +13,14 @@ import (
 // the store once it returns true.
 func (db *DB) PutInbox(ctx context.Context, it store.Item) (_ bool, err error) {
 	defer wrap(&err, "keep %s", it.Key)
+	if it.Payload == nil {
+		it.Payload = []byte{}
+	}
 	received := ms(it.Received)
 	if received == 0 {
 		received = db.now()
 	}
-	res, err := db.db.ExecContext(ctx, `INSERT INTO inbox (key, kind, payload, owner, attempts, received_at)
+	res, err := db.exec(ctx, `INSERT INTO inbox (key, kind, payload, owner, attempts, received_at)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
 		it.Key, it.Kind, it.Payload, it.Owner, it.Attempts, received)
 	if err != nil {
@@ -30,7 +33,7 @@ func (db *DB) PutInbox(ctx context.Context, it store.Item) (_ bool, err error) {
 // FinishInbox marks the item done.
 func (db *DB) FinishInbox(ctx context.Context, key string) (err error) {
 	defer wrap(&err, "finish %s", key)
-	_, err = db.db.ExecContext(ctx, `UPDATE inbox SET done_at = ? WHERE key = ? AND done_at = 0`, db.now(), key)
+	_, err = db.exec(ctx, `UPDATE inbox SET done_at = ? WHERE key = ? AND done_at = 0`, db.now(), key)
 	return err
 }
 
@@ -104,7 +107,7 @@ func (db *DB) InboxDepth(ctx context.Context) (n int, err error) {
 // replays) and the owners that have not beaten since then.
 func (db *DB) PruneInbox(ctx context.Context, before time.Time) (n int, err error) {
 	defer wrap(&err, "prune inbox")
-	res, err := db.db.ExecContext(ctx, `DELETE FROM inbox WHERE done_at > 0 AND done_at < ?`, ms(before))
+	res, err := db.exec(ctx, `DELETE FROM inbox WHERE done_at > 0 AND done_at < ?`, ms(before))
 	if err != nil {
 		return 0, err
 	}
@@ -112,22 +115,23 @@ func (db *DB) PruneInbox(ctx context.Context, before time.Time) (n int, err erro
 	if err != nil {
 		return 0, err
 	}
-	_, err = db.db.ExecContext(ctx, `DELETE FROM owners WHERE beat_at < ?`, ms(before))
+	_, err = db.exec(ctx, `DELETE FROM owners WHERE beat_at < ?`, ms(before))
 	return int(m), err
 }
 
 // Beat records that owner is alive now.
 func (db *DB) Beat(ctx context.Context, owner string) (err error) {
 	defer wrap(&err, "beat %s", owner)
-	_, err = db.db.ExecContext(ctx, `INSERT INTO owners (owner, beat_at) VALUES (?, ?)
+	_, err = db.exec(ctx, `INSERT INTO owners (owner, beat_at) VALUES (?, ?)
 		ON CONFLICT (owner) DO UPDATE SET beat_at = excluded.beat_at`, owner, db.now())
 	return err
 }
 
-// LiveOwners returns the owners that have beaten since since.
+// LiveOwners maps every owner that has beaten to whether it beat since
+// since (true: alive) or not (false: stopped, or stalled).
 func (db *DB) LiveOwners(ctx context.Context, since time.Time) (_ map[string]bool, err error) {
 	defer wrap(&err, "live owners")
-	rows, err := db.db.QueryContext(ctx, `SELECT owner FROM owners WHERE beat_at >= ?`, ms(since))
+	rows, err := db.db.QueryContext(ctx, `SELECT owner, beat_at >= ? FROM owners`, ms(since))
 	if err != nil {
 		return nil, err
 	}
@@ -135,10 +139,11 @@ func (db *DB) LiveOwners(ctx context.Context, since time.Time) (_ map[string]boo
 	out := map[string]bool{}
 	for rows.Next() {
 		var o string
-		if err := rows.Scan(&o); err != nil {
+		var alive bool
+		if err := rows.Scan(&o, &alive); err != nil {
 			return nil, err
 		}
-		out[o] = true
+		out[o] = alive
 	}
 	return out, rows.Err()
 }

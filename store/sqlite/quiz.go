@@ -91,7 +91,7 @@ func (db *DB) MarkRevealed(ctx context.Context, id string) (_ bool, err error) {
 // updateOpenRound runs an update guarded by revealed = 0 and reports whether
 // it changed a row: false with ErrNotFound when there is no round id.
 func (db *DB) updateOpenRound(ctx context.Context, id, query string, args ...any) (bool, error) {
-	res, err := db.db.ExecContext(ctx, query, args...)
+	res, err := db.exec(ctx, query, args...)
 	if err != nil {
 		return false, err
 	}
@@ -136,7 +136,7 @@ func (db *DB) AddAnswer(ctx context.Context, a quiz.Answer) (_ quiz.Answer, _ bo
 	if a.At.IsZero() {
 		a.At = fromMS(db.now())
 	}
-	res, err := db.db.ExecContext(ctx, `INSERT INTO answers (round_id, channel, user_id, user_name, choice, correct, answered_at)
+	res, err := db.exec(ctx, `INSERT INTO answers (round_id, channel, user_id, user_name, choice, correct, answered_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (round_id, user_id) DO UPDATE
 		SET user_name = excluded.user_name, choice = excluded.choice, correct = excluded.correct, answered_at = excluded.answered_at
 		WHERE excluded.answered_at < answers.answered_at`,

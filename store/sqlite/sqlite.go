@@ -20,6 +20,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -32,6 +33,12 @@ var migrations embed.FS
 // DB is an open secbot database.
 type DB struct {
 	db *sql.DB
+	// wmu lets one write of this process at a time reach SQLite, which
+	// takes one writer anyway: the others wait here, in order, instead of
+	// polling the busy handler (which sleeps up to 100 ms a turn and made a
+	// burst of quiz clicks wait a second for their ack). Other processes on
+	// the same file still wait through busy_timeout.
+	wmu sync.Mutex
 	// Now returns the current time; tests set it. Defaults to time.Now.
 	Now func() time.Time
 }
@@ -69,7 +76,7 @@ func (db *DB) migrate(ctx context.Context) error {
 	// the busy timeout being consulted (one switches it to WAL while another
 	// opens it): the first statement, which opens a connection, is retried.
 	for wait := 10 * time.Millisecond; ; wait *= 2 {
-		_, err := db.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
+		_, err := db.exec(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
 		version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`)
 		if err == nil {
 			break
@@ -124,8 +131,17 @@ func (db *DB) Version(ctx context.Context) (int, error) {
 	return int(v.Int64), err
 }
 
+// exec runs one write statement.
+func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	db.wmu.Lock()
+	defer db.wmu.Unlock()
+	return db.db.ExecContext(ctx, query, args...)
+}
+
 // tx runs f in an immediate transaction, committing when it returns nil.
 func (db *DB) tx(ctx context.Context, f func(*sql.Tx) error) error {
+	db.wmu.Lock()
+	defer db.wmu.Unlock()
 	tx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err

@@ -93,11 +93,19 @@ type Server struct {
 	conns     int
 	// AppToken is what apps.connections.open requires; "" accepts any.
 	AppToken string
+	// messages holds what chat.postMessage posted, per channel, oldest
+	// first, for conversations.history.
+	messages map[string][]map[string]any
+
+	// APIDelay and ResponseDelay slow every Web API call and every
+	// response_url post down, as a loaded Slack would be. Set them before
+	// the server is used.
+	APIDelay, ResponseDelay time.Duration
 }
 
 // New starts a fake Slack on loopback.
 func New(t testing.TB) *Server {
-	s := &Server{failures: map[string][]Failure{}}
+	s := &Server{failures: map[string][]Failure{}, messages: map[string][]map[string]any{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/{method}", s.serveAPI)
 	mux.HandleFunc("/response/{id}", s.serveResponse)
@@ -154,6 +162,16 @@ func (s *Server) Responses() []Response {
 	return append([]Response(nil), s.responses...)
 }
 
+// Messages returns what chat.postMessage posted to channel, oldest first.
+func (s *Server) Messages(channel string) []map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]map[string]any(nil), s.messages[channel]...)
+}
+
+// URL is the server's base URL.
+func (s *Server) URL() string { return s.srv.URL }
+
 // Acks returns the socket-mode acks received so far.
 func (s *Server) Acks() []Ack {
 	s.mu.Lock()
@@ -162,6 +180,9 @@ func (s *Server) Acks() []Ack {
 }
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	if s.APIDelay > 0 {
+		time.Sleep(s.APIDelay)
+	}
 	method := r.PathValue("method")
 	body, _ := io.ReadAll(r.Body)
 	call := Call{Method: method, Args: url.Values{}}
@@ -211,7 +232,33 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	case "auth.test":
 		writeJSON(w, map[string]any{"ok": true, "user_id": BotUserID, "bot_id": BotID, "user": "secbot", "team": "Test", "team_id": "T1"})
 	case "chat.postMessage":
-		writeJSON(w, map[string]any{"ok": true, "channel": channel, "ts": ts, "message": map[string]any{"ts": ts, "text": call.Args.Get("text")}})
+		msg := map[string]any{"type": "message", "ts": ts, "text": call.Args.Get("text")}
+		if md := call.Args.Get("metadata"); md != "" {
+			var m any
+			if json.Unmarshal([]byte(md), &m) == nil {
+				msg["metadata"] = m
+			}
+		}
+		s.mu.Lock()
+		s.messages[channel] = append(s.messages[channel], msg)
+		s.mu.Unlock()
+		writeJSON(w, map[string]any{"ok": true, "channel": channel, "ts": ts, "message": msg})
+	case "conversations.history":
+		// Newest first, metadata only when asked for, as Slack does.
+		s.mu.Lock()
+		msgs := s.messages[channel]
+		out := make([]map[string]any, 0, len(msgs))
+		for i := len(msgs) - 1; i >= 0; i-- {
+			m := map[string]any{}
+			for k, v := range msgs[i] {
+				if k != "metadata" || call.Args.Get("include_all_metadata") == "1" {
+					m[k] = v
+				}
+			}
+			out = append(out, m)
+		}
+		s.mu.Unlock()
+		writeJSON(w, map[string]any{"ok": true, "messages": out, "has_more": false})
 	case "chat.postEphemeral":
 		writeJSON(w, map[string]any{"ok": true, "message_ts": ts})
 	case "chat.update":
@@ -230,6 +277,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serveResponse(w http.ResponseWriter, r *http.Request) {
+	if s.ResponseDelay > 0 {
+		time.Sleep(s.ResponseDelay)
+	}
 	raw, _ := io.ReadAll(r.Body)
 	var body map[string]any
 	if err := json.Unmarshal(raw, &body); err != nil {

@@ -1,0 +1,262 @@
+package schedules
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"secbot/bot"
+	"secbot/quiz"
+)
+
+// RunNow does what is due now (RunDue at the scheduler's clock): the reveal
+// of a round /quiz stop has just closed, say.
+func (s *Scheduler) RunNow(ctx context.Context) error { return s.RunDue(ctx, s.cfg.Now()) }
+
+// fanOut bounds how many channels one job posts to at once. Each channel's
+// posts are spaced by its poster (Slack: about one a second per channel) and
+// a 429 pauses only what it names, so one slow channel holds up no other.
+const fanOut = 32
+
+// RunDue does everything due at now: retries whose time has come (and the
+// claims of processes that died mid-post), reveals of rounds that have
+// closed, and the latest slot of every job and key that no process has
+// claimed, when still within the grace window. It returns the store errors
+// (joined); posting errors are handled per claim (see execute) and logged.
+func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
+	s.prune(now)
+	var errs []error
+	if err := s.runPending(ctx, now); err != nil {
+		errs = append(errs, err)
+	}
+	if err := s.runReveals(ctx, now); err != nil {
+		errs = append(errs, err)
+	}
+	if s.tipSched != nil {
+		slots := s.slots(s.tipSched, now)
+		errs = append(errs, s.each(s.cfg.TipChannels, func(ch string) error { return s.runSlots(ctx, JobTip, ch, slots, now) }))
+		if err := s.runDigest(ctx, now); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if s.quizSched != nil {
+		slots := s.slots(s.quizSched, now)
+		errs = append(errs, s.each(s.cfg.QuizChannels, func(ch string) error { return s.runSlots(ctx, JobQuiz, ch, slots, now) }))
+	}
+	return errors.Join(errs...)
+}
+
+// each runs f for every key, fanOut at a time, and joins the errors.
+func (s *Scheduler) each(keys []string, f func(key string) error) error {
+	var mu sync.Mutex
+	var errs []error
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, fanOut)
+	for _, k := range keys {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if err := f(k); err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// slots returns the activations of sched in (now-lookback, now], oldest
+// first (at most the last 1000, for specs that fire every minute).
+func (s *Scheduler) slots(sched cron.Schedule, now time.Time) []time.Time {
+	var out []time.Time
+	for t := sched.Next(now.Add(-lookback)); !t.IsZero() && !t.After(now); t = sched.Next(t) {
+		out = append(out, t)
+	}
+	if len(out) > 1000 {
+		out = out[len(out)-1000:]
+	}
+	return out
+}
+
+func claimID(job, key string, slot time.Time) string {
+	return job + "\x00" + key + "\x00" + slot.UTC().Format(time.RFC3339)
+}
+
+// once reports whether this process has not yet looked at the claim, and
+// marks it looked at.
+func (s *Scheduler) once(job, key string, slot time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := claimID(job, key, slot)
+	if _, ok := s.seen[id]; ok {
+		return false
+	}
+	s.seen[id] = slot
+	return true
+}
+
+// prune forgets the claims older than the lookback window: RunDue never
+// looks at their slots again.
+func (s *Scheduler) prune(now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, slot := range s.seen {
+		if slot.Before(now.Add(-lookback - 24*time.Hour)) {
+			delete(s.seen, id)
+		}
+	}
+}
+
+// forget lets this process look at a claim again (after a store error).
+func (s *Scheduler) forget(job, key string, slot time.Time) {
+	s.mu.Lock()
+	delete(s.seen, claimID(job, key, slot))
+	s.mu.Unlock()
+}
+
+// runSlots looks at the latest slot of job for key (slots are oldest
+// first): it is claimed and posted when within the grace window. Slots
+// missed while no process ran are not posted and not stored one row each:
+// they are counted in one log line, and only when the key had been posted
+// before (a key's first start has missed nothing).
+func (s *Scheduler) runSlots(ctx context.Context, job, key string, slots []time.Time, now time.Time) error {
+	if len(slots) == 0 {
+		return nil
+	}
+	latest := slots[len(slots)-1]
+	if !s.once(job, key, latest) {
+		return nil
+	}
+	late := now.Sub(latest)
+	missed := func(posted int) error {
+		last, ok, err := s.cfg.Store.LastClaim(ctx, job, key)
+		if err != nil {
+			s.forget(job, key, latest)
+			return err
+		}
+		if !ok || !last.Slot.Before(latest) {
+			return nil // the first start for this key, or nothing missed
+		}
+		n := 0
+		for _, t := range slots {
+			if t.After(last.Slot) {
+				n++
+			}
+		}
+		if n -= posted; n > 0 {
+			s.log.Warn("scheduler: slots missed while no process ran were not posted", "job", job, "key", key, "count", n,
+				"latest", latest.In(s.cfg.Location).Format(time.RFC3339), "late", late.Round(time.Minute).String(), "grace", s.cfg.Grace.String())
+		}
+		return nil
+	}
+	if late > s.cfg.Grace {
+		return missed(0)
+	}
+	if err := missed(1); err != nil {
+		return err
+	}
+	c := Claim{Job: job, Key: key, Slot: latest, Status: StatusClaimed, Owner: s.cfg.Owner, Attempts: 1}
+	won, err := s.cfg.Store.Claim(ctx, c)
+	if err != nil {
+		s.forget(job, key, latest)
+		return err
+	}
+	if !won {
+		return nil
+	}
+	if late > time.Minute {
+		s.log.Info("scheduler: catching up a missed slot", "job", job, "key", key, "slot", latest.In(s.cfg.Location).Format(time.RFC3339), "late", late.Round(time.Second).String())
+	}
+	s.execute(ctx, c, now)
+	return nil
+}
+
+// runDigest sends the DM digest of each tip slot to the subscribers who had
+// subscribed by then.
+func (s *Scheduler) runDigest(ctx context.Context, now time.Time) error {
+	slots := s.slots(s.tipSched, now)
+	if len(slots) == 0 {
+		return nil
+	}
+	subs, err := s.cfg.Store.Subscribers(ctx)
+	if err != nil {
+		return err
+	}
+	var keys []string
+	since := map[string]time.Time{}
+	for _, sub := range subs {
+		if !s.canDirect(sub.Platform) {
+			// No claim: should this platform's poster come back within
+			// the grace window, the digest still goes out.
+			continue
+		}
+		k := string(sub.Platform) + ":" + sub.UserID
+		keys, since[k] = append(keys, k), sub.Since
+	}
+	return s.each(keys, func(k string) error {
+		var due []time.Time
+		for _, slot := range slots {
+			if since[k].IsZero() || !since[k].After(slot) {
+				due = append(due, slot)
+			}
+		}
+		return s.runSlots(ctx, JobTipDM, k, due, now)
+	})
+}
+
+// canDirect reports whether the platform's subscribers can be sent DMs,
+// logging once per process when they cannot (console subscriptions, say).
+func (s *Scheduler) canDirect(p bot.Platform) bool {
+	if s.cfg.Direct != nil {
+		if dp, ok := s.cfg.Direct(p); ok && dp != nil {
+			return true
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if k := "nodirect\x00" + string(p); s.seen[k].IsZero() {
+		s.seen[k] = s.cfg.Now() // logged again once pruned, some nine days on
+		s.log.Warn("scheduler: no direct messages on this platform; its digest subscribers get nothing", "platform", string(p))
+	}
+	return false
+}
+
+// runReveals reveals the rounds that have closed.
+func (s *Scheduler) runReveals(ctx context.Context, now time.Time) error {
+	due, err := s.cfg.Store.DueRounds(ctx, now)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, r := range due {
+		errs = append(errs, s.runReveal(ctx, r, now))
+	}
+	return errors.Join(errs...)
+}
+
+// runReveal claims and runs the reveal of r. Reveals are never skipped for
+// lateness: a round closed while no process ran is revealed late rather
+// than left open.
+func (s *Scheduler) runReveal(ctx context.Context, r quiz.Round, now time.Time) error {
+	if !s.once(JobReveal, r.ID, r.Closes) {
+		return nil
+	}
+	c := Claim{Job: JobReveal, Key: r.ID, Slot: r.Closes, Status: StatusClaimed, Owner: s.cfg.Owner, Attempts: 1}
+	won, err := s.cfg.Store.Claim(ctx, c)
+	if err != nil {
+		s.forget(JobReveal, r.ID, r.Closes)
+		return err
+	}
+	if won {
+		s.execute(ctx, c, now)
+	}
+	return nil
+}
