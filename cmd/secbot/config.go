@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"secbot/knowledge"
+	"secbot/quiz"
 	"secbot/schedules"
 )
 
@@ -50,6 +51,10 @@ type QuizConfig struct {
 	Schedule     string   `yaml:"schedule"`
 	Channels     []string `yaml:"channels"`
 	AnswerWindow Duration `yaml:"answer_window"`
+	// SeasonStart is the day (MM-DD, in timezone) leaderboard seasons and
+	// the curriculum start afresh each year; default 04-01, the Japanese
+	// fiscal year.
+	SeasonStart string `yaml:"season_start"`
 }
 
 // TeamsConfig names the Workflows webhooks that scheduled Teams posts go to.
@@ -199,6 +204,12 @@ func (c *Config) complete(root *yaml.Node) error {
 	}
 	if w := time.Duration(c.Quiz.AnswerWindow); w < time.Minute || w > 7*24*time.Hour {
 		return fmt.Errorf("%squiz.answer_window %s: must be between 1m and 168h", at("quiz", "answer_window"), w)
+	}
+	if c.Quiz.SeasonStart == "" {
+		c.Quiz.SeasonStart = quiz.DefaultSeasonStart
+	}
+	if _, err := quiz.ParseSeasons(c.Quiz.SeasonStart, loc); err != nil {
+		return fmt.Errorf("%squiz.season_start: %v", at("quiz", "season_start"), err)
 	}
 	if findNode(root, "catchup_grace") != nil && c.CatchUpGrace <= 0 {
 		// 0 would silently mean the default: say so instead.
