@@ -65,6 +65,19 @@ func (db *DB) GetClaim(ctx context.Context, job, key string, slot time.Time) (_ 
 	return cs[0], true, nil
 }
 
+// LastClaim returns the claim of job and key with the latest slot, and
+// whether there is one.
+func (db *DB) LastClaim(ctx context.Context, job, key string) (_ store.Claim, _ bool, err error) {
+	ctx, cancel := db.bound(ctx)
+	defer cancel()
+	defer db.wrap(&err, "last claim %s %s", job, key)
+	cs, err := db.claims(ctx, `WHERE job = $1 AND key = $2 ORDER BY slot DESC LIMIT 1`, job, key)
+	if err != nil || len(cs) == 0 {
+		return store.Claim{}, false, err
+	}
+	return cs[0], true, nil
+}
+
 // Claims returns every claim of job, oldest slot first (for operators and tests).
 func (db *DB) Claims(ctx context.Context, job string) (_ []store.Claim, err error) {
 	ctx, cancel := db.bound(ctx)

@@ -5,11 +5,20 @@ import (
 	"testing"
 	"time"
 
+	"secbot/intake"
+	"secbot/report"
+	"secbot/schedules"
 	"secbot/store/postgres/pgtest"
 	"secbot/store/storetest"
 )
 
-var _ storetest.Store = (*DB)(nil)
+// The interfaces that store/sqlite's DB serves, served alike.
+var (
+	_ storetest.Store = (*DB)(nil)
+	_ schedules.Store = (*DB)(nil)
+	_ intake.Store    = (*DB)(nil)
+	_ report.Source   = (*DB)(nil)
+)
 
 // backend opens scratch databases on the test server (SECBOT_TEST_POSTGRES).
 var backend = storetest.Backend{

@@ -138,22 +138,25 @@ func (db *DB) Beat(ctx context.Context, owner string) (err error) {
 	return err
 }
 
-// LiveOwners returns the owners that have beaten since since.
+// LiveOwners maps every owner that has beaten to whether it beat since
+// since (true: alive) or not (false: stopped, or stalled).
 func (db *DB) LiveOwners(ctx context.Context, since time.Time) (_ map[string]bool, err error) {
 	ctx, cancel := db.bound(ctx)
 	defer cancel()
 	defer db.wrap(&err, "live owners")
-	rows, err := db.pool.Query(ctx, `SELECT owner FROM owners WHERE beat_at >= $1`, ms(since))
+	rows, err := db.pool.Query(ctx, `SELECT owner, beat_at >= $1 FROM owners`, ms(since))
 	if err != nil {
 		return nil, err
 	}
-	owners, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	out := map[string]bool{}
+	var owner string
+	var alive bool
+	_, err = pgx.ForEachRow(rows, []any{&owner, &alive}, func() error {
+		out[owner] = alive
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	out := make(map[string]bool, len(owners))
-	for _, o := range owners {
-		out[o] = true
 	}
 	return out, nil
 }

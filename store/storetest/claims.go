@@ -171,9 +171,19 @@ func testClaimOrder(t *testing.T, b Backend) {
 	if want := "tip-dm/U1/00 quiz/a/02 tip/a/02 tip/b/02 "; err != nil || ids(p) != want {
 		t.Errorf("PendingClaims = %s, %v\nwant %s", ids(p), err, want)
 	}
+	// The latest slot of a job and key.
+	if ok, err := s.Claim(ctx, store.Claim{Job: "tip", Key: "b", Slot: T0.Add(-5 * h), Status: store.StatusPosted}); !ok || err != nil {
+		t.Fatalf("Claim = %v, %v", ok, err)
+	}
+	if c, ok, err := s.LastClaim(ctx, "tip", "b"); !ok || err != nil || !sameTime(c.Slot, T0.Add(h)) || c.Status != store.StatusRetry {
+		t.Errorf("LastClaim(tip, b) = %+v, %v, %v; want the slot at %s", c, ok, err, T0.Add(h))
+	}
+	if _, ok, err := s.LastClaim(ctx, "tip", "nope"); ok || err != nil {
+		t.Errorf("LastClaim(tip, nope) = %v, %v; want false, nil", ok, err)
+	}
 	// A job's claims: by slot, key.
 	cs, err := s.Claims(ctx, "tip")
-	if want := "tip/z/01 tip/B/02 tip/a/02 tip/b/02 "; err != nil || ids(cs) != want {
+	if want := "tip/b/20 tip/z/01 tip/B/02 tip/a/02 tip/b/02 "; err != nil || ids(cs) != want {
 		t.Errorf("Claims(tip) = %s, %v\nwant %s", ids(cs), err, want)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"secbot/bot"
+	"secbot/bot/teamsbot"
 	"secbot/quiz"
 	"secbot/store"
 )
@@ -25,6 +26,7 @@ type Store interface {
 	UpdateClaim(ctx context.Context, old, next store.Claim) (bool, error)
 	PendingClaims(ctx context.Context) ([]store.Claim, error)
 	GetClaim(ctx context.Context, job, key string, slot time.Time) (store.Claim, bool, error)
+	LastClaim(ctx context.Context, job, key string) (store.Claim, bool, error)
 	Claims(ctx context.Context, job string) ([]store.Claim, error)
 	RecordTip(ctx context.Context, channel, date, tipID string) error
 	TipHistory(ctx context.Context, channel string) ([][2]string, error)
@@ -43,9 +45,14 @@ type Store interface {
 	Beat(ctx context.Context, owner string) error
 	LiveOwners(ctx context.Context, since time.Time) (map[string]bool, error)
 
-	// Quiz rounds and answers.
+	// Quiz rounds and answers, and what HR's reports and the curriculum read.
 	quiz.Rounds
 	quiz.Answers
+	ListRounds(ctx context.Context, f quiz.Filter) ([]quiz.Round, error)
+	History(ctx context.Context, channel string, from, to time.Time) ([]quiz.Asked, error)
+
+	// Teams conversation references and members.
+	teamsbot.Store
 
 	Version(ctx context.Context) (int, error)
 	Close() error
@@ -79,6 +86,8 @@ func Run(t *testing.T, b Backend) {
 	t.Run("RoundUpdatesNeverReopen", func(t *testing.T) { testRoundUpdatesNeverReopen(t, b) })
 	t.Run("Answers", func(t *testing.T) { testAnswers(t, b) })
 	t.Run("EarliestAnswerRace", func(t *testing.T) { testEarliestAnswerRace(t, b) })
+	t.Run("Reports", func(t *testing.T) { testReports(t, b) })
+	t.Run("Teams", func(t *testing.T) { testTeams(t, b) })
 }
 
 // Clock is a settable clock for a store's Now.
