@@ -18,9 +18,10 @@ import (
 // memInbox is an Inbox in memory; fail makes Accept refuse.
 type memInbox struct {
 	mu   sync.Mutex
-	kept map[string][]byte
-	done map[string]bool
-	fail bool
+	kept  map[string][]byte
+	done  map[string]bool
+	fail  bool
+	tries int // Accept calls so far
 }
 
 func newMemInbox() *memInbox { return &memInbox{kept: map[string][]byte{}, done: map[string]bool{}} }
@@ -28,6 +29,7 @@ func newMemInbox() *memInbox { return &memInbox{kept: map[string][]byte{}, done:
 func (m *memInbox) Accept(_ context.Context, key, _ string, payload []byte) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.tries++
 	if m.fail {
 		return false, errors.New("database is locked")
 	}

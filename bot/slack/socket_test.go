@@ -191,3 +191,38 @@ func TestSocketModeReconnectsWhenSlackAsks(t *testing.T) {
 		t.Errorf("ack on the new connection: %s", ack.Payload)
 	}
 }
+
+// TestSocketModeAcksOnlyWhatIsKept: over Socket Mode an envelope the store
+// could not keep is not acknowledged (Slack sends it again, or tells the
+// person it failed); once the store is back, the next delivery is acked and
+// answered, once.
+func TestSocketModeAcksOnlyWhatIsKept(t *testing.T) {
+	inbox := newMemInbox()
+	inbox.fail = true
+	h := newHarness(t, tableRouter(), func(c *Config) { c.Inbox = inbox })
+	stop := runSocket(t, h)
+	defer stop()
+	mention := map[string]any{"type": "app_mention", "user": "U1", "text": "<@UBOT> VPN", "ts": "1.1", "channel": "C1"}
+	refused, _ := h.slack.Envelope("events_api", eventCallback("EvK1", mention))
+	cmd, _ := h.slack.Envelope("slash_commands", map[string]any{"command": "/term", "text": "VPN", "user_id": "U1",
+		"channel_id": "C1", "response_url": h.slack.ResponseURL(), "team_id": "T1", "trigger_id": "tk1"})
+	fakeslack.Eventually(t, "both envelopes refused", func() bool {
+		inbox.mu.Lock()
+		defer inbox.mu.Unlock()
+		return inbox.tries == 2
+	})
+	inbox.mu.Lock()
+	inbox.fail = false
+	inbox.mu.Unlock()
+	kept, _ := h.slack.Envelope("events_api", eventCallback("EvK1", mention)) // Slack's redelivery
+	ackOf(t, h.slack, kept)
+	h.settle()
+	for _, a := range h.slack.Acks() {
+		if a.EnvelopeID == refused || a.EnvelopeID == cmd {
+			t.Errorf("envelope %s was acked though the store refused it", a.EnvelopeID)
+		}
+	}
+	if n := len(h.slack.Calls("chat.postMessage")); n != 1 {
+		t.Errorf("the event was answered %d times, want once (after its redelivery)", n)
+	}
+}

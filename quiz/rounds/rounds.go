@@ -50,6 +50,9 @@ type Config struct {
 	// UpdateEvery spaces the updates of one round's card (default 1.5 s:
 	// Slack allows about 50 chat.update calls a minute).
 	UpdateEvery time.Duration
+	// Seasons divide the year for the curriculum and leaderboards (default
+	// the Japanese fiscal year, from 04-01).
+	Seasons *quiz.Seasons
 	// RunDue asks the scheduler to do what is due now (the reveal of a
 	// round /quiz stop closed); nil leaves it to the scheduler's next run.
 	RunDue func(ctx context.Context) error
@@ -67,6 +70,14 @@ type Rounds struct {
 	cards *cards
 }
 
+// History is what a store that remembers a channel's rounds offers: with
+// it, scheduled rounds follow the channel's curriculum (quiz.Plan: every
+// askable term once before any comes back, then the weakest first);
+// without it, each round draws its question from its seed.
+type History interface {
+	History(ctx context.Context, channel string, from, to time.Time) ([]quiz.Asked, error)
+}
+
 // Errors the scheduler tells apart.
 var (
 	// ErrClosed: a scheduled round's answer window ended before it could
@@ -74,6 +85,8 @@ var (
 	ErrClosed = errors.New("the round's answer window has already closed")
 	// ErrNoPoster: no poster for the channel (a permanent error).
 	ErrNoPoster = errors.New("no poster for the channel")
+
+	errHistory = errors.New("reading the channel's past rounds")
 )
 
 // New returns Rounds for cfg.
@@ -92,6 +105,10 @@ func New(cfg Config) (*Rounds, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Seasons == nil {
+		ss := quiz.DefaultSeasons(cfg.Location)
+		cfg.Seasons = &ss
 	}
 	if cfg.Sleep == nil {
 		cfg.Sleep = sleepTimer
@@ -155,8 +172,10 @@ func (r *Rounds) open(ctx context.Context, channel, id string, seed int64, opene
 		if closes := opened.Add(r.cfg.AnswerWindow); !now.Before(closes) {
 			return quiz.Round{}, fmt.Errorf("%w: round %s would have closed at %s", ErrClosed, id, closes.In(r.cfg.Location).Format(time.RFC3339))
 		}
-		q, gerr := quiz.Generate(r.cfg.Pack, seed)
-		if gerr != nil {
+		q, gerr := r.question(ctx, channel, seed, opened)
+		if errors.Is(gerr, errHistory) {
+			return quiz.Round{}, gerr // the store: worth a retry
+		} else if gerr != nil {
 			return quiz.Round{}, fmt.Errorf("%w: %v", bot.ErrPermanent, gerr)
 		}
 		rd = quiz.Round{ID: id, Channel: channel, Question: q, Seed: seed, Opened: opened, Closes: opened.Add(r.cfg.AnswerWindow)}
@@ -197,6 +216,26 @@ func (r *Rounds) open(ctx context.Context, channel, id string, seed int64, opene
 		r.showCard(rctx, p, rd)
 	}
 	return rd, nil
+}
+
+// question draws the question of channel's round opening at opened: the
+// next of the channel's curriculum when the store remembers its history,
+// else one drawn from seed alone.
+func (r *Rounds) question(ctx context.Context, channel string, seed int64, opened time.Time) (quiz.Question, error) {
+	h, ok := r.cfg.Store.(History)
+	if !ok {
+		return quiz.Generate(r.cfg.Pack, seed)
+	}
+	season := r.cfg.Seasons.At(opened)
+	asked, err := h.History(ctx, channel, season.From, opened)
+	if err != nil {
+		return quiz.Question{}, fmt.Errorf("%w: %w", errHistory, err)
+	}
+	next := quiz.Plan(r.cfg.Pack, channel, season, asked, 1)
+	if len(next) == 0 {
+		return quiz.Generate(r.cfg.Pack, seed)
+	}
+	return quiz.GenerateFor(r.cfg.Pack, next[0].Term, next[0].Kind, seed)
 }
 
 // showCard updates rd's message to its card with the current count (best

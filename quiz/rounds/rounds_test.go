@@ -345,3 +345,40 @@ func TestAdminCommands(t *testing.T) {
 		t.Errorf("a round that could not be posted stays open: %v", err)
 	}
 }
+
+// TestScheduledRoundsFollowTheCurriculum: a channel's weekly rounds ask what
+// `secbot quiz plan` says they will, every askable term before any comes
+// back.
+func TestScheduledRoundsFollowTheCurriculum(t *testing.T) {
+	full, err := knowledge.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, func(c *rounds.Config) { c.Pack = full })
+	ctx := context.Background()
+	seasons := quiz.DefaultSeasons(time.UTC)
+	// Seventeen Mondays from 2026-11-30 stay within the fiscal year 2026.
+	plan := quiz.Plan(full, "C1", seasons.At(e.clock()), nil, 17)
+	seen := map[string]bool{}
+	for i, want := range plan {
+		slot := e.clock()
+		if _, err := e.rs.OpenScheduled(ctx, "C1", slot, bot.PostTag{}); err != nil {
+			t.Fatal(err)
+		}
+		r, err := e.db.Round(ctx, e.rs.ScheduledID("C1", slot))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Question.Term != want.Term {
+			t.Errorf("round %d asks %s, the plan said %s", i+1, r.Question.Term, want.Term)
+		}
+		if seen[r.Question.Term] {
+			t.Errorf("round %d asks %s again before the others", i+1, r.Question.Term)
+		}
+		seen[r.Question.Term] = true
+		e.advance(7 * 24 * time.Hour)
+		if _, err := e.rs.Reveal(ctx, r.ID, bot.PostTag{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
