@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"secbot/intake"
+	"secbot/quiz/rounds"
 	"secbot/report"
 	"secbot/schedules"
 	"secbot/store/postgres/pgtest"
@@ -18,6 +19,8 @@ var (
 	_ schedules.Store = (*DB)(nil)
 	_ intake.Store    = (*DB)(nil)
 	_ report.Source   = (*DB)(nil)
+	_ rounds.Store    = (*DB)(nil)
+	_ rounds.History  = (*DB)(nil)
 )
 
 // backend opens scratch databases on the test server (SECBOT_TEST_POSTGRES).
