@@ -22,7 +22,7 @@ type Answerer interface {
 var TermUsage = HelpLine{Usage: "/term 用語", What: "用語集の定義・読み・本章の該当箇所・関連用語を表示します（例: /term ゼロトラスト）"}
 
 // AskUsage is the help line of free questions.
-var AskUsage = HelpLine{Usage: "@secbot 質問", What: "第4章の該当箇所を探して答えます（例: @secbot 2025年の崖って何？）"}
+var AskUsage = HelpLine{Usage: "@secbot 質問", What: "教材の該当箇所を探して答えます（例: @secbot 2025年の崖って何？）"}
 
 // NewTermHandler returns the handler of /term and of the term buttons.
 func NewTermHandler(a Answerer, pack *knowledge.Pack) Handler {
@@ -93,18 +93,18 @@ func checkQuery(q string) (string, error) {
 
 // AnswerReply renders ans as a Reply, resolving section titles from pack.
 func AnswerReply(ans knowledge.Answer, pack *knowledge.Pack) Reply {
-	r := Reply{Answer: &ans}
+	r := Reply{Answer: &ans, Source: SourceOf(pack)}
 	if ans.Term != nil {
 		for _, id := range ans.Term.Refs {
 			r.Sections = append(r.Sections, SectionRef{ID: id, Title: refTitle(pack, id)})
 		}
 	}
-	r.Text = AnswerText(ans, r.Sections)
+	r.Text = AnswerText(ans, r.Sections, r.Source)
 	return r
 }
 
 // AnswerText is the plain-text form of an answer.
-func AnswerText(ans knowledge.Answer, sections []SectionRef) string {
+func AnswerText(ans knowledge.Answer, sections []SectionRef, source string) string {
 	var b strings.Builder
 	switch ans.Shows() {
 	case knowledge.KindTerm:
@@ -131,7 +131,7 @@ func AnswerText(ans knowledge.Answer, sections []SectionRef) string {
 			fmt.Fprintf(&b, "【%s %s】\n%s\n", p.Section, p.Title, p.Text)
 		}
 	default:
-		fmt.Fprintf(&b, "「%s」は用語集にも第4章にも見つかりませんでした。\n", ans.Query)
+		fmt.Fprintf(&b, "「%s」は用語集にも%sにも見つかりませんでした。\n", ans.Query, SourceLabel(source))
 		if len(ans.Suggestions) > 0 {
 			b.WriteString("もしかして: " + strings.Join(ans.Suggestions, "、") + "\n")
 		}

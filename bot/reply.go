@@ -33,6 +33,11 @@ type Reply struct {
 	// private note together with a shared card).
 	Also []Reply
 
+	// Source names the material an answer comes from ("第4章"; "教材" for
+	// a pack of several chapters): renderers say "「…」は用語集にも第4章にも
+	// 見つかりませんでした" with it. "" reads as 教材.
+	Source string
+
 	// Tag marks a scheduled post with its claim's id, so that a post whose
 	// outcome is in doubt can be looked for before it is posted again.
 	// Posters that can (Slack: message metadata) attach it.
@@ -54,6 +59,8 @@ type TipCard struct {
 	Related []string
 	// Date is the day the tip is for (YYYY-MM-DD), "" when not dated.
 	Date string
+	// Source names the material the tip is from ("第4章").
+	Source string
 }
 
 // RoundCard is a quiz round message: the question and its choices, and
@@ -74,6 +81,27 @@ type RoundCard struct {
 	Section     SectionRef
 	// Correct counts the people who answered right.
 	Correct int
+	// Source names the material the explanation is from ("第4章").
+	Source string
+}
+
+// SourceLabel is how a message names the material: label, or 教材 when
+// none is known.
+func SourceLabel(label string) string {
+	if label == "" {
+		return "教材"
+	}
+	return label
+}
+
+// SourceOf is the label of pack's material (knowledge.Pack.Source), 教材
+// without a pack.
+func SourceOf(pack *knowledge.Pack) string {
+	if pack == nil {
+		return "教材"
+	}
+	label, _ := pack.Source()
+	return label
 }
 
 // Share is the percentage of right answers, rounded down (0 with no

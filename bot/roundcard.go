@@ -69,7 +69,7 @@ func FormatCloses(t time.Time, loc *time.Location) string {
 func NewRoundCard(pack *knowledge.Pack, r quiz.Round, t quiz.Tally, loc *time.Location) RoundCard {
 	q := r.Question
 	c := RoundCard{RoundID: r.ID, Question: q.Question, Choices: append([]string(nil), q.Choices...),
-		Answered: t.Answered, Closes: FormatCloses(r.Closes, loc), Revealed: r.Revealed}
+		Answered: t.Answered, Closes: FormatCloses(r.Closes, loc), Revealed: r.Revealed, Source: SourceOf(pack)}
 	if r.Revealed {
 		c.Answer, c.Explanation, c.Correct = q.Answer, q.Explanation, t.Correct
 		c.Section = SectionRef{ID: q.Section}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"secbot/knowledge"
 	"strings"
 	"unicode"
 )
@@ -42,6 +43,9 @@ type Router struct {
 	help     []HelpLine
 	// Log receives handler errors and recovered panics; nil means slog.Default().
 	Log *slog.Logger
+	// Pack is what the help says secbot teaches (its chapter and the
+	// number of glossary terms); nil says 教材.
+	Pack *knowledge.Pack
 	// Admins lists the user ids (any platform) that may run admin commands
 	// (/quiz start, /quiz stop). Route sets Request.Admin from it.
 	Admins map[string]bool
@@ -64,11 +68,23 @@ func (r *Router) Handle(command string, h Handler, help ...HelpLine) {
 	r.help = append(r.help, help...)
 }
 
+// intro is the help's first line: what the loaded pack teaches.
+func (r *Router) intro() string {
+	if r.Pack == nil {
+		return "secbot は教材と用語集を案内します。"
+	}
+	label, title := r.Pack.Source()
+	if title != "" {
+		label += "「" + title + "」"
+	}
+	return fmt.Sprintf("secbot は%sと用語集（%d語）を案内します。", label, len(r.Pack.Terms))
+}
+
 // HelpReply lists the registered commands.
 func (r *Router) HelpReply() Reply {
 	lines := append([]HelpLine{{Usage: "/help", What: "このヘルプを表示します"}}, r.help...)
 	var b strings.Builder
-	b.WriteString("secbot は第4章「IT投資と投資としてのサイバーセキュリティ対策」と用語集（82語）を案内します。\n")
+	b.WriteString(r.intro() + "\n")
 	for _, l := range lines {
 		fmt.Fprintf(&b, "%s — %s\n", l.Usage, l.What)
 	}

@@ -120,7 +120,7 @@ func NewTipHandler(cfg TipConfig) Handler {
 
 // NewTipCard returns the card of tip for day (zero day: undated).
 func NewTipCard(pack *knowledge.Pack, tip knowledge.Tip, day time.Time) TipCard {
-	c := TipCard{Tip: tip, Related: append([]string(nil), tip.Terms...)}
+	c := TipCard{Tip: tip, Related: append([]string(nil), tip.Terms...), Source: SourceOf(pack)}
 	if pack != nil {
 		c.SectionTitle = pack.SectionTitle(tip.Section)
 	}
@@ -138,7 +138,7 @@ func TipReply(c TipCard) Reply {
 		b.WriteString("（" + c.Date + "）")
 	}
 	b.WriteString("\n■ " + c.Tip.Title + "\n" + c.Tip.Body + "\n")
-	b.WriteString("出典: 第4章 " + SectionsText([]SectionRef{{ID: c.Tip.Section, Title: c.SectionTitle}}) + "\n")
+	b.WriteString("出典: " + SourceLabel(c.Source) + " " + SectionsText([]SectionRef{{ID: c.Tip.Section, Title: c.SectionTitle}}) + "\n")
 	if len(c.Related) > 0 {
 		b.WriteString("関連用語: " + strings.Join(c.Related, "、") + "（/term で詳しく）\n")
 	}

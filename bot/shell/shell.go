@@ -33,19 +33,33 @@ type Shell struct {
 	UserID    string
 	UserName  string
 	ChannelID string
+	// Pack names what the banner says secbot teaches; nil says 教材.
+	Pack *knowledge.Pack
 }
 
 // maxLine is the longest console line read; a longer line is skipped with
 // a message, and the lines after it are read as usual.
 const maxLine = 64 * 1024
 
-// Banner greets a person at an interactive console.
-const Banner = `secbot — 第4章「企業経営で重要となるIT投資と投資としてのサイバーセキュリティ対策」と用語集のガイド
+// Banner greets a person at an interactive console; pack names what it
+// teaches (nil: 教材).
+func Banner(pack *knowledge.Pack) string {
+	label, title := "教材", ""
+	if pack != nil {
+		label, title = pack.Source()
+	}
+	if title != "" {
+		title = "「" + title + "」"
+	}
+	return fmt.Sprintf(banner, label+title, label)
+}
+
+const banner = `secbot — %sと用語集のガイド
   /term ゼロトラスト   用語を調べる（ひらがな・英語・略語でも可）
   /tip                 今日の経営者向けセキュリティのヒント
   /quiz                クイズ（answer B で回答）
   /help                使い方
-  そのほかの文は質問として第4章から答えます（例: 2025年の崖って何？）。終了は Ctrl-D、Ctrl-C または /exit。`
+  そのほかの文は質問として%sから答えます（例: 2025年の崖って何？）。終了は Ctrl-D、Ctrl-C または /exit。`
 
 // TooLong is what the console says of a line longer than it reads.
 const TooLong = "入力行が長すぎます（64KB まで）。この行は読み飛ばしました。"
@@ -65,7 +79,7 @@ func (s *Shell) Run(ctx context.Context) error {
 	defer close(done)
 	go readLines(s.In, lines, done)
 	if s.Interactive {
-		fmt.Fprintln(s.Out, Banner)
+		fmt.Fprintln(s.Out, Banner(s.Pack))
 	}
 	answered := false
 	for {

@@ -66,6 +66,8 @@ func render(r bot.Reply, direct bool) message {
 // renderer accumulates the blocks of one message.
 type renderer struct {
 	direct bool
+	// source names the material answers come from ("第4章").
+	source string
 	blocks []slack.Block
 	// ids counts the uses of each action id: Slack refuses a message whose
 	// buttons repeat an action_id, so the second "term.open" button is
@@ -179,6 +181,7 @@ func (rd *renderer) termButtons(names []string) {
 
 func (rd *renderer) answer(r bot.Reply) {
 	a := r.Answer
+	rd.source = bot.SourceLabel(r.Source)
 	switch a.Shows() {
 	case knowledge.KindTerm:
 		rd.termCard(r)
@@ -229,7 +232,7 @@ func (rd *renderer) termCard(r bot.Reply) {
 func (rd *renderer) passages(r bot.Reply) {
 	a := r.Answer
 	if q := strings.TrimSpace(a.Query); q != "" {
-		rd.context("「" + escape(q) + "」について、第4章の該当箇所です。")
+		rd.context("「" + escape(q) + "」について、" + rd.source + "の該当箇所です。")
 	}
 	for i, p := range a.Passages {
 		if i > 0 {
@@ -253,7 +256,7 @@ func (rd *renderer) passages(r bot.Reply) {
 }
 
 func (rd *renderer) none(a *knowledge.Answer) {
-	rd.section("「" + escape(a.Query) + "」は用語集にも第4章にも見つかりませんでした。")
+	rd.section("「" + escape(a.Query) + "」は用語集にも" + rd.source + "にも見つかりませんでした。")
 	if len(a.Suggestions) > 0 {
 		rd.section("*もしかして:*")
 		rd.termButtons(a.Suggestions)
@@ -266,7 +269,7 @@ func (rd *renderer) tip(c *bot.TipCard) {
 	rd.section(escape(c.Tip.Body))
 	var src []string
 	if c.Tip.Section != "" {
-		s := "出典: 第4章 " + escape(c.Tip.Section)
+		s := "出典: " + bot.SourceLabel(c.Source) + " " + escape(c.Tip.Section)
 		if c.SectionTitle != "" {
 			s += " " + escape(c.SectionTitle)
 		}
@@ -317,7 +320,7 @@ func (rd *renderer) round(c *bot.RoundCard) {
 		rd.section(escape(c.Explanation))
 	}
 	if c.Section.ID != "" {
-		s := "解説の出典: 第4章 " + escape(c.Section.ID)
+		s := "解説の出典: " + bot.SourceLabel(c.Source) + " " + escape(c.Section.ID)
 		if c.Section.Title != "" {
 			s += " " + escape(c.Section.Title)
 		}

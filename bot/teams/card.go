@@ -135,6 +135,8 @@ type renderer struct {
 	// buttons renders buttons where Slack has them (CardOptions.Buttons).
 	buttons bool
 	body    []element
+	// source names the material answers come from ("第4章").
+	source string
 }
 
 func (rd *renderer) add(e element) { rd.body = append(rd.body, e) }
@@ -209,6 +211,7 @@ func inert(s string) string { return inertChars.Replace(s) }
 
 func (rd *renderer) answer(r bot.Reply) {
 	a := r.Answer
+	rd.source = bot.SourceLabel(r.Source)
 	switch a.Shows() {
 	case knowledge.KindTerm:
 		rd.term(r)
@@ -253,7 +256,7 @@ func (rd *renderer) term(r bot.Reply) {
 
 func (rd *renderer) passages(a *knowledge.Answer) {
 	if q := strings.TrimSpace(a.Query); q != "" {
-		rd.note("「" + inert(q) + "」について、第4章の該当箇所です。")
+		rd.note("「" + inert(q) + "」について、" + rd.source + "の該当箇所です。")
 	}
 	for i, p := range a.Passages {
 		head := p.Section
@@ -273,7 +276,7 @@ func (rd *renderer) passages(a *knowledge.Answer) {
 }
 
 func (rd *renderer) none(a *knowledge.Answer) {
-	rd.text("「" + inert(a.Query) + "」は用語集にも第4章にも見つかりませんでした。")
+	rd.text("「" + inert(a.Query) + "」は用語集にも" + rd.source + "にも見つかりませんでした。")
 	if len(a.Suggestions) > 0 {
 		rd.facts([]fact{{"もしかして", strings.Join(a.Suggestions, "、")}})
 		rd.termHint(a.Suggestions)
@@ -291,7 +294,7 @@ func (rd *renderer) tip(c *bot.TipCard) {
 	rd.text(c.Tip.Body)
 	var fs []fact
 	if c.Tip.Section != "" {
-		v := "第4章 " + c.Tip.Section
+		v := bot.SourceLabel(c.Source) + " " + c.Tip.Section
 		if c.SectionTitle != "" {
 			v += " " + c.SectionTitle
 		}
@@ -370,7 +373,7 @@ func (rd *renderer) round(c *bot.RoundCard) {
 	}
 	var fs2 []fact
 	if c.Section.ID != "" {
-		v := "第4章 " + c.Section.ID
+		v := bot.SourceLabel(c.Source) + " " + c.Section.ID
 		if c.Section.Title != "" {
 			v += " " + c.Section.Title
 		}
