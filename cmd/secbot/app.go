@@ -18,7 +18,6 @@ import (
 	"secbot/intake"
 	"secbot/metrics"
 	"secbot/store"
-	"secbot/store/sqlite"
 )
 
 // App is one secbot process: its store, its front ends, the HTTP server
@@ -34,7 +33,7 @@ type App struct {
 	fronts   FrontEnds
 	log      *slog.Logger
 	metrics  *metrics.Metrics
-	db       *sqlite.DB
+	db       Store
 	env      *Env
 
 	route    *routeSwitch
@@ -329,7 +328,9 @@ loop:
 
 // healthz is GET /healthz: 200 with the front ends while the store answers.
 func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
-	if _, err := a.db.Version(r.Context()); err != nil {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if _, err := a.db.Version(ctx); err != nil {
 		a.log.Error("health check: store", "err", err)
 		a.metrics.StoreError("healthz")
 		http.Error(w, "store unavailable", http.StatusServiceUnavailable)

@@ -4,18 +4,13 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"strings"
 	"time"
 
 	"secbot/bot"
 	"secbot/quiz"
-	"secbot/store/sqlite"
 )
 
 func init() {
@@ -198,17 +193,4 @@ func parsePeriod(env *Env, cmd string, cfg *Config, from, to string) (quiz.Filte
 		return f, errUsage
 	}
 	return f, nil
-}
-
-// openStoreReadOnly opens the SECBOT_DB file for reading: exports and
-// reports never create, migrate nor lock it for writing.
-func openStoreReadOnly(env *Env) (*sqlite.DB, error) {
-	path := dbPath(env)
-	if strings.Contains(path, "://") {
-		return nil, errors.New("SECBOT_DB: only SQLite file paths are supported by this version (PostgreSQL URLs are not)")
-	}
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("no database at %s (set SECBOT_DB to the file secbot run uses)", path)
-	}
-	return sqlite.OpenReadOnly(path)
 }

@@ -18,6 +18,7 @@ import (
 	"secbot/quiz"
 	"secbot/report"
 	"secbot/schedules"
+	"secbot/store/postgres"
 )
 
 // runQuizReport is `secbot quiz report [--from D] [--to D] [--channel C]
@@ -168,8 +169,8 @@ func runQuizPlan(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stderr, "secbot quiz plan: note: %s is not in quiz.channels; this is the plan it would get\n", *channel)
 	}
 	var history []quiz.Asked
-	if path := dbPath(env); !strings.Contains(path, "://") {
-		if _, err := os.Stat(path); err == nil {
+	if path := dbPath(env); postgres.IsURL(path) || !strings.Contains(path, "://") {
+		if _, err := os.Stat(path); err == nil || postgres.IsURL(path) {
 			db, err := openStoreReadOnly(env)
 			if err != nil {
 				return err

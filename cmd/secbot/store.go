@@ -1,32 +1,87 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"secbot/bot"
+	"secbot/bot/teamsbot"
+	"secbot/intake"
+	"secbot/quiz/rounds"
+	"secbot/report"
+	"secbot/schedules"
+	"secbot/store/postgres"
 	"secbot/store/sqlite"
 )
 
-// openStore opens the store SECBOT_DB names, or DefaultDBPath.
-func openStore(env *Env) (*sqlite.DB, error) {
-	return openStoreAt(dbPath(env))
+// Store is everything a running secbot keeps: store/sqlite (a file) and
+// store/postgres (several replicas) implement it.
+type Store interface {
+	schedules.Store
+	rounds.Store
+	rounds.History
+	intake.Store
+	bot.Subscriptions
+	teamsbot.Store
+	report.Source
+	// Version is the schema version; /healthz asks it.
+	Version(ctx context.Context) (int, error)
+	Close() error
 }
 
-// openStoreAt opens the store at path (a SQLite file; created on first
-// run). The PostgreSQL store plugs in here: a postgres:// URL is refused by
-// this build without being repeated (it may carry a password).
-func openStoreAt(path string) (*sqlite.DB, error) {
+var (
+	_ Store = (*sqlite.DB)(nil)
+	_ Store = (*postgres.DB)(nil)
+)
+
+// openStoreAt opens the store at path: a postgres:// URL (migrated under
+// an advisory lock, one replica at a time), or a SQLite file, created on
+// first run. A URL is never repeated in a message: it may carry a password.
+func openStoreAt(path string) (Store, error) {
+	if postgres.IsURL(path) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		return postgres.Open(ctx, path)
+	}
 	if strings.Contains(path, "://") {
-		// PostgreSQL: store/postgres.Open(ctx, path) goes here once it exists.
-		return nil, errors.New("SECBOT_DB: only SQLite file paths are supported by this version (PostgreSQL URLs are not)")
+		return nil, errors.New("SECBOT_DB: a URL must start with postgres:// (or postgresql://); anything else is a SQLite file path")
 	}
 	if err := checkDBPath(path); err != nil {
 		return nil, err
 	}
 	return sqlite.Open(path)
+}
+
+// readStore is what exports, reports and plans read.
+type readStore interface {
+	report.Source
+	rounds.History
+	Close() error
+}
+
+// openStoreReadOnly opens SECBOT_DB for reading: exports and reports never
+// create, migrate nor lock a SQLite file for writing (on PostgreSQL, give
+// the operator's role read-only rights if that matters).
+func openStoreReadOnly(env *Env) (readStore, error) {
+	path := dbPath(env)
+	if postgres.IsURL(path) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		return postgres.Open(ctx, path, postgres.NoMigrate())
+	}
+	if strings.Contains(path, "://") {
+		return nil, errors.New("SECBOT_DB: a URL must start with postgres:// (or postgresql://); anything else is a SQLite file path")
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("no database at %s (set SECBOT_DB to the file secbot run uses)", path)
+	}
+	return sqlite.OpenReadOnly(path)
 }
 
 // checkDBPath says what is wrong with a SQLite path before SQLite does (its

@@ -72,9 +72,19 @@ func (db *DB) Close() error { return db.db.Close() }
 // migrate applies the embedded migrations not yet recorded in schema_version,
 // each in its own transaction.
 func (db *DB) migrate(ctx context.Context) error {
-	if _, err := db.exec(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
-		version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
-		return fmt.Errorf("create schema_version: %w", err)
+	// Processes starting together on a new file can find it busy without
+	// the busy timeout being consulted (one switches it to WAL while another
+	// opens it): the first statement, which opens a connection, is retried.
+	for wait := 10 * time.Millisecond; ; wait *= 2 {
+		_, err := db.exec(ctx, `CREATE TABLE IF NOT EXISTS schema_version (
+		version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`)
+		if err == nil {
+			break
+		}
+		if !isBusy(err) || wait > 2*time.Second {
+			return fmt.Errorf("create schema_version: %w", err)
+		}
+		time.Sleep(wait)
 	}
 	names, err := fs.Glob(migrations, "migrations/*.sql")
 	if err != nil {
@@ -171,6 +181,12 @@ func fromMS(v int64) time.Time {
 func isConstraint(err error) bool {
 	var se *sqlite.Error
 	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT
+}
+
+// isBusy reports whether err is SQLITE_BUSY (of any kind).
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 // wrap prefixes *errp with context, once, at the top of a function.

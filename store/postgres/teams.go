@@ -1,0 +1,93 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"secbot/bot/teamsbot"
+)
+
+var _ teamsbot.Store = (*DB)(nil)
+
+// SaveConversation implements teamsbot.Conversations: it inserts or
+// replaces the reference of c.ID.
+func (db *DB) SaveConversation(ctx context.Context, c teamsbot.Conversation) (err error) {
+	ctx, cancel := db.bound(ctx)
+	defer cancel()
+	defer db.wrap(&err, "save teams conversation %s", c.ID)
+	_, err = db.pool.Exec(ctx, `INSERT INTO teams_conversations
+		(id, service_url, tenant_id, type, team_id, bot_id, user_id, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (id) DO UPDATE SET service_url = excluded.service_url,
+			tenant_id = excluded.tenant_id, type = excluded.type, team_id = excluded.team_id,
+			bot_id = excluded.bot_id, user_id = excluded.user_id, updated_at = excluded.updated_at`,
+		c.ID, c.ServiceURL, c.TenantID, c.Type, c.TeamID, c.BotID, c.UserID, db.updatedAt(c.UpdatedAt))
+	return err
+}
+
+// Conversation implements teamsbot.Conversations: the conversation id, or
+// with personal the newest 1:1 chat of the user id; teamsbot.ErrNotFound
+// when there is none.
+func (db *DB) Conversation(ctx context.Context, id string, personal bool) (_ teamsbot.Conversation, err error) {
+	ctx, cancel := db.bound(ctx)
+	defer cancel()
+	defer db.wrap(&err, "teams conversation %s", id)
+	q := `SELECT id, service_url, tenant_id, type, team_id, bot_id, user_id, updated_at
+		FROM teams_conversations WHERE id = $1`
+	if personal {
+		q = `SELECT id, service_url, tenant_id, type, team_id, bot_id, user_id, updated_at
+		FROM teams_conversations WHERE user_id = $1 AND type = 'personal' ORDER BY updated_at DESC LIMIT 1`
+	}
+	var c teamsbot.Conversation
+	var at int64
+	err = db.pool.QueryRow(ctx, q, id).Scan(&c.ID, &c.ServiceURL, &c.TenantID, &c.Type, &c.TeamID, &c.BotID, &c.UserID, &at)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return c, teamsbot.ErrNotFound
+	}
+	c.UpdatedAt = fromMS(at)
+	return c, err
+}
+
+// SaveMember implements teamsbot.Members: it inserts or replaces m.
+func (db *DB) SaveMember(ctx context.Context, m teamsbot.Member) (err error) {
+	ctx, cancel := db.bound(ctx)
+	defer cancel()
+	defer db.wrap(&err, "save teams member %s", m.UserID)
+	_, err = db.pool.Exec(ctx, `INSERT INTO teams_members
+		(user_id, teams_id, name, service_url, tenant_id, bot_id, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (user_id) DO UPDATE SET teams_id = excluded.teams_id, name = excluded.name,
+			service_url = excluded.service_url, tenant_id = excluded.tenant_id,
+			bot_id = excluded.bot_id, updated_at = excluded.updated_at`,
+		m.UserID, m.TeamsID, m.Name, m.ServiceURL, m.TenantID, m.BotID, db.updatedAt(m.UpdatedAt))
+	return err
+}
+
+// Member implements teamsbot.Members; teamsbot.ErrNotFound when the user
+// was never seen.
+func (db *DB) Member(ctx context.Context, userID string) (_ teamsbot.Member, err error) {
+	ctx, cancel := db.bound(ctx)
+	defer cancel()
+	defer db.wrap(&err, "teams member %s", userID)
+	var m teamsbot.Member
+	var at int64
+	err = db.pool.QueryRow(ctx, `SELECT user_id, teams_id, name, service_url, tenant_id, bot_id, updated_at
+		FROM teams_members WHERE user_id = $1`, userID).
+		Scan(&m.UserID, &m.TeamsID, &m.Name, &m.ServiceURL, &m.TenantID, &m.BotID, &at)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return m, teamsbot.ErrNotFound
+	}
+	m.UpdatedAt = fromMS(at)
+	return m, err
+}
+
+// updatedAt is t in milliseconds, or now when t is zero.
+func (db *DB) updatedAt(t time.Time) int64 {
+	if t.IsZero() {
+		return db.now()
+	}
+	return ms(t)
+}
