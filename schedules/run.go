@@ -17,8 +17,12 @@ import (
 func (s *Scheduler) RunNow(ctx context.Context) error { return s.RunDue(ctx, s.cfg.Now()) }
 
 // fanOut bounds how many channels one job posts to at once. Each channel's
-// posts are spaced by its poster (Slack: about one a second per channel) and
-// a 429 pauses only what it names, so one slow channel holds up no other.
+// posts are spaced by its poster (Slack: about one a second per channel,
+// within a workspace budget of 20 a second) and a 429 pauses only what it
+// names, so one slow channel holds up no other. Keeping a budget of B posts
+// a second busy takes about B × latency posts in flight plus the channels
+// waiting out a Retry-After: at 20 a second, 100 ms calls and 20% 429s of
+// 1 s, some 7; 32 still keeps up with a budget of 100 (docs/fanout.md).
 const fanOut = 32
 
 // RunDue does everything due at now: retries whose time has come (and the

@@ -17,7 +17,7 @@ import (
 
 // memInbox is an Inbox in memory; fail makes Accept refuse.
 type memInbox struct {
-	mu   sync.Mutex
+	mu    sync.Mutex
 	kept  map[string][]byte
 	done  map[string]bool
 	fail  bool

@@ -156,13 +156,14 @@ func msgOptions(m message) []slack.MsgOption {
 // call runs one Web API call f with Slack's retry rules: 429 waits
 // Retry-After (not counted against MaxAttempts), transient errors back off
 // and retry up to MaxAttempts, permanent errors return at once wrapped
-// with bot.ErrPermanent. limited calls wait their per-channel turn first.
+// with bot.ErrPermanent. limited calls (chat.postMessage) wait their
+// channel's turn and then the workspace budget's first.
 // Every failure is logged with Slack's error code.
 func (a *Adapter) call(ctx context.Context, method, target string, limited bool, f func(context.Context) error) error {
 	transient, rateLimited := 0, 0
 	for {
 		if limited {
-			if err := a.limit.wait(ctx, target); err != nil {
+			if err := a.limits().wait(ctx, target); err != nil {
 				return fmt.Errorf("%s %s: %w", method, target, err)
 			}
 		}
@@ -184,7 +185,14 @@ func (a *Adapter) call(ctx context.Context, method, target string, limited bool,
 			}
 			log.Warn("slack rate limited; waiting", "retry_after", wait)
 			if limited {
-				a.limit.hold(target, a.now().Add(wait))
+				// Slack's 429 names no limit: it pauses the channel it
+				// answered for, and every channel only when many are
+				// refused at once (the workspace's limit).
+				until := a.now().Add(wait)
+				a.limit.hold(target, until)
+				if a.limit.ws.limited(until) {
+					log.Warn("slack rate limited many channels at once; pausing every channel's posts", "retry_after", wait)
+				}
 				wait = 0 // the limiter waits it out before the next try
 			}
 			if err := a.sleep(ctx, wait); err != nil {
@@ -284,7 +292,7 @@ func slackCode(err error) string {
 func isDirect(channel string) bool { return len(channel) > 0 && channel[0] == 'D' }
 
 // limiter spaces calls per channel: each gets the next free slot, interval
-// after the previous one.
+// after the previous one. Then it waits for the workspace budget ws.
 type limiter struct {
 	interval time.Duration
 	now      func() time.Time
@@ -292,13 +300,24 @@ type limiter struct {
 
 	mu   sync.Mutex
 	next map[string]time.Time
+
+	wsOnce sync.Once
+	ws     *budget
+}
+
+// limits returns the adapter's limiter, with the workspace budget of
+// Config.PostBudget made on first use (New makes the limiter without it).
+func (a *Adapter) limits() *limiter {
+	a.limit.wsOnce.Do(func() { a.limit.ws = newBudget(a.cfg.PostBudget, a.now, a.sleep) })
+	return a.limit
 }
 
 func newLimiter(interval time.Duration, now func() time.Time, sleep func(context.Context, time.Duration) error) *limiter {
 	return &limiter{interval: interval, now: now, sleep: sleep, next: map[string]time.Time{}}
 }
 
-// wait reserves channel's next slot and sleeps until it.
+// wait reserves channel's next slot, sleeps until it, and then waits its
+// turn in the workspace budget.
 func (l *limiter) wait(ctx context.Context, channel string) error {
 	l.mu.Lock()
 	now := l.now()
@@ -315,7 +334,16 @@ func (l *limiter) wait(ctx context.Context, channel string) error {
 		}
 	}
 	l.mu.Unlock()
-	return l.sleep(ctx, slot.Sub(now))
+	if err := l.sleep(ctx, slot.Sub(now)); err != nil {
+		return err
+	}
+	if err := l.ws.wait(ctx); err != nil {
+		return err
+	}
+	// The call goes now, perhaps later than its slot: the channel's next
+	// call still comes interval after it.
+	l.hold(channel, l.now().Add(l.interval))
+	return nil
 }
 
 // hold keeps channel's next slot at until or later (after a 429).

@@ -74,6 +74,10 @@ type Config struct {
 	// PostInterval spaces chat.postMessage calls to one channel; 0 means
 	// 1 s, Slack's documented limit.
 	PostInterval time.Duration
+	// PostBudget bounds chat.postMessage calls across all channels (Slack's
+	// workspace-wide limit); the zero value means DefaultBudget, 20 a
+	// second with bursts of 20.
+	PostBudget Budget
 	// MaxAttempts bounds the tries of a Web API call failing with a
 	// transient error (5xx, network); 0 means 4. 429s do not count: a post
 	// is retried after each Retry-After until ctx ends.

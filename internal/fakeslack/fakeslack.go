@@ -101,11 +101,19 @@ type Server struct {
 	// response_url post down, as a loaded Slack would be. Set them before
 	// the server is used.
 	APIDelay, ResponseDelay time.Duration
+	// FailWhen, when set, decides the answer to each Web API call that no
+	// queued Failure (Fail) answers: n counts the earlier calls of the same
+	// method to the same channel, so a script can fail, say, the first try
+	// of every fifth channel. It runs under the server's lock: it must not
+	// call the server. Set it before the server is used.
+	FailWhen func(c Call, n int) (Failure, bool)
+	// tries counts the calls per method and channel, for FailWhen.
+	tries map[string]int
 }
 
 // New starts a fake Slack on loopback.
 func New(t testing.TB) *Server {
-	s := &Server{failures: map[string][]Failure{}, messages: map[string][]map[string]any{}}
+	s := &Server{failures: map[string][]Failure{}, messages: map[string][]map[string]any{}, tries: map[string]int{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/{method}", s.serveAPI)
 	mux.HandleFunc("/response/{id}", s.serveResponse)
@@ -211,6 +219,12 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if fs := s.failures[method]; len(fs) > 0 {
 		fail = &fs[0]
 		s.failures[method] = fs[1:]
+	}
+	if try := method + "\x00" + call.Args.Get("channel"); fail == nil && s.FailWhen != nil {
+		if f, ok := s.FailWhen(call, s.tries[try]); ok {
+			fail = &f
+		}
+		s.tries[try]++
 	}
 	s.ts++
 	ts := fmt.Sprintf("1700000000.%06d", s.ts)
