@@ -65,6 +65,7 @@ func (s *Scheduler) runPending(ctx context.Context, now time.Time) error {
 			if !won {
 				continue
 			}
+			s.count(c.Job, claimAbandoned)
 			if next.Status == StatusFailed {
 				s.log.Error("scheduler: claim abandoned mid-post, too late to retry", "job", c.Job, "key", c.Key, "slot", c.Slot.In(s.cfg.Location).Format(time.RFC3339), "owner", c.Owner)
 				s.giveUp(ctx, c)

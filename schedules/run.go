@@ -38,6 +38,11 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 	if err := s.runPending(ctx, now); err != nil {
 		errs = append(errs, err)
 	}
+	defer func() {
+		if len(errs) > 0 && s.cfg.Metrics != nil {
+			s.cfg.Metrics.StoreError("scheduler")
+		}
+	}()
 	if err := s.runReveals(ctx, now); err != nil {
 		errs = append(errs, err)
 	}
@@ -162,6 +167,7 @@ func (s *Scheduler) runSlots(ctx context.Context, job, key string, slots []time.
 		return nil
 	}
 	if late > s.cfg.Grace {
+		s.count(job, claimSkipped)
 		return missed(0)
 	}
 	if err := missed(1); err != nil {
@@ -176,6 +182,7 @@ func (s *Scheduler) runSlots(ctx context.Context, job, key string, slots []time.
 	if !won {
 		return nil
 	}
+	s.count(job, claimWon)
 	if late > time.Minute {
 		s.log.Info("scheduler: catching up a missed slot", "job", job, "key", key, "slot", latest.In(s.cfg.Location).Format(time.RFC3339), "late", late.Round(time.Second).String())
 	}
@@ -260,6 +267,7 @@ func (s *Scheduler) runReveal(ctx context.Context, r quiz.Round, now time.Time) 
 		return err
 	}
 	if won {
+		s.count(JobReveal, claimWon)
 		s.execute(ctx, c, now)
 	}
 	return nil

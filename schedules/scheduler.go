@@ -78,9 +78,32 @@ type Config struct {
 	// should be the name the process beats under (intake), so that its
 	// claims are taken over within seconds when it dies.
 	Owner string
+	// Metrics counts claims won, skipped and taken over; nil counts
+	// nothing. *metrics.Metrics implements it.
+	Metrics Metrics
 	// Stale is how long an owner may go without beating before its claims
 	// in progress are taken for abandoned (default 10 s, as intake's).
 	Stale time.Duration
+}
+
+// Metrics is what the scheduler counts.
+type Metrics interface {
+	Claim(job, result string)
+	StoreError(op string)
+}
+
+// Claim results counted (metrics.ClaimWon, …).
+const (
+	claimWon       = "won"
+	claimSkipped   = "skipped"
+	claimAbandoned = "abandoned"
+)
+
+// count tells Metrics, if any.
+func (s *Scheduler) count(job, result string) {
+	if s.cfg.Metrics != nil {
+		s.cfg.Metrics.Claim(job, result)
+	}
 }
 
 // RoundOwner opens and reveals quiz rounds; rounds.Rounds implements it.

@@ -168,6 +168,7 @@ func (a *Adapter) call(ctx context.Context, method, target string, limited bool,
 			}
 		}
 		err := f(ctx)
+		a.countPost(method, err)
 		if err == nil {
 			return nil
 		}
@@ -215,6 +216,24 @@ func (a *Adapter) call(ctx context.Context, method, target string, limited bool,
 			return fmt.Errorf("%s %s: %w", method, target, err)
 		}
 	}
+}
+
+// countPost tells Metrics the outcome of a chat.postMessage call.
+func (a *Adapter) countPost(method string, err error) {
+	if a.cfg.Metrics == nil || method != "chat.postMessage" {
+		return
+	}
+	outcome := "ok"
+	switch _, limited := retryAfter(err); {
+	case err == nil:
+	case limited:
+		outcome = "429"
+	case isPermanent(err):
+		outcome = "permanent_error"
+	default:
+		outcome = "transient_error"
+	}
+	a.cfg.Metrics.Post("slack", outcome)
 }
 
 // backoff is the wait before retry n (1-based): 250 ms doubling, at most 8 s.

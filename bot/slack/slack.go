@@ -55,6 +55,11 @@ type Config struct {
 	// and recognises retries in this process's memory only: for tests and
 	// the console.
 	Inbox Inbox
+	// Metrics counts chat.postMessage outcomes (ok, 429, transient and
+	// permanent errors); nil counts nothing. *metrics.Metrics implements it.
+	Metrics interface {
+		Post(platform, outcome string)
+	}
 	// Log receives what went wrong; nil means slog.Default().
 	Log *slog.Logger
 	// Now is the clock for signature timestamps, rate limits and the event

@@ -120,6 +120,7 @@ func Build(s Settings, cfg *Config, env *Env) (_ *App, err error) {
 			APIURL:        s.SlackAPIURL,
 			Router:        a.route,
 			Inbox:         inboxOrNil(a.inbox),
+			Metrics:       a.metrics,
 			Log:           a.log,
 		})
 		if err != nil {

@@ -119,6 +119,7 @@ func (a *App) buildCore(cfg *Config) (_ *core, err error) {
 		Store:        a.db,
 		Rounds:       quizRounds,
 		Owner:        a.owner,
+		Metrics:      a.metrics,
 		Posters:      posters,
 		Direct: func(p bot.Platform) (bot.DirectPoster, bool) {
 			switch {

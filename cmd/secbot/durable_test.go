@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -450,6 +451,18 @@ func TestScheduledPostSurvivesSIGKILLDuringRateLimit(t *testing.T) {
 	}
 	if len(fake.Calls("conversations.history")) == 0 {
 		t.Error("the post in doubt was not looked for before posting again")
+	}
+	// Operators see it: the take-over and the posts are counted.
+	resp, err := http.Get(p.base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`secbot_claims_total{job="tip",result="abandoned"} 1`, `secbot_posts_total{outcome="ok",platform="slack"}`, `secbot_inbox_depth 0`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
 	}
 	p.kill(syscall.SIGTERM)
 }
