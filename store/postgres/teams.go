@@ -3,18 +3,15 @@ package postgres
 import (
 	"context"
 	"errors"
+	"secbot/store"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-
-	"secbot/bot/teamsbot"
 )
 
-var _ teamsbot.Store = (*DB)(nil)
-
-// SaveConversation implements teamsbot.Conversations: it inserts or
+// SaveConversation implements store.Conversations: it inserts or
 // replaces the reference of c.ID.
-func (db *DB) SaveConversation(ctx context.Context, c teamsbot.Conversation) (err error) {
+func (db *DB) SaveConversation(ctx context.Context, c store.Conversation) (err error) {
 	ctx, cancel := db.bound(ctx)
 	defer cancel()
 	defer db.wrap(&err, "save teams conversation %s", c.ID)
@@ -28,10 +25,10 @@ func (db *DB) SaveConversation(ctx context.Context, c teamsbot.Conversation) (er
 	return err
 }
 
-// Conversation implements teamsbot.Conversations: the conversation id, or
-// with personal the newest 1:1 chat of the user id; teamsbot.ErrNotFound
+// Conversation implements store.Conversations: the conversation id, or
+// with personal the newest 1:1 chat of the user id; store.ErrNotFound
 // when there is none.
-func (db *DB) Conversation(ctx context.Context, id string, personal bool) (_ teamsbot.Conversation, err error) {
+func (db *DB) Conversation(ctx context.Context, id string, personal bool) (_ store.Conversation, err error) {
 	ctx, cancel := db.bound(ctx)
 	defer cancel()
 	defer db.wrap(&err, "teams conversation %s", id)
@@ -41,18 +38,18 @@ func (db *DB) Conversation(ctx context.Context, id string, personal bool) (_ tea
 		q = `SELECT id, service_url, tenant_id, type, team_id, bot_id, user_id, updated_at
 		FROM teams_conversations WHERE user_id = $1 AND type = 'personal' ORDER BY updated_at DESC LIMIT 1`
 	}
-	var c teamsbot.Conversation
+	var c store.Conversation
 	var at int64
 	err = db.pool.QueryRow(ctx, q, id).Scan(&c.ID, &c.ServiceURL, &c.TenantID, &c.Type, &c.TeamID, &c.BotID, &c.UserID, &at)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return c, teamsbot.ErrNotFound
+		return c, store.ErrNotFound
 	}
 	c.UpdatedAt = fromMS(at)
 	return c, err
 }
 
-// SaveMember implements teamsbot.Members: it inserts or replaces m.
-func (db *DB) SaveMember(ctx context.Context, m teamsbot.Member) (err error) {
+// SaveMember implements store.Members: it inserts or replaces m.
+func (db *DB) SaveMember(ctx context.Context, m store.Member) (err error) {
 	ctx, cancel := db.bound(ctx)
 	defer cancel()
 	defer db.wrap(&err, "save teams member %s", m.UserID)
@@ -66,19 +63,19 @@ func (db *DB) SaveMember(ctx context.Context, m teamsbot.Member) (err error) {
 	return err
 }
 
-// Member implements teamsbot.Members; teamsbot.ErrNotFound when the user
+// Member implements store.Members; store.ErrNotFound when the user
 // was never seen.
-func (db *DB) Member(ctx context.Context, userID string) (_ teamsbot.Member, err error) {
+func (db *DB) Member(ctx context.Context, userID string) (_ store.Member, err error) {
 	ctx, cancel := db.bound(ctx)
 	defer cancel()
 	defer db.wrap(&err, "teams member %s", userID)
-	var m teamsbot.Member
+	var m store.Member
 	var at int64
 	err = db.pool.QueryRow(ctx, `SELECT user_id, teams_id, name, service_url, tenant_id, bot_id, updated_at
 		FROM teams_members WHERE user_id = $1`, userID).
 		Scan(&m.UserID, &m.TeamsID, &m.Name, &m.ServiceURL, &m.TenantID, &m.BotID, &at)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return m, teamsbot.ErrNotFound
+		return m, store.ErrNotFound
 	}
 	m.UpdatedAt = fromMS(at)
 	return m, err

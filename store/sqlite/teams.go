@@ -4,16 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"secbot/store"
 	"time"
-
-	"secbot/bot/teamsbot"
 )
 
-var _ teamsbot.Store = (*DB)(nil)
-
-// SaveConversation implements teamsbot.Conversations: it inserts or
+// SaveConversation implements store.Conversations: it inserts or
 // replaces the reference of c.ID.
-func (db *DB) SaveConversation(ctx context.Context, c teamsbot.Conversation) (err error) {
+func (db *DB) SaveConversation(ctx context.Context, c store.Conversation) (err error) {
 	defer wrap(&err, "save teams conversation %s", c.ID)
 	_, err = db.db.ExecContext(ctx, `INSERT INTO teams_conversations
 		(id, service_url, tenant_id, type, team_id, bot_id, user_id, updated_at)
@@ -25,10 +22,10 @@ func (db *DB) SaveConversation(ctx context.Context, c teamsbot.Conversation) (er
 	return err
 }
 
-// Conversation implements teamsbot.Conversations: the conversation id, or
-// with personal the newest 1:1 chat of the user id; teamsbot.ErrNotFound
+// Conversation implements store.Conversations: the conversation id, or
+// with personal the newest 1:1 chat of the user id; store.ErrNotFound
 // when there is none.
-func (db *DB) Conversation(ctx context.Context, id string, personal bool) (_ teamsbot.Conversation, err error) {
+func (db *DB) Conversation(ctx context.Context, id string, personal bool) (_ store.Conversation, err error) {
 	defer wrap(&err, "teams conversation %s", id)
 	q := `SELECT id, service_url, tenant_id, type, team_id, bot_id, user_id, updated_at
 		FROM teams_conversations WHERE id = ?`
@@ -36,18 +33,18 @@ func (db *DB) Conversation(ctx context.Context, id string, personal bool) (_ tea
 		q = `SELECT id, service_url, tenant_id, type, team_id, bot_id, user_id, updated_at
 		FROM teams_conversations WHERE user_id = ? AND type = 'personal' ORDER BY updated_at DESC LIMIT 1`
 	}
-	var c teamsbot.Conversation
+	var c store.Conversation
 	var at int64
 	err = db.db.QueryRowContext(ctx, q, id).Scan(&c.ID, &c.ServiceURL, &c.TenantID, &c.Type, &c.TeamID, &c.BotID, &c.UserID, &at)
 	if errors.Is(err, sql.ErrNoRows) {
-		return c, teamsbot.ErrNotFound
+		return c, store.ErrNotFound
 	}
 	c.UpdatedAt = fromMS(at)
 	return c, err
 }
 
-// SaveMember implements teamsbot.Members: it inserts or replaces m.
-func (db *DB) SaveMember(ctx context.Context, m teamsbot.Member) (err error) {
+// SaveMember implements store.Members: it inserts or replaces m.
+func (db *DB) SaveMember(ctx context.Context, m store.Member) (err error) {
 	defer wrap(&err, "save teams member %s", m.UserID)
 	_, err = db.db.ExecContext(ctx, `INSERT INTO teams_members
 		(user_id, teams_id, name, service_url, tenant_id, bot_id, updated_at)
@@ -59,17 +56,17 @@ func (db *DB) SaveMember(ctx context.Context, m teamsbot.Member) (err error) {
 	return err
 }
 
-// Member implements teamsbot.Members; teamsbot.ErrNotFound when the user
+// Member implements store.Members; store.ErrNotFound when the user
 // was never seen.
-func (db *DB) Member(ctx context.Context, userID string) (_ teamsbot.Member, err error) {
+func (db *DB) Member(ctx context.Context, userID string) (_ store.Member, err error) {
 	defer wrap(&err, "teams member %s", userID)
-	var m teamsbot.Member
+	var m store.Member
 	var at int64
 	err = db.db.QueryRowContext(ctx, `SELECT user_id, teams_id, name, service_url, tenant_id, bot_id, updated_at
 		FROM teams_members WHERE user_id = ?`, userID).
 		Scan(&m.UserID, &m.TeamsID, &m.Name, &m.ServiceURL, &m.TenantID, &m.BotID, &at)
 	if errors.Is(err, sql.ErrNoRows) {
-		return m, teamsbot.ErrNotFound
+		return m, store.ErrNotFound
 	}
 	m.UpdatedAt = fromMS(at)
 	return m, err

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"secbot/store"
 	"testing"
 	"time"
 
-	"secbot/bot/teamsbot"
 	"secbot/quiz"
 )
 
@@ -86,16 +86,16 @@ func testTeams(t *testing.T, b Backend) {
 	ctx := context.Background()
 	e := newEnv(t, b)
 	s := e.open(t)
-	if _, err := s.Conversation(ctx, "19:exec@thread.tacv2", false); !errors.Is(err, teamsbot.ErrNotFound) {
+	if _, err := s.Conversation(ctx, "19:exec@thread.tacv2", false); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("Conversation on a new store = %v, want ErrNotFound", err)
 	}
-	ch := teamsbot.Conversation{ID: "19:exec@thread.tacv2", ServiceURL: "https://smba.example/jp/", TenantID: "t1",
-		Type: teamsbot.Channel, TeamID: "19:general@thread.tacv2", BotID: "28:app", UpdatedAt: T0}
-	old := teamsbot.Conversation{ID: "a:old", ServiceURL: "https://smba.example/jp/", TenantID: "t1",
-		Type: teamsbot.Personal, BotID: "28:app", UserID: "aad-1", UpdatedAt: T0.Add(-time.Hour)}
-	dm := teamsbot.Conversation{ID: "a:1on1", ServiceURL: "https://smba.example/jp/", TenantID: "t1",
-		Type: teamsbot.Personal, BotID: "28:app", UserID: "aad-1"} // UpdatedAt zero: now
-	for _, c := range []teamsbot.Conversation{ch, old, dm} {
+	ch := store.Conversation{ID: "19:exec@thread.tacv2", ServiceURL: "https://smba.example/jp/", TenantID: "t1",
+		Type: "channel", TeamID: "19:general@thread.tacv2", BotID: "28:app", UpdatedAt: T0}
+	old := store.Conversation{ID: "a:old", ServiceURL: "https://smba.example/jp/", TenantID: "t1",
+		Type: "personal", BotID: "28:app", UserID: "aad-1", UpdatedAt: T0.Add(-time.Hour)}
+	dm := store.Conversation{ID: "a:1on1", ServiceURL: "https://smba.example/jp/", TenantID: "t1",
+		Type: "personal", BotID: "28:app", UserID: "aad-1"} // UpdatedAt zero: now
+	for _, c := range []store.Conversation{ch, old, dm} {
 		if err := s.SaveConversation(ctx, c); err != nil {
 			t.Fatal(err)
 		}
@@ -114,14 +114,14 @@ func testTeams(t *testing.T, b Backend) {
 	if got, err := s.Conversation(ctx, "aad-1", true); err != nil || got != dm {
 		t.Errorf("1:1 of aad-1: %+v, %v; want the newest, %+v", got, err, dm)
 	}
-	if _, err := s.Conversation(ctx, "aad-2", true); !errors.Is(err, teamsbot.ErrNotFound) {
+	if _, err := s.Conversation(ctx, "aad-2", true); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("1:1 of a stranger: %v", err)
 	}
-	if _, err := s.Conversation(ctx, ch.ID, true); !errors.Is(err, teamsbot.ErrNotFound) {
+	if _, err := s.Conversation(ctx, ch.ID, true); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a channel id as a user: %v", err)
 	}
 
-	m := teamsbot.Member{UserID: "aad-1", TeamsID: "29:u1", Name: "山田", ServiceURL: "https://smba.example/jp/", TenantID: "t1", BotID: "28:app"}
+	m := store.Member{UserID: "aad-1", TeamsID: "29:u1", Name: "山田", ServiceURL: "https://smba.example/jp/", TenantID: "t1", BotID: "28:app"}
 	if err := s.SaveMember(ctx, m); err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func testTeams(t *testing.T, b Backend) {
 	if got, err := s.Member(ctx, "aad-1"); err != nil || got != m {
 		t.Errorf("member after reopen: %+v, %v; want %+v", got, err, m)
 	}
-	if _, err := s.Member(ctx, "aad-2"); !errors.Is(err, teamsbot.ErrNotFound) {
+	if _, err := s.Member(ctx, "aad-2"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Member(stranger) = %v, want ErrNotFound", err)
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"secbot/bot"
-	"secbot/bot/teamsbot"
 	"secbot/quiz"
 	"secbot/store"
 )
@@ -52,7 +51,11 @@ type Store interface {
 	History(ctx context.Context, channel string, from, to time.Time) ([]quiz.Asked, error)
 
 	// Teams conversation references and members.
-	teamsbot.Store
+	// What the Teams bot remembers (teamsbot.Store).
+	SaveConversation(ctx context.Context, c store.Conversation) error
+	Conversation(ctx context.Context, id string, personal bool) (store.Conversation, error)
+	SaveMember(ctx context.Context, m store.Member) error
+	Member(ctx context.Context, userID string) (store.Member, error)
 
 	Version(ctx context.Context) (int, error)
 	Close() error
