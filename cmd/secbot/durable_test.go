@@ -466,3 +466,88 @@ func TestScheduledPostSurvivesSIGKILLDuringRateLimit(t *testing.T) {
 	}
 	p.kill(syscall.SIGTERM)
 }
+
+// TestSocketModeClicksSurviveSIGKILL: the same over Socket Mode — click
+// envelopes acknowledged before a SIGKILL are all in the export after the
+// restart, once each.
+func TestSocketModeClicksSurviveSIGKILL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills a real process mid-burst")
+	}
+	fake := fakeslack.New(t)
+	fake.ResponseDelay = 250 * time.Millisecond
+	db := filepath.Join(t.TempDir(), "secbot.db")
+	env := append(cleanEnv(t), "SECBOT_DB="+db, "SECBOT_CONFIG="+writeConfig(t, "admins: [UADMIN]\n"),
+		"SLACK_BOT_TOKEN=xoxb-test", "SLACK_APP_TOKEN=xapp-test", "SLACK_API_URL="+fake.APIURL())
+	p := startProc(t, env)
+	fakeslack.Eventually(t, "the socket-mode connection", fake.Connected)
+	if _, err := fake.Envelope("slash_commands", map[string]any{"command": "/quiz", "text": "start", "user_id": "UADMIN",
+		"channel_id": "CQUIZ", "team_id": "T1", "trigger_id": "trig-start", "response_url": fake.ResponseURL()}); err != nil {
+		t.Fatal(err)
+	}
+	var roundID string
+	fakeslack.Eventually(t, "the round posted", func() bool {
+		for _, c := range fake.Calls("chat.postMessage") {
+			if m := regexp.MustCompile(`"value":"([^"|]+)\|0"`).FindStringSubmatch(c.Args.Get("blocks")); m != nil {
+				roundID = m[1]
+				return true
+			}
+		}
+		return false
+	})
+	msgTS := ""
+	fakeslack.Eventually(t, "the round's ts", func() bool {
+		if msgs := fake.Messages("CQUIZ"); len(msgs) > 0 {
+			msgTS = msgs[0]["ts"].(string)
+		}
+		return msgTS != ""
+	})
+	envelopeOf := map[string]string{} // envelope id → user
+	choiceOf := map[string]string{}   // user → choice
+	send := func(from, to int) {
+		for i := from; i < to; i++ {
+			u := fmt.Sprintf("U%04d", i)
+			at := time.Now()
+			payload := map[string]any{
+				"type": "block_actions", "user": map[string]string{"id": u, "name": strings.ToLower(u)},
+				"channel":      map[string]string{"id": "CQUIZ"},
+				"container":    map[string]string{"type": "message", "channel_id": "CQUIZ", "message_ts": msgTS},
+				"response_url": fake.ResponseURL(), "trigger_id": "trig-" + u,
+				"actions": []map[string]string{{"action_id": "quiz.answer", "block_id": "b", "type": "button",
+					"value": fmt.Sprintf("%s|%d", roundID, i%4), "action_ts": fmt.Sprintf("%d.%06d", at.Unix(), at.Nanosecond()/1000)}},
+			}
+			id, err := fake.Envelope("interactive", payload)
+			if err != nil {
+				return // the connection went with the process
+			}
+			envelopeOf[id], choiceOf[u] = u, "ABCD"[i%4:i%4+1]
+		}
+	}
+	acked := func() map[string]bool {
+		out := map[string]bool{}
+		for _, a := range fake.Acks() {
+			if u, ok := envelopeOf[a.EnvelopeID]; ok {
+				out[u] = true
+			}
+		}
+		return out
+	}
+	send(0, 600)
+	fakeslack.Eventually(t, "200 clicks acknowledged", func() bool { return len(acked()) >= 200 })
+	p.cmd.Process.Signal(syscall.SIGKILL)
+	<-p.done
+	before := acked()
+	t.Logf("%d of %d click envelopes acknowledged before SIGKILL", len(before), len(envelopeOf))
+
+	p = startProc(t, env)
+	fakeslack.Eventually(t, "the reconnection", func() bool { return fake.Connections() >= 2 })
+	send(600, 800)
+	fakeslack.Eventually(t, "the new clicks acknowledged", func() bool { return len(acked()) >= len(before)+200 })
+	choice, rows := exportAnswers(t, db)
+	for u := range acked() {
+		if rows[u] != 1 || choice[u] != choiceOf[u] {
+			t.Errorf("%s: %d rows, choice %q; want 1 row with %s", u, rows[u], choice[u], choiceOf[u])
+		}
+	}
+	p.kill(syscall.SIGTERM)
+}
