@@ -10,6 +10,7 @@ import (
 	"secbot/bot"
 	"secbot/quiz"
 	"secbot/quiz/rounds"
+	"secbot/retry"
 )
 
 // runPending retries claims whose retry time has come, and takes over the
@@ -149,11 +150,8 @@ func (s *Scheduler) execute(ctx context.Context, c Claim, now time.Time) error {
 	return err
 }
 
-// backoff is the wait before attempt n+1.
-func backoff(attempt int) time.Duration {
-	d := time.Minute << max(0, attempt-1)
-	return min(d, 30*time.Minute)
-}
+// backoff is the wait before attempt n+1: 1 min doubling, at most 30 min.
+func backoff(attempt int) time.Duration { return retry.Backoff(attempt, time.Minute, 30*time.Minute) }
 
 // giveUp closes what a failed claim leaves open: a round that could not be
 // posted or revealed is closed, so that the channel can have the next one.

@@ -12,6 +12,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"secbot/bot"
+	"secbot/retry"
 )
 
 // maxRateLimited bounds the 429s one call waits out. Each wait is Slack's
@@ -237,10 +238,7 @@ func (a *Adapter) countPost(method string, err error) {
 }
 
 // backoff is the wait before retry n (1-based): 250 ms doubling, at most 8 s.
-func backoff(n int) time.Duration {
-	d := 250 * time.Millisecond << (n - 1)
-	return min(d, 8*time.Second)
-}
+func backoff(n int) time.Duration { return retry.Backoff(n, 250*time.Millisecond, 8*time.Second) }
 
 // retryAfter reports whether err is a 429 and how long Slack asked to wait
 // (at least a second).

@@ -13,6 +13,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"secbot/bot"
+	"secbot/retry"
 )
 
 // Router answers requests; *bot.Router implements it.
@@ -152,7 +153,7 @@ func New(cfg Config) (*Adapter, error) {
 		a.now = time.Now
 	}
 	if a.sleep == nil {
-		a.sleep = sleepTimer
+		a.sleep = retry.Sleep
 	}
 	opts := []slack.Option{slack.OptionHTTPClient(a.http)}
 	if cfg.APIURL != "" {
@@ -220,18 +221,4 @@ func (a *Adapter) identity(ctx context.Context) (userID, botID string) {
 	}
 	a.botUserID, a.botID = resp.UserID, resp.BotID
 	return a.botUserID, a.botID
-}
-
-func sleepTimer(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

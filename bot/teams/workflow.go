@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"secbot/bot"
+	"secbot/retry"
 )
 
 // ChannelPrefix starts the config's names of Teams channels: "teams:NAME"
@@ -120,7 +121,7 @@ func NewWorkflowPoster(url string, client *http.Client, opts ...WorkflowOption) 
 	}
 	p.log = p.log.With("adapter", "teams-workflow")
 	if p.sleep == nil {
-		p.sleep = sleepTimer
+		p.sleep = retry.Sleep
 	}
 	if p.now == nil {
 		p.now = time.Now
@@ -234,23 +235,7 @@ func (p *WorkflowPoster) retryAfter(h string, n int) time.Duration {
 }
 
 // backoff is the wait after the nth failure: 1 s, 2 s, 4 s, … up to 1 min.
-func backoff(n int) time.Duration {
-	if n > 6 {
-		n = 7
-	}
-	return min(time.Second<<(n-1), time.Minute)
-}
-
-func sleepTimer(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+func backoff(n int) time.Duration { return retry.Backoff(n, time.Second, time.Minute) }
 
 func randomID() string {
 	b := make([]byte, 8)

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"secbot/bot"
+	"secbot/retry"
 )
 
 // Path is where the Bot Connector posts activities: the bot's messaging
@@ -164,7 +165,7 @@ func New(cfg Config) (*Bot, error) {
 		cfg.Now = time.Now
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleepTimer
+		cfg.Sleep = retry.Sleep
 	}
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 4

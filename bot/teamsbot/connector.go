@@ -19,6 +19,7 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"secbot/bot"
+	"secbot/retry"
 )
 
 // DefaultTokenURL is where a multi-tenant bot gets its app token
@@ -207,9 +208,7 @@ func snippet(b []byte) string {
 }
 
 // backoff is the wait before try n+1: 1 s, 2 s, 4 s, … up to 30 s.
-func backoff(n int) time.Duration {
-	return min(time.Second<<min(n-1, 5), 30*time.Second)
-}
+func backoff(n int) time.Duration { return retry.Backoff(n, time.Second, 30*time.Second) }
 
 // retryAfter reads a Retry-After header (seconds or an HTTP date); without
 // one it backs off.
@@ -221,18 +220,6 @@ func retryAfter(h string, n int, now time.Time) time.Duration {
 		return min(max(t.Sub(now), 0), maxRetryAfter)
 	}
 	return backoff(n)
-}
-
-// sleepTimer waits d or until ctx ends.
-func sleepTimer(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // errNoConversation says the bot has no reference to post with.

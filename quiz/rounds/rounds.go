@@ -24,6 +24,7 @@ import (
 	"secbot/bot"
 	"secbot/knowledge"
 	"secbot/quiz"
+	"secbot/retry"
 )
 
 // Store keeps rounds and answers. store/sqlite and store/postgres implement it.
@@ -111,7 +112,7 @@ func New(cfg Config) (*Rounds, error) {
 		cfg.Seasons = &ss
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleepTimer
+		cfg.Sleep = retry.Sleep
 	}
 	log := cfg.Log
 	if log == nil {
@@ -355,18 +356,4 @@ func (r *Rounds) Stop(ctx context.Context, channel string) (quiz.Round, error) {
 		}
 	}
 	return rd, nil
-}
-
-func sleepTimer(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
