@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,12 +20,18 @@ import (
 	"secbot/store/sqlite"
 )
 
-// recordingPoster keeps what the scheduler posts.
-type recordingPoster struct{ posts map[string]bot.Reply }
+// recordingPoster keeps what the scheduler posts (to several channels at
+// once).
+type recordingPoster struct {
+	mu    sync.Mutex
+	posts map[string]bot.Reply
+}
 
 var _ bot.Poster = (*recordingPoster)(nil)
 
 func (p *recordingPoster) Post(_ context.Context, ch string, r bot.Reply) (string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.posts[ch] = r
 	return "ts", nil
 }
