@@ -193,6 +193,7 @@ func (rd *renderer) reply(r bot.Reply) {
 		rd.help(r)
 	default:
 		rd.text(inert(r.Text))
+		rd.termHint(r.TermButtons)
 	}
 }
 
@@ -438,7 +439,7 @@ func (rd *renderer) help(r bot.Reply) {
 // rich reports whether r (or one of its Also) needs a card rather than a
 // plain text message.
 func rich(r bot.Reply) bool {
-	if r.Answer != nil || r.Tip != nil || r.Round != nil || r.Board != nil || len(r.Help) > 0 {
+	if r.Answer != nil || r.Tip != nil || r.Round != nil || r.Board != nil || len(r.Help) > 0 || len(r.TermButtons) > 0 {
 		return true
 	}
 	for _, a := range shownAlso(r) {
