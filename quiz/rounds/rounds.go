@@ -50,6 +50,9 @@ type Config struct {
 	// UpdateEvery spaces the updates of one round's card (default 1.5 s:
 	// Slack allows about 50 chat.update calls a minute).
 	UpdateEvery time.Duration
+	// RemindBefore, when set, is how long before a round closes its
+	// closing reminder is due (RemindersDue, Remind); 0 means none.
+	RemindBefore time.Duration
 	// Seasons divide the year for the curriculum and leaderboards (default
 	// the Japanese fiscal year, from 04-01).
 	Seasons *quiz.Seasons
