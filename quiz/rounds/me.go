@@ -158,7 +158,10 @@ func (r *Rounds) me(ctx context.Context, req bot.Request) (bot.Reply, error) {
 		if more := len(p.Missed) - len(shown); more > 0 {
 			fmt.Fprintf(&b, " ほか%d語", more)
 		}
-		b.WriteString("\n用語を押すと定義を表示します。")
+		if req.Platform != bot.Shell {
+			// The console says how to look them up instead.
+			b.WriteString("\n用語のボタンで定義を表示できます。")
+		}
 		reply.TermButtons = shown
 	}
 	reply.Text = b.String()
