@@ -117,7 +117,7 @@ func seasonFixture(t *testing.T, st seasonStore) (terms map[string]string) {
 	return terms
 }
 
-func seasonRounds(t *testing.T, st seasonStore, now time.Time) *rounds.Rounds {
+func seasonRounds(t testing.TB, st seasonStore, now time.Time) *rounds.Rounds {
 	t.Helper()
 	ss := quiz.DefaultSeasons(tokyo)
 	rs, err := rounds.New(rounds.Config{Pack: pack, Store: st, Location: tokyo, Seasons: &ss,
