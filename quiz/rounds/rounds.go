@@ -1,7 +1,10 @@
 // Package rounds owns quiz rounds end to end: opening a round and posting
 // it, taking answers (one per person, the earliest counts), keeping the round
 // card's answered count up to date without flooding the platform, revealing
-// the answer, and the /quiz command with its leaderboards.
+// the answer, and the /quiz command: leaderboards (week, season, all time,
+// channel), /quiz me (a person's season record), and for admins start,
+// stop and report (the HR workbook, sent privately). Closing reminders
+// (Config.RemindBefore) are posted through RemindersDue and Remind.
 //
 // Its store and posters are injected. The scheduler (package schedules)
 // decides only when: it claims a slot and calls OpenScheduled or Reveal; a
