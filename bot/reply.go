@@ -29,6 +29,18 @@ type Reply struct {
 	Board    *Leaderboard
 	Help     []HelpLine
 
+	// TermButtons names glossary terms a text reply offers, each as a
+	// button that opens its card (ActionOpenTerm); where buttons cannot be
+	// clicked, renderers say how to look the terms up instead.
+	TermButtons []string
+
+	// File is sent to the asker alone, besides the reply (a report
+	// workbook): Slack uploads it to the asker's direct messages with
+	// File.Comment, the console writes it to its working directory and
+	// says where; other adapters (Teams) send nothing of it, so a handler
+	// sets it only for platforms that take files.
+	File *File
+
 	// Also holds further replies to send after this one (for example a
 	// private note together with a shared card).
 	Also []Reply
@@ -42,6 +54,17 @@ type Reply struct {
 	// outcome is in doubt can be looked for before it is posted again.
 	// Posters that can (Slack: message metadata) attach it.
 	Tag PostTag
+}
+
+// File is a file a reply sends to the asker privately.
+type File struct {
+	// Name is the file name, with its extension ("report.xlsx").
+	Name string
+	Data []byte
+	// Title is what the platform shows for the file ("" means Name).
+	Title string
+	// Comment goes with the file (Slack: the upload's initial comment).
+	Comment string
 }
 
 // SectionRef is a section id with its title ("" when the chapter lacks it).

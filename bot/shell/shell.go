@@ -8,6 +8,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
@@ -35,6 +37,9 @@ type Shell struct {
 	ChannelID string
 	// Pack names what the banner says secbot teaches; nil says 教材.
 	Pack *knowledge.Pack
+	// Dir is where files replies send (a /quiz report workbook) are
+	// written; "" means the working directory.
+	Dir string
 }
 
 // maxLine is the longest console line read; a longer line is skipped with
@@ -128,8 +133,62 @@ func (s *Shell) Run(ctx context.Context) error {
 			ChannelID: s.ChannelID,
 			Direct:    true,
 		})
-		fmt.Fprintln(s.Out, Render(reply))
+		fmt.Fprintln(s.Out, Render(s.saveFiles(reply)))
 	}
+}
+
+// saveFiles writes the files of r and its Also to s.Dir (an existing file
+// of the same name is replaced whole) and returns r saying where each went.
+func (s *Shell) saveFiles(r bot.Reply) bot.Reply {
+	if f := r.File; f != nil {
+		r.File = nil
+		path, err := SaveFile(s.Dir, *f)
+		if err != nil {
+			r.Text = strings.TrimRight(r.Text, "\n") + "\n" + fmt.Sprintf("ファイル %s を保存できませんでした: %v", f.Name, err)
+		} else {
+			r.Text = strings.TrimRight(r.Text, "\n") + "\n→ 保存しました: " + path
+		}
+	}
+	for i := range r.Also {
+		r.Also[i] = s.saveFiles(r.Also[i])
+	}
+	return r
+}
+
+// SaveFile writes f into dir ("" means the working directory) through a
+// temporary file renamed into place, and returns the file's absolute path.
+// Only f.Name's base name is used: a name cannot lead out of dir.
+func SaveFile(dir string, f bot.File) (string, error) {
+	if dir == "" {
+		dir = "."
+	}
+	name := filepath.Base(filepath.Clean("/" + f.Name))
+	if name == "/" || name == "." {
+		return "", fmt.Errorf("no file name")
+	}
+	path, err := filepath.Abs(filepath.Join(dir, name))
+	if err != nil {
+		return "", err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+name+".*")
+	if err != nil {
+		return "", err
+	}
+	_, err = tmp.Write(f.Data)
+	if err == nil {
+		err = tmp.Chmod(0o644)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return "", err
+	}
+	return path, nil
 }
 
 // readLines sends each line of r (without its line ending) until the end of
@@ -238,6 +297,9 @@ func render(b *strings.Builder, r bot.Reply) {
 		}
 	default:
 		b.WriteString(r.Text + "\n")
+		if len(r.TermButtons) > 0 {
+			fmt.Fprintf(b, "定義は「/term %s」のように入力すると表示します。\n", r.TermButtons[0])
+		}
 	}
 }
 

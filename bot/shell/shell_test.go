@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -78,5 +80,41 @@ func TestWrapKeepsLatinWords(t *testing.T) {
 		if strings.HasSuffix(l, "Endp") || strings.HasPrefix(l, "oint") {
 			t.Errorf("wrap split a word: %q", wrap(s, 38))
 		}
+	}
+}
+
+type routerFunc func(context.Context, bot.Request) bot.Reply
+
+func (f routerFunc) Route(ctx context.Context, req bot.Request) bot.Reply { return f(ctx, req) }
+
+// TestFileWrittenLocally: a reply's file (a /quiz report workbook) is
+// written to the console's folder, and the reply says where.
+func TestFileWrittenLocally(t *testing.T) {
+	dir := t.TempDir()
+	data := []byte("PK\x03\x04 workbook")
+	r := routerFunc(func(context.Context, bot.Request) bot.Reply {
+		return bot.Reply{Private: true, Text: "クイズ集計（2026年度）", File: &bot.File{Name: "../../report.xlsx", Data: data}}
+	})
+	var out bytes.Buffer
+	sh := &Shell{In: strings.NewReader("/quiz report\n"), Out: &out, Router: r, UserID: "console", ChannelID: "console", Dir: dir}
+	if err := sh.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "report.xlsx") // the name's folders are dropped
+	got, err := os.ReadFile(path)
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("file %s = %q, %v", path, got, err)
+	}
+	if want := "クイズ集計（2026年度）\n→ 保存しました: " + path + "\n"; out.String() != want {
+		t.Errorf("output %q, want %q", out.String(), want)
+	}
+	// A folder that is not there: the reply says the file was not saved.
+	out.Reset()
+	sh = &Shell{In: strings.NewReader("/quiz report\n"), Out: &out, Router: r, UserID: "console", ChannelID: "console", Dir: filepath.Join(dir, "missing")}
+	if err := sh.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "保存できませんでした") {
+		t.Errorf("output %q", out.String())
 	}
 }

@@ -327,7 +327,7 @@ func (a *Adapter) handleEvent(ctx context.Context, env eventEnvelope) {
 		ChannelID: ev.Channel,
 		Direct:    direct,
 	}
-	reply := a.cfg.Router.Route(ctx, req)
+	reply := a.sendFiles(ctx, ev.User, a.cfg.Router.Route(ctx, req))
 	a.deliverThread(ctx, ev.Channel, ev.User, thread, ev.ThreadTS, direct, reply)
 }
 

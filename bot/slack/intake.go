@@ -20,7 +20,7 @@ import (
 
 // routeCommand answers a slash command.
 func (a *Adapter) routeCommand(ctx context.Context, req bot.Request) bot.Reply {
-	reply := a.cfg.Router.Route(ctx, req)
+	reply := a.sendFiles(ctx, req.UserID, a.cfg.Router.Route(ctx, req))
 	if bot.Normalize(req).Command == "ask" {
 		// A question asked with /secbot is the asker's own, like /term:
 		// shown to them first, with a share button.

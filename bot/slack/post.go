@@ -103,14 +103,7 @@ func (a *Adapter) Update(ctx context.Context, channel, ts string, r bot.Reply) e
 // PostDirect sends r to userID in a direct message: conversations.open,
 // then Post.
 func (a *Adapter) PostDirect(ctx context.Context, userID string, r bot.Reply) error {
-	var channel string
-	err := a.call(ctx, "conversations.open", userID, false, func(ctx context.Context) error {
-		ch, _, _, err := a.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{userID}, ReturnIM: true})
-		if err == nil {
-			channel = ch.ID
-		}
-		return err
-	})
+	channel, err := a.openDM(ctx, userID)
 	if err != nil {
 		return err
 	}

@@ -55,6 +55,7 @@ func render(r bot.Reply, direct bool) message {
 		rd.help(r)
 	default:
 		rd.text(r.Text)
+		rd.termButtons(r.TermButtons)
 	}
 	text := r.Text
 	if strings.TrimSpace(text) == "" {

@@ -214,3 +214,24 @@ func TestStripMention(t *testing.T) {
 		}
 	}
 }
+
+// TestTermButtonsUnderText: a text reply's TermButtons (the terms /quiz me
+// says were missed) are buttons that open each term's card.
+func TestTermButtonsUnderText(t *testing.T) {
+	m := render(bot.Reply{Private: true, Text: "間違えた用語: VPN、CSIRT", TermButtons: []string{"VPN", "CSIRT"}}, false)
+	raw, _ := json.Marshal(m.Blocks)
+	var blocks []map[string]any
+	_ = json.Unmarshal(raw, &blocks)
+	if len(blocks) != 2 || blocks[1]["type"] != "actions" {
+		t.Fatalf("blocks = %s", raw)
+	}
+	els := blocks[1]["elements"].([]any)
+	var got []string
+	for _, e := range els {
+		el := e.(map[string]any)
+		got = append(got, el["action_id"].(string)+"="+el["value"].(string))
+	}
+	if strings.Join(got, " ") != "term.open=VPN term.open#2=CSIRT" {
+		t.Errorf("buttons %v", got)
+	}
+}

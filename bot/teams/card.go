@@ -180,7 +180,7 @@ func (rd *renderer) termHint(names []string) {
 // rich reports whether r (or one of its Also) needs a card rather than a
 // plain text message.
 func rich(r bot.Reply) bool {
-	if r.Answer != nil || r.Tip != nil || r.Round != nil || r.Board != nil || len(r.Help) > 0 {
+	if r.Answer != nil || r.Tip != nil || r.Round != nil || r.Board != nil || len(r.Help) > 0 || len(r.TermButtons) > 0 {
 		return true
 	}
 	for _, a := range shownAlso(r) {

@@ -26,6 +26,7 @@ func (rd *renderer) reply(r bot.Reply) {
 		rd.help(r)
 	default:
 		rd.text(inert(r.Text))
+		rd.termHint(r.TermButtons)
 	}
 }
 

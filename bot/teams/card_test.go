@@ -296,3 +296,25 @@ func TestUserTextIsInert(t *testing.T) {
 		}
 	}
 }
+
+// TestTermButtonsUnderText: a bot card offers a text reply's TermButtons as
+// buttons; a webhook card, which takes no clicks, says what to type.
+func TestTermButtonsUnderText(t *testing.T) {
+	r := bot.Reply{Private: true, Text: "間違えた用語: VPN、CSIRT", TermButtons: []string{"VPN", "CSIRT"}}
+	withButtons, err := RenderMessage(r, CardOptions{Buttons: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"ActionSet"`, `"verb":"term.open"`, `"value":"CSIRT"`} {
+		if !strings.Contains(string(withButtons), want) {
+			t.Errorf("bot card lacks %s: %s", want, withButtons)
+		}
+	}
+	plain, err := RenderMessage(r, CardOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(plain), "ActionSet") || !strings.Contains(string(plain), "/term VPN") {
+		t.Errorf("webhook card: %s", plain)
+	}
+}

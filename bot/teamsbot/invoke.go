@@ -122,7 +122,7 @@ func (b *Bot) cardAction(ctx context.Context, act *activity) any {
 
 // isRich reports whether r or its Also renders as a card.
 func isRich(r bot.Reply) bool {
-	if r.Answer != nil || r.Tip != nil || r.Round != nil || r.Board != nil || len(r.Help) > 0 {
+	if r.Answer != nil || r.Tip != nil || r.Round != nil || r.Board != nil || len(r.Help) > 0 || len(r.TermButtons) > 0 {
 		return true
 	}
 	for _, a := range r.Also {

@@ -68,6 +68,25 @@ type Failure struct {
 	Error string
 }
 
+// Upload is a file uploaded through the external upload flow
+// (files.getUploadURLExternal, a POST to its upload_url,
+// files.completeUploadExternal).
+type Upload struct {
+	// FileID is the id files.getUploadURLExternal gave.
+	FileID string
+	// Name and Length are what files.getUploadURLExternal was told.
+	Name   string
+	Length int
+	// Data is what was posted to the upload URL ("file" form field).
+	Data []byte
+	// Uploaded is set once the bytes came; Completed once
+	// files.completeUploadExternal shared the file.
+	Uploaded, Completed bool
+	// Channel, Title and Comment are files.completeUploadExternal's
+	// channel_id, the file's title and initial_comment.
+	Channel, Title, Comment string
+}
+
 // Ack is an acknowledgement the websocket received.
 type Ack struct {
 	EnvelopeID string
@@ -109,6 +128,8 @@ type Server struct {
 	FailWhen func(c Call, n int) (Failure, bool)
 	// tries counts the calls per method and channel, for FailWhen.
 	tries map[string]int
+	// uploads are the files of the external upload flow, in order.
+	uploads []*Upload
 }
 
 // New starts a fake Slack on loopback.
@@ -118,6 +139,7 @@ func New(t testing.TB) *Server {
 	mux.HandleFunc("/api/{method}", s.serveAPI)
 	mux.HandleFunc("/response/{id}", s.serveResponse)
 	mux.HandleFunc("/ws", s.serveWS)
+	mux.HandleFunc("POST /upload/{id}", s.serveUpload)
 	s.srv = httptest.NewServer(mux)
 	t.Cleanup(func() {
 		s.mu.Lock()
@@ -175,6 +197,57 @@ func (s *Server) Messages(channel string) []map[string]any {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]map[string]any(nil), s.messages[channel]...)
+}
+
+// Uploads returns the files of the external upload flow so far, in the
+// order their upload URLs were asked for.
+func (s *Server) Uploads() []Upload {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Upload, len(s.uploads))
+	for i, u := range s.uploads {
+		out[i] = *u
+		out[i].Data = append([]byte(nil), u.Data...)
+	}
+	return out
+}
+
+// upload returns the upload with file id id (s.mu held).
+func (s *Server) upload(id string) *Upload {
+	for _, u := range s.uploads {
+		if u.FileID == id {
+			return u
+		}
+	}
+	return nil
+}
+
+// serveUpload takes the bytes of a file at its upload URL, as Slack's
+// files.slack.com does: a multipart form with the file in "file".
+func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	f, _, err := r.FormFile("file")
+	if err != nil {
+		http.Error(w, "no file", http.StatusBadRequest)
+		return
+	}
+	data, err := io.ReadAll(f)
+	if err != nil {
+		http.Error(w, "unreadable file", http.StatusBadRequest)
+		return
+	}
+	s.mu.Lock()
+	u := s.upload(id)
+	if u != nil {
+		u.Data, u.Uploaded = data, true
+	}
+	s.mu.Unlock()
+	if u == nil {
+		http.Error(w, "unknown upload", http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain")
+	fmt.Fprintf(w, "OK - %d", len(data))
 }
 
 // URL is the server's base URL.
@@ -279,6 +352,40 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"ok": true, "channel": channel, "ts": call.Args.Get("ts"), "text": call.Args.Get("text")})
 	case "conversations.open":
 		writeJSON(w, map[string]any{"ok": true, "channel": map[string]any{"id": "D" + strings.TrimPrefix(call.Args.Get("users"), "U")}})
+	case "files.getUploadURLExternal":
+		n, err := strconv.Atoi(call.Args.Get("length"))
+		if call.Args.Get("filename") == "" || err != nil || n <= 0 {
+			writeJSON(w, map[string]any{"ok": false, "error": "invalid_arguments"})
+			return
+		}
+		s.mu.Lock()
+		id := fmt.Sprintf("F%04d", len(s.uploads)+1)
+		s.uploads = append(s.uploads, &Upload{FileID: id, Name: call.Args.Get("filename"), Length: n})
+		s.mu.Unlock()
+		writeJSON(w, map[string]any{"ok": true, "upload_url": s.srv.URL + "/upload/" + id, "file_id": id})
+	case "files.completeUploadExternal":
+		var files []struct {
+			ID    string `json:"id"`
+			Title string `json:"title"`
+		}
+		if json.Unmarshal([]byte(call.Args.Get("files")), &files) != nil || len(files) == 0 {
+			writeJSON(w, map[string]any{"ok": false, "error": "invalid_arguments"})
+			return
+		}
+		out := make([]map[string]any, 0, len(files))
+		s.mu.Lock()
+		for _, f := range files {
+			u := s.upload(f.ID)
+			if u == nil || !u.Uploaded || len(u.Data) != u.Length {
+				s.mu.Unlock()
+				writeJSON(w, map[string]any{"ok": false, "error": "file_not_found"})
+				return
+			}
+			u.Completed, u.Channel, u.Title, u.Comment = true, call.Args.Get("channel_id"), f.Title, call.Args.Get("initial_comment")
+			out = append(out, map[string]any{"id": f.ID, "title": f.Title})
+		}
+		s.mu.Unlock()
+		writeJSON(w, map[string]any{"ok": true, "files": out})
 	case "apps.connections.open":
 		if s.AppToken != "" && call.Token != s.AppToken {
 			writeJSON(w, map[string]any{"ok": false, "error": "invalid_auth"})

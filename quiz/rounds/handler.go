@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -14,8 +15,10 @@ import (
 // Usage lists the help lines of /quiz.
 var Usage = []bot.HelpLine{
 	{Usage: "/quiz", What: "このチャンネルで開催中のクイズを表示します（ボタン、または「answer B」で回答）"},
-	{Usage: "/quiz leaderboard [week|all|channel]", What: "クイズのランキング（今週・通算・このチャンネル）"},
+	{Usage: "/quiz leaderboard [week|season|all|channel]", What: "クイズのランキング（今週・今シーズン・通算・このチャンネル）"},
+	{Usage: "/quiz me", What: "あなたの成績（回答数・正解率・連続正解・今シーズンの順位・間違えた用語）"},
 	{Usage: "/quiz start | /quiz stop", What: "（管理者）このチャンネルでクイズを今すぐ開始・締め切ります"},
+	{Usage: "/quiz report [all] [--from YYYY-MM-DD --to YYYY-MM-DD]", What: "（管理者）このチャンネル（all で全チャンネル）の集計レポート（Excel）を DM に送ります。既定は今シーズン"},
 }
 
 // Handler returns the handler of /quiz, its answer buttons and Teams'
@@ -77,6 +80,10 @@ func (r *Rounds) handle(ctx context.Context, req bot.Request) (bot.Reply, error)
 		return r.answer(ctx, req, rd, choice)
 	case "leaderboard", "ranking", "ランキング", "rank":
 		return r.leaderboard(ctx, req, strings.ToLower(strings.TrimSpace(rest)))
+	case "report", "レポート", "集計":
+		return r.report(ctx, req, rest)
+	case "me", "自分", "成績":
+		return r.me(ctx, req)
 	case "start", "開始":
 		if !req.Admin {
 			return bot.Reply{}, bot.Userf("/quiz start は管理者だけが使えます。管理者は設定ファイルの admins で指定します。")
@@ -103,7 +110,7 @@ func (r *Rounds) handle(ctx context.Context, req bot.Request) (bot.Reply, error)
 		}
 		return bot.Reply{Private: true, Text: "クイズを締め切り、チャンネルに正解を発表しました。"}, nil
 	default:
-		return bot.Reply{}, bot.Userf("使い方: /quiz（開催中のクイズ）、/quiz leaderboard [week|all|channel]（ランキング）、answer B（回答）")
+		return bot.Reply{}, bot.Userf("使い方: /quiz（開催中のクイズ）、/quiz leaderboard [week|season|all|channel]（ランキング）、/quiz me（自分の成績）、answer B（回答）")
 	}
 }
 
@@ -154,7 +161,22 @@ func (r *Rounds) answer(ctx context.Context, req bot.Request, rd quiz.Round, cho
 func (r *Rounds) leaderboard(ctx context.Context, req bot.Request, which string) (bot.Reply, error) {
 	f := quiz.Filter{Revealed: true}
 	var title string
+	which, year := splitWord(which)
+	if year != "" && which != "season" && which != "シーズン" && which != "年度" {
+		return bot.Reply{}, bot.Userf("使い方: /quiz leaderboard week（今週）、season [YYYY]（シーズン）、all（通算）、channel（このチャンネル）")
+	}
 	switch which {
+	case "season", "シーズン", "年度":
+		s := r.cfg.Seasons.At(r.cfg.Now())
+		if year != "" {
+			y, err := strconv.Atoi(strings.TrimSuffix(year, "年度"))
+			if err != nil || y < 2000 || y > 2100 {
+				return bot.Reply{}, bot.Userf("シーズンは始まる年で指定してください（例: /quiz leaderboard season %d）。", s.Year)
+			}
+			s = r.cfg.Seasons.Year(y)
+		}
+		f.From, f.To = s.From, s.To
+		title = seasonName(s, r.cfg.Location) + "のクイズ ランキング"
 	case "", "week", "weekly", "今週":
 		f.From = bot.WeekStart(r.cfg.Now(), r.cfg.Location)
 		title = "今週のクイズ ランキング"
@@ -164,7 +186,7 @@ func (r *Rounds) leaderboard(ctx context.Context, req bot.Request, which string)
 		f.Channel = req.ChannelID
 		title = "このチャンネルのクイズ ランキング（通算）"
 	default:
-		return bot.Reply{}, bot.Userf("使い方: /quiz leaderboard week（今週）、all（通算）、channel（このチャンネル）")
+		return bot.Reply{}, bot.Userf("使い方: /quiz leaderboard week（今週）、season [YYYY]（シーズン）、all（通算）、channel（このチャンネル）")
 	}
 	as, err := r.cfg.Store.Answers(ctx, f)
 	if err != nil {

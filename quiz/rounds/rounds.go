@@ -1,7 +1,10 @@
 // Package rounds owns quiz rounds end to end: opening a round and posting
 // it, taking answers (one per person, the earliest counts), keeping the round
 // card's answered count up to date without flooding the platform, revealing
-// the answer, and the /quiz command with its leaderboards.
+// the answer, and the /quiz command: leaderboards (week, season, all time,
+// channel), /quiz me (a person's season record), and for admins start,
+// stop and report (the HR workbook, sent privately). Closing reminders
+// (Config.RemindBefore) are posted through RemindersDue and Remind.
 //
 // Its store and posters are injected. The scheduler (package schedules)
 // decides only when: it claims a slot and calls OpenScheduled or Reveal; a
@@ -51,6 +54,9 @@ type Config struct {
 	// UpdateEvery spaces the updates of one round's card (default 1.5 s:
 	// Slack allows about 50 chat.update calls a minute).
 	UpdateEvery time.Duration
+	// RemindBefore, when set, is how long before a round closes its
+	// closing reminder is due (RemindersDue, Remind); 0 means none.
+	RemindBefore time.Duration
 	// Seasons divide the year for the curriculum and leaderboards (default
 	// the Japanese fiscal year, from 04-01).
 	Seasons *quiz.Seasons
