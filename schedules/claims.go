@@ -170,7 +170,7 @@ func (s *Scheduler) giveUp(ctx context.Context, c Claim) {
 // channelOf names the channel a claim posts to, for logs.
 func (s *Scheduler) channelOf(ctx context.Context, c Claim) string {
 	switch c.Job {
-	case JobReveal:
+	case JobReveal, JobRemind:
 		if r, err := s.cfg.Store.Round(ctx, c.Key); err == nil {
 			return r.Channel
 		}
@@ -247,6 +247,8 @@ func (s *Scheduler) perform(ctx context.Context, c Claim, now time.Time) (string
 		return id, err
 	case JobReveal:
 		return s.cfg.Rounds.Reveal(ctx, c.Key, tag)
+	case JobRemind:
+		return s.cfg.Rounds.Remind(ctx, c.Key, tag)
 	}
 	return "", fmt.Errorf("%w: unknown job %q", bot.ErrPermanent, c.Job)
 }

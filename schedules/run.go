@@ -46,6 +46,9 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 	if err := s.runReveals(ctx, now); err != nil {
 		errs = append(errs, err)
 	}
+	if err := s.runReminders(ctx, now); err != nil {
+		errs = append(errs, err)
+	}
 	if s.tipSched != nil {
 		slots := s.slots(s.tipSched, now)
 		errs = append(errs, s.each(s.cfg.TipChannels, func(ch string) error { return s.runSlots(ctx, JobTip, ch, slots, now) }))
@@ -271,4 +274,33 @@ func (s *Scheduler) runReveal(ctx context.Context, r quiz.Round, now time.Time) 
 		s.execute(ctx, c, now)
 	}
 	return nil
+}
+
+// runReminders posts the closing reminders that are due, each claimed.
+func (s *Scheduler) runReminders(ctx context.Context, now time.Time) error {
+	if s.cfg.Rounds == nil {
+		return nil
+	}
+	due, err := s.cfg.Rounds.RemindersDue(ctx, now)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, r := range due {
+		if !s.once(JobRemind, r.Round.ID, r.Slot) {
+			continue
+		}
+		c := Claim{Job: JobRemind, Key: r.Round.ID, Slot: r.Slot, Status: StatusClaimed, Owner: s.cfg.Owner, Attempts: 1}
+		won, err := s.cfg.Store.Claim(ctx, c)
+		if err != nil {
+			s.forget(JobRemind, r.Round.ID, r.Slot)
+			errs = append(errs, err)
+			continue
+		}
+		if won {
+			s.count(JobRemind, claimWon)
+			s.execute(ctx, c, now)
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -16,14 +16,16 @@ import (
 	"secbot/bot"
 	"secbot/knowledge"
 	"secbot/quiz"
+	"secbot/quiz/rounds"
 )
 
 // Job names, as stored in claims.
 const (
-	JobTip    = "tip"    // Key: channel
-	JobTipDM  = "tip-dm" // Key: "platform:userID"
-	JobQuiz   = "quiz"   // Key: channel
-	JobReveal = "reveal" // Key: round id; Slot: the round's closing time
+	JobTip    = "tip"            // Key: channel
+	JobTipDM  = "tip-dm"         // Key: "platform:userID"
+	JobQuiz   = "quiz"           // Key: channel
+	JobReveal = "reveal"         // Key: round id; Slot: the round's closing time
+	JobRemind = rounds.JobRemind // Key: round id; Slot: the reminder's time
 )
 
 // Defaults of Config.
@@ -115,6 +117,10 @@ type RoundOwner interface {
 	Reveal(ctx context.Context, roundID string, tag bot.PostTag) (messageID string, err error)
 	CloseEarly(ctx context.Context, roundID string) (quiz.Round, error)
 	Abandon(ctx context.Context, roundID string)
+	// RemindersDue lists the closing reminders due at now; Remind posts
+	// one (claimed first, like a reveal).
+	RemindersDue(ctx context.Context, now time.Time) ([]rounds.Reminder, error)
+	Remind(ctx context.Context, roundID string, tag bot.PostTag) (messageID string, err error)
 }
 
 // Scheduler posts the daily tips, opens and reveals the quiz rounds, and

@@ -115,6 +115,7 @@ func (f *fakePoster) snapshot() (posts, updates, dms []post) {
 type env struct {
 	t      *testing.T
 	window time.Duration // the rounds' answer window (24h)
+	remind time.Duration // the closing reminder (none)
 	rounds map[*schedules.Scheduler]*rounds.Rounds
 	path   string
 	now    time.Time
@@ -163,7 +164,7 @@ func (e *env) open(mod ...func(*schedules.Config)) (*schedules.Scheduler, *sqlit
 	}
 	var s *schedules.Scheduler
 	rs, err := rounds.New(rounds.Config{Pack: cfg.Pack, Store: db, Posters: cfg.Posters, Location: cfg.Location,
-		AnswerWindow: e.window, Now: clock, Log: cfg.Log, RunDue: func(ctx context.Context) error { return s.RunNow(ctx) }})
+		AnswerWindow: e.window, RemindBefore: e.remind, Now: clock, Log: cfg.Log, RunDue: func(ctx context.Context) error { return s.RunNow(ctx) }})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -672,4 +673,35 @@ func TestStartCatchesUpAndStops(t *testing.T) {
 		t.Errorf("catch-up at start posted %v", channelsOf(posts))
 	}
 	<-s.Stop().Done() // a second Stop is harmless
+}
+
+// TestClosingReminderOnce: with a reminder 2h before the close, two
+// processes post it once, in the round's channel, before the reveal.
+func TestClosingReminderOnce(t *testing.T) {
+	e := newEnv(t)
+	e.remind = 2 * time.Hour
+	s1, _ := e.open(func(c *schedules.Config) { c.Owner = "one"; c.TipSpec = "" })
+	s2, _ := e.open(func(c *schedules.Config) { c.Owner = "two"; c.TipSpec = "" })
+	for _, tm := range []time.Time{at(30, 10, 0), at(31, 7, 59), at(31, 8, 0), at(31, 8, 1), at(31, 10, 0)} {
+		e.now = tm
+		for _, s := range []*schedules.Scheduler{s1, s2} {
+			if err := s.RunDue(context.Background(), tm); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	posts, _, _ := e.p.snapshot()
+	var texts []string
+	for _, p := range posts {
+		texts = append(texts, p.reply.Text)
+	}
+	n := 0
+	for _, p := range posts {
+		if p.channel == "CQ" && p.reply.Round == nil {
+			n++
+		}
+	}
+	if n != 1 || len(posts) != 3 {
+		t.Errorf("posts = %q; want the round, one reminder, the reveal", texts)
+	}
 }

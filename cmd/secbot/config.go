@@ -65,6 +65,9 @@ type QuizConfig struct {
 	// the curriculum start afresh each year; default 04-01, the Japanese
 	// fiscal year.
 	SeasonStart string `yaml:"season_start"`
+	// RemindBefore, when set (2h, say), posts a reminder this long before
+	// a round closes, with how many have answered (no names).
+	RemindBefore Duration `yaml:"remind_before"`
 }
 
 // TeamsConfig names the Workflows webhooks that scheduled Teams posts go to.
@@ -240,6 +243,9 @@ func (c *Config) complete(root *yaml.Node) error {
 	}
 	if w := time.Duration(c.Quiz.AnswerWindow); w < time.Minute || w > 7*24*time.Hour {
 		return fmt.Errorf("%squiz.answer_window %s: must be between 1m and 168h", at("quiz", "answer_window"), w)
+	}
+	if r := time.Duration(c.Quiz.RemindBefore); r < 0 || (r > 0 && r >= time.Duration(c.Quiz.AnswerWindow)) {
+		return fmt.Errorf("%squiz.remind_before %s: must be shorter than answer_window (%s), or 0 for no reminder", at("quiz", "remind_before"), r, time.Duration(c.Quiz.AnswerWindow))
 	}
 	if c.Quiz.SeasonStart == "" {
 		c.Quiz.SeasonStart = quiz.DefaultSeasonStart
