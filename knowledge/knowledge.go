@@ -24,6 +24,12 @@ type Term struct {
 	Definition string `yaml:"definition" json:"definition"`
 	// Refs are the section ids and columns the entry cites (2-2-4, 第一回コラム).
 	Refs []string `yaml:"refs,omitempty" json:"refs"`
+	// Keywords are everyday words people use for the thing when they do not
+	// know its name (乗っ取り, 怪しい添付ファイル, 大量アクセス): search
+	// ranks a description against them as well as the definition. They
+	// are not names: a query equal to a keyword is not answered by it alone.
+	// They are not part of the JSON contract.
+	Keywords []string `yaml:"keywords,omitempty" json:"-"`
 
 	// Origin names the file the term was loaded from; it is set by the loader.
 	Origin string `yaml:"-" json:"-"`
