@@ -10,10 +10,6 @@ import (
 // analyzerName names secbot's Japanese analyzer in Bleve's registry.
 const analyzerName = "secbot_ja"
 
-// bleveAnalyzer is the analyzer of every indexed field and query. Tests
-// swap in Bleve's stock "cjk" analyzer to compare (see the README).
-var bleveAnalyzer = analyzerName
-
 func init() {
 	err := registry.RegisterAnalyzer(analyzerName, func(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error) {
 		return bigramAnalyzer{}, nil

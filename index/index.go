@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,6 +27,13 @@ type Index struct {
 	names    []name            // every name of every term (tiers name and alias)
 	passages []passageEntry
 	sounds   []soundName // see soundMatch
+	opts     Options
+	// vocab is what the pack says (offtopic.go); describer the reverse
+	// lookup table (describe.go). Both are ready when Build returns.
+	vocab     *vocabulary
+	describer *describer
+	// keywordTerms maps a keyword's Key to the terms that have it.
+	keywordTerms map[string][]int
 
 	// The full-text part is built in the background (see Build): ready is
 	// closed once full and fullErr are set.
@@ -51,12 +59,8 @@ type fullText struct {
 	// sections holding each token.
 	sectionTF map[string]map[string]int
 	sectionDF map[string]int
-	// latin holds the Latin words (see latinWord) and bigrams the Japanese
-	// bigrams of the whole pack, glossary and chapter (see offtopic.go);
-	// kanjiWords its runs of kanji (see words).
-	latin      map[string]struct{}
-	bigrams    map[string]struct{}
-	kanjiWords map[string]struct{}
+	// vocabulary is the Index's (offtopic.go).
+	*vocabulary
 }
 
 // termEntry is a glossary term with what Build derived from it.
@@ -105,17 +109,48 @@ const (
 	boostText       = 1
 )
 
-// Build indexes pack in memory. The pack must not change afterwards.
+// Options tune Build. The zero value is what secbot runs with; the other
+// settings exist to measure alternatives (see TestAnalyzerComparison and
+// BenchmarkBuild).
+type Options struct {
+	// Analyzer names the Bleve analyzer of the full-text fields and
+	// queries: "" is secbot's own (see bigramAnalyzer); "cjk" is Bleve's
+	// stock one, registered by importing
+	// github.com/blevesearch/bleve/v2/analysis/lang/cjk.
+	Analyzer string
+	// BleveOnly turns off every resolution stage but full text, and the
+	// re-ranking of passages, to measure the analyzers alone.
+	BleveOnly bool
+	// IndexType is the Bleve index type: "" is scorch in memory;
+	// upsidedown.Name is bleve.NewMemOnly's upsidedown store over gtreap.
+	IndexType string
+}
+
+func (o Options) analyzer() string {
+	if o.Analyzer == "" {
+		return analyzerName
+	}
+	return o.Analyzer
+}
+
+// Build indexes pack in memory. The pack must not change afterwards. It
+// takes at most one Options; none means the zero Options.
 //
 // The name tables that answer most /term queries are ready when Build
 // returns; the Bleve indexes for full text are built in the background, and
 // a query that needs them waits for them (Ready waits on purpose). So
 // `secbot term ゼロトラスト` answers without paying for full text.
-func Build(pack *knowledge.Pack) (*Index, error) {
+func Build(pack *knowledge.Pack, opts ...Options) (*Index, error) {
 	if pack == nil {
 		return nil, fmt.Errorf("index: nil pack")
 	}
-	ix := &Index{pack: pack, exact: map[string][]name{}, ready: make(chan struct{})}
+	if len(opts) > 1 {
+		return nil, fmt.Errorf("index: more than one Options")
+	}
+	ix := &Index{pack: pack, exact: map[string][]name{}, ready: make(chan struct{}), vocab: newVocabulary()}
+	if len(opts) == 1 {
+		ix.opts = opts[0]
+	}
 	for _, t := range pack.Terms {
 		e := termEntry{term: t, nameKey: Key(t.Name), defKey: Key(t.Definition)}
 		e.given, e.givenTiers = termNames(t)
@@ -166,6 +201,32 @@ func Build(pack *knowledge.Pack) (*Index, error) {
 		ix.passages = append(ix.passages, passageEntry{p: p, key: Key(p.Text)})
 	}
 	ix.linkTerms()
+	for _, e := range ix.terms {
+		for _, s := range e.given {
+			ix.vocab.addVocabulary(s, nil)
+		}
+		ix.vocab.addVocabulary(e.term.Definition, nil)
+		// Keywords are not the pack's vocabulary: they help find a term
+		// described in other words, but a question about what they name
+		// (a keyword may name a neighbouring thing) is still off-topic.
+	}
+	titles := map[string]bool{}
+	for _, p := range ix.passages {
+		if !titles[p.p.Section] {
+			titles[p.p.Section] = true
+			ix.vocab.addVocabulary(p.p.Title, nil)
+		}
+		ix.vocab.addVocabulary(p.p.Text, nil)
+	}
+	ix.describer = newDescriber(ix.terms)
+	ix.keywordTerms = map[string][]int{}
+	for i, e := range ix.terms {
+		for _, k := range e.term.Keywords {
+			if k := Key(k); !slices.Contains(ix.keywordTerms[k], i) {
+				ix.keywordTerms[k] = append(ix.keywordTerms[k], i)
+			}
+		}
+	}
 	go func() {
 		ix.full, ix.fullErr = ix.buildFullText()
 		close(ix.ready)
@@ -197,15 +258,13 @@ func (ix *Index) buildFullText() (*fullText, error) {
 		sectionKeys: map[string]string{},
 		sectionTF:   map[string]map[string]int{},
 		sectionDF:   map[string]int{},
-		latin:       map[string]struct{}{},
-		bigrams:     map[string]struct{}{},
-		kanjiWords:  map[string]struct{}{},
+		vocabulary:  ix.vocab,
 	}
 	var err error
-	if ft.termIdx, err = newMemIndex(); err != nil {
+	if ft.termIdx, err = ix.newMemIndex(); err != nil {
 		return nil, fmt.Errorf("index: terms: %w", err)
 	}
-	if ft.passageIdx, err = newMemIndex(); err != nil {
+	if ft.passageIdx, err = ix.newMemIndex(); err != nil {
 		return nil, fmt.Errorf("index: passages: %w", err)
 	}
 
@@ -226,10 +285,6 @@ func (ix *Index) buildFullText() (*fullText, error) {
 		}
 		doc.Definition = e.term.Definition
 		addTokens(tokens, e.term.Definition)
-		for _, s := range e.given {
-			ft.addVocabulary(s, nil)
-		}
-		ft.addVocabulary(e.term.Definition, nil)
 		ft.termTokens = append(ft.termTokens, tokens)
 		if err := batch.Index(strconv.Itoa(i), doc); err != nil {
 			return nil, fmt.Errorf("index: term %q: %w", e.term.Name, err)
@@ -248,13 +303,11 @@ func (ix *Index) buildFullText() (*fullText, error) {
 			tf, sec = map[string]int{}, map[string]struct{}{}
 			ft.sectionTF[p.Section], ft.sections[p.Section] = tf, sec
 			addTokens(sec, p.Title)
-			ft.addVocabulary(p.Title, nil)
 			ft.sectionKeys[p.Section] = Key(p.Title)
 		}
 		ft.sectionKeys[p.Section] += "\n" + e.key
 		tokens := map[string]struct{}{}
 		toks := tokenize(p.Text)
-		ft.addVocabulary(p.Text, toks)
 		for _, t := range toks {
 			tf[t.term]++
 			tokens[t.term] = struct{}{}
@@ -277,32 +330,30 @@ func (ix *Index) buildFullText() (*fullText, error) {
 	return ft, nil
 }
 
-// memIndexType is the Bleve index type Build uses; see newMemIndex.
-var memIndexType = scorch.Name
-
 // newMemIndex returns an empty in-memory Bleve index. bleve.NewMemOnly
 // makes an upsidedown index over a gtreap store; scorch with no path keeps
 // its segments in memory too and builds the same documents several times
 // faster (README, "Search and answers", has the figures), which is what
 // start-up needs.
-func newMemIndex() (bleve.Index, error) {
-	if memIndexType == upsidedown.Name {
-		return bleve.NewMemOnly(newMapping())
+func (ix *Index) newMemIndex() (bleve.Index, error) {
+	m := newMapping(ix.opts.analyzer())
+	if ix.opts.IndexType == upsidedown.Name {
+		return bleve.NewMemOnly(m)
 	}
-	return bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
+	return bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
 }
 
 // newMapping is the Bleve mapping of both indexes: every field is text
 // analyzed by secbot's analyzer, neither stored nor put in _all.
-func newMapping() mapping.IndexMapping {
+func newMapping(analyzer string) mapping.IndexMapping {
 	im := bleve.NewIndexMapping()
-	im.DefaultAnalyzer = bleveAnalyzer
+	im.DefaultAnalyzer = analyzer
 	im.StoreDynamic = false
 	im.DocValuesDynamic = false
 	dm := bleve.NewDocumentMapping()
 	for _, f := range []string{"name", "alias", "gloss", "definition", "title", "text"} {
 		fm := bleve.NewTextFieldMapping()
-		fm.Analyzer = bleveAnalyzer
+		fm.Analyzer = analyzer
 		fm.Store = false
 		fm.IncludeInAll = false
 		fm.IncludeTermVectors = false

@@ -24,6 +24,20 @@ import (
 //     not, so it is one unknown word, not two known ones (see
 //     compoundWords).
 
+// vocabulary is what the pack says, for telling off-topic questions: its
+// Latin words (see latinWord), its Japanese bigrams, and its runs of
+// kanji (see words), over glossary and chapter. Build makes it before it
+// returns, so reverse lookup never waits for full text.
+type vocabulary struct {
+	latin      map[string]struct{}
+	bigrams    map[string]struct{}
+	kanjiWords map[string]struct{}
+}
+
+func newVocabulary() *vocabulary {
+	return &vocabulary{latin: map[string]struct{}{}, bigrams: map[string]struct{}{}, kanjiWords: map[string]struct{}{}}
+}
+
 // minUnknownLatin is the least number of letters of a Latin word that
 // marks a question as off-topic when the pack never uses it: shorter
 // words (ok, pc, id) are too often filler or abbreviations in passing.
@@ -48,35 +62,35 @@ func latinWord(term string) string {
 
 // addVocabulary records the Latin words, bigrams and kanji words of text
 // as the pack's; toks are text's tokens, or nil to tokenize it here.
-func (ft *fullText) addVocabulary(text string, toks []token) {
+func (v *vocabulary) addVocabulary(text string, toks []token) {
 	if toks == nil {
 		toks = tokenize(text)
 	}
 	for _, t := range toks {
 		if t.typ == analysis.AlphaNumeric {
 			if w := latinWord(t.term); w != "" {
-				ft.latin[w] = struct{}{}
+				v.latin[w] = struct{}{}
 			}
 			continue
 		}
-		ft.bigrams[t.term] = struct{}{}
+		v.bigrams[t.term] = struct{}{}
 	}
 	for _, w := range words(text) {
 		if r, _ := utf8.DecodeRuneInString(w); runeClass(r) == 1 {
-			ft.kanjiWords[w] = struct{}{}
+			v.kanjiWords[w] = struct{}{}
 		}
 	}
 }
 
 // unknownLatin returns the first Latin word of text (see latinWord) that
 // the pack never uses, or "".
-func (ft *fullText) unknownLatin(text string) string {
+func (v *vocabulary) unknownLatin(text string) string {
 	for _, t := range tokenize(text) {
 		if t.typ != analysis.AlphaNumeric {
 			continue
 		}
 		if w := latinWord(t.term); w != "" {
-			if _, ok := ft.latin[w]; !ok {
+			if _, ok := v.latin[w]; !ok {
 				return w
 			}
 		}
@@ -91,7 +105,23 @@ func (ft *fullText) unknownLatin(text string) string {
 // is サイバ保険, not サイバ and 保険 apart. A join the pack makes (サイバー攻撃)
 // or a kanji word it uses on its own (チャットボット導入: 導入) splits as
 // before.
-func (ft *fullText) compoundWords(text string) []string {
+func (v *vocabulary) compoundWords(text string) []string {
+	ws, _ := v.compounds(text)
+	return ws
+}
+
+// offTopic reports whether text is about something the pack never names:
+// a Latin word it never uses, or a katakana–kanji join it never makes.
+func (v *vocabulary) offTopic(text string) bool {
+	if v.unknownLatin(text) != "" {
+		return true
+	}
+	_, unknown := v.compounds(text)
+	return unknown
+}
+
+// compounds is compoundWords, and whether any word is an unknown join.
+func (v *vocabulary) compounds(text string) ([]string, bool) {
 	type run struct {
 		rs     []rune
 		class  int
@@ -113,23 +143,25 @@ func (ft *fullText) compoundWords(text string) []string {
 		gap = false
 	}
 	var out []string
+	unknown := false
 	var prev run // the last run of the word being built
 	for i, r := range runs {
-		if i > 0 && r.joined && ft.unknownJoin(prev.rs, prev.class, r.rs, r.class) {
+		if i > 0 && r.joined && v.unknownJoin(prev.rs, prev.class, r.rs, r.class) {
 			out[len(out)-1] += string(r.rs)
+			unknown = true
 		} else {
 			out = append(out, string(r.rs))
 		}
 		prev = r
 	}
-	return out
+	return out, unknown
 }
 
 // unknownJoin reports whether the pack never joins a, of class ca, and b,
 // of class cb, that the query writes together: one is katakana and the
 // other kanji, the bigram across them is not the pack's, and the kanji one
 // is no word of the pack's own.
-func (ft *fullText) unknownJoin(a []rune, ca int, b []rune, cb int) bool {
+func (v *vocabulary) unknownJoin(a []rune, ca int, b []rune, cb int) bool {
 	var kanji []rune
 	switch {
 	case ca == 2 && cb == 1:
@@ -139,9 +171,9 @@ func (ft *fullText) unknownJoin(a []rune, ca int, b []rune, cb int) bool {
 	default:
 		return false
 	}
-	if _, ok := ft.bigrams[string([]rune{a[len(a)-1], b[0]})]; ok {
+	if _, ok := v.bigrams[string([]rune{a[len(a)-1], b[0]})]; ok {
 		return false
 	}
-	_, known := ft.kanjiWords[string(kanji)]
+	_, known := v.kanjiWords[string(kanji)]
 	return !known
 }

@@ -24,6 +24,9 @@ const (
 	stageContains = "contains" // the query contains a term's name
 	stageTypo     = "typo"     // within a small edit distance of a name
 	stageSound    = "sound"    // the same consonants in the other script (ransomware)
+	stageTopic    = "topic"    // a clause's topic names a term (…、ランサムウェアって何？)
+	stageCompare  = "compare"  // two names compared: the first (完全性と機密性の違い)
+	stageDescribe = "describe" // reverse lookup: a description of the thing
 	stageFullText = "fulltext" // full text over names and definitions
 )
 
@@ -65,6 +68,13 @@ type resolution struct {
 	term        int // index into ix.terms, or -1
 	stage       string
 	suggestions []int
+	// tentative is set when reverse lookup found term without confidence:
+	// the answer says "もしかして" (see describe.go).
+	tentative bool
+	// describe and described are what reverse lookup found when it could
+	// not answer (Ask decides with the passages).
+	describe  describeVerdict
+	described int
 }
 
 // fullTextMode says what the full-text stage of resolve may do.
@@ -76,116 +86,288 @@ const (
 	fullTextAnswer               // answer when confident, else suggest
 )
 
+// request is one term resolution in progress: the query in the forms the
+// stages use, and what they may do.
+type request struct {
+	q    string     // the query as checked
+	u    understood // what the message asks (understand.go)
+	core string     // u.core
+	ck   string     // Key(core)
+	n    int        // runes of ck
+	// contains: the contains stage may answer (else it only suggests);
+	// fullText says what the description stages may do.
+	contains bool
+	fullText fullTextMode
+	// skip holds the terms a contrast set aside: no stage answers them.
+	skip map[int]bool
+}
+
+// stage is one named step of resolve: it answers (returns true with
+// res.term set), gives up on the query (true, no term), or passes it on
+// with suggestions added.
+type stage struct {
+	name string
+	run  func(ix *Index, ctx context.Context, r *request, res *resolution) (bool, error)
+}
+
+// stages are the steps of term resolution, most certain first (see the
+// package documentation).
+var stages = []stage{
+	{stageExact, (*Index).stageExact},
+	{stageTopic, (*Index).stageTopic},
+	{stageCompare, (*Index).stageCompare},
+	{stagePart, (*Index).stagePart},
+	{stageContains, (*Index).stageContains},
+	{stageTypo, (*Index).stageTypo},
+	{stageSound, (*Index).stageSound},
+	{stageDescribe, (*Index).stageDescribe},
+	{stageFullText, (*Index).stageFullText},
+}
+
 // resolve runs the stages of term resolution on q (already checked).
 // With contains false the contains stage only suggests; fullText says what
-// the full-text stage may do.
+// the description stages may do.
 func (ix *Index) resolve(ctx context.Context, q string, contains bool, fullText fullTextMode) (resolution, error) {
-	res := resolution{term: -1}
-	core := stripWrappers(q)
-	ck := Key(core)
-	if bleveOnly {
-		return ix.resolveFullText(ctx, core, res, fullText)
+	res := resolution{term: -1, described: -1}
+	r := &request{q: q, u: understand(q), contains: contains, fullText: fullText}
+	r.core = r.u.core
+	r.skip = ix.setAside(r.u)
+	if len(r.skip) == 0 && r.u.setAside != nil {
+		// The contrast sets aside no term: read the message whole.
+		r.core = r.u.whole
 	}
-	// 1. Exact.
-	kana, _ := toKana(core)
-	for _, k := range []string{ck, Key(q), Key(kana), icVariant(ck)} {
+	r.ck = Key(r.core)
+	r.n = utf8.RuneCountInString(r.ck)
+	for _, s := range stages {
+		if ix.opts.BleveOnly && s.name != stageFullText {
+			continue
+		}
+		done, err := s.run(ix, ctx, r, &res)
+		if err != nil {
+			return res, err
+		}
+		if res.term >= 0 && r.skip[res.term] {
+			// Never the term a contrast sets aside.
+			res.term, res.tentative = -1, false
+			continue
+		}
+		if res.term >= 0 {
+			res.stage = s.name
+			return res, nil
+		}
+		if done {
+			break
+		}
+	}
+	res.suggestions = slices.DeleteFunc(res.suggestions, func(t int) bool { return r.skip[t] })
+	return res, nil
+}
+
+// setAside returns the terms the contrasts of u set aside.
+func (ix *Index) setAside(u understood) map[int]bool {
+	var skip map[int]bool
+	for _, a := range u.setAside {
+		k := Key(stripWrappers(a))
+		ts := ix.exact[k]
+		if len(ts) == 0 {
+			if c, cov := ix.contained(k); c >= 0 && cov >= containsMin {
+				ts = []name{{term: c}}
+			}
+		}
+		for _, n := range ts {
+			if skip == nil {
+				skip = map[int]bool{}
+			}
+			skip[n.term] = true
+		}
+	}
+	return skip
+}
+
+// stageExact: the query, its wrappers and chat stripped, is a name.
+func (ix *Index) stageExact(_ context.Context, r *request, res *resolution) (bool, error) {
+	kana, _ := toKana(r.core)
+	for _, k := range []string{r.ck, Key(r.q), Key(kana), icVariant(r.ck)} {
 		if ns := ix.exact[k]; len(ns) > 0 {
+			if r.skip[ns[0].term] {
+				continue
+			}
 			if amb := glossTerms(ns); len(amb) > 1 {
 				// A gloss two definitions give two terms names
 				// neither for sure: say so.
 				res.suggestions = amb
-				return res, nil
+				return true, nil
 			}
-			res.term, res.stage = ns[0].term, stageExact
-			return res, nil
+			res.term = ns[0].term
+			return true, nil
 		}
 	}
-	if ck == "" {
-		return res, nil
+	return r.ck == "", nil
+}
+
+// nameStages are the stages that look a text up as a name.
+var nameStages = []stage{
+	{stageExact, (*Index).stageExact},
+	{stagePart, (*Index).stagePart},
+	{stageContains, (*Index).stageContains},
+	{stageTypo, (*Index).stageTypo},
+	{stageSound, (*Index).stageSound},
+}
+
+// stageTopic: the topic of one of the message's clauses (understand.go) is
+// a name, by the name stages alone (the contains stage may answer: a topic
+// is short). A message that is one clause with no topic mark has no topic
+// but itself, which the other stages read.
+func (ix *Index) stageTopic(ctx context.Context, r *request, res *resolution) (bool, error) {
+	for _, tp := range r.u.topics {
+		if tp == r.core {
+			continue
+		}
+		// A topic is short: the contains stage may answer it.
+		sub := &request{q: tp, core: tp, ck: Key(tp), contains: true, skip: r.skip}
+		sub.n = utf8.RuneCountInString(sub.ck)
+		if sub.n < 2 {
+			continue
+		}
+		var sres resolution
+		sres.term = -1
+		for _, s := range nameStages {
+			done, err := s.run(ix, ctx, sub, &sres)
+			if err != nil {
+				return false, err
+			}
+			if sres.term >= 0 || done {
+				break
+			}
+		}
+		if sres.term >= 0 && !r.skip[sres.term] {
+			res.term = sres.term
+			return true, nil
+		}
 	}
-	// 1b. Two names compared (完全性と機密性の違い, ICTとITの違いは): the
-	// first, when it is exactly a term's name, answers.
-	if left, right, ok := strings.Cut(core, "と"); ok && left != "" && right != "" {
+	return false, nil
+}
+
+// stageCompare: two names compared (完全性と機密性の違い, ICTとITの違いは):
+// the first, when it is exactly a term's name, answers.
+func (ix *Index) stageCompare(_ context.Context, r *request, res *resolution) (bool, error) {
+	if left, right, ok := strings.Cut(r.core, "と"); ok && left != "" && right != "" {
 		if l := ix.exact[Key(left)]; len(l) > 0 && len(glossTerms(l)) <= 1 {
-			res.term, res.stage = l[0].term, stageExact
-			return res, nil
+			res.term = l[0].term
+			return true, nil
 		}
 	}
-	ckLen := utf8.RuneCountInString(ck)
-	// 2a. The query is part of a term's name. Every term whose name holds
-	// it counts: one term is the answer when the query covers enough of its
-	// name, or names nothing else at all; several are ambiguous (リスク →
-	// リスク評価 or リスクアセスメント) unless one name is the start of all
-	// the others (ぜいじゃく → 脆弱性, not 脆弱性診断).
-	if ckLen >= 2 {
-		best := map[int]float64{}      // term → best coverage
-		sure := map[int]bool{}         // term → coverage over the threshold
-		matchedKey := map[int]string{} // term → the name key that matched
-		for _, n := range ix.names {
-			if n.key == ck || !containsKey(n.key, ck) {
-				continue
-			}
-			cov := float64(ckLen) / float64(utf8.RuneCountInString(n.key))
-			isPrefix := n.key[:len(ck)] == ck
-			if cov < partMinDistinct {
-				res.suggestions = append(res.suggestions, n.term)
-				continue
-			}
-			if cov > best[n.term] {
-				best[n.term] = cov
-				matchedKey[n.term] = n.key
-			}
-			if (isPrefix && cov >= partMinPrefix) || cov >= partMinInfix {
-				sure[n.term] = true
-			}
+	return false, nil
+}
+
+// stagePart: the query is part of a term's name. Every term whose name
+// holds it counts: one term is the answer when the query covers enough of
+// its name, or names nothing else at all; several are ambiguous (リスク →
+// リスク評価 or リスクアセスメント) unless one name is the start of all the
+// others (ぜいじゃく → 脆弱性, not 脆弱性診断).
+func (ix *Index) stagePart(_ context.Context, r *request, res *resolution) (bool, error) {
+	ck, ckLen := r.ck, r.n
+	if ckLen < 2 {
+		return false, nil
+	}
+	best := map[int]float64{}      // term → best coverage
+	sure := map[int]bool{}         // term → coverage over the threshold
+	matchedKey := map[int]string{} // term → the name key that matched
+	for _, n := range ix.names {
+		if n.key == ck || !containsKey(n.key, ck) {
+			continue
 		}
-		switch terms := sortedByScore(best); {
-		case len(terms) == 1:
-			// A low-coverage part that names nothing else is still this
-			// term (お助け隊 → サイバーセキュリティお助け隊サービス制度).
-			if sure[terms[0]] || (ckLen >= 3 && ix.distinct(ck, terms[0])) {
-				res.term, res.stage = terms[0], stagePart
-				return res, nil
-			}
-			res.suggestions = append(terms, res.suggestions...)
-		case len(terms) > 1:
-			if t := commonStem(terms, matchedKey); t >= 0 && sure[t] {
-				res.term, res.stage = t, stagePart
-				return res, nil
-			}
-			// Ambiguous: say so rather than let full text pick one.
-			res.suggestions = append(terms, res.suggestions...)
-			return res, nil
+		cov := float64(ckLen) / float64(utf8.RuneCountInString(n.key))
+		isPrefix := n.key[:len(ck)] == ck
+		if cov < partMinDistinct {
+			res.suggestions = append(res.suggestions, n.term)
+			continue
+		}
+		if cov > best[n.term] {
+			best[n.term] = cov
+			matchedKey[n.term] = n.key
+		}
+		if (isPrefix && cov >= partMinPrefix) || cov >= partMinInfix {
+			sure[n.term] = true
 		}
 	}
-	// 2b. The query contains a term's name.
-	if c, cov := ix.contained(ck); c >= 0 {
-		c, cov = ix.qualified(core, c, cov)
-		if contains && cov >= containsMin {
-			res.term, res.stage = c, stageContains
-			return res, nil
+	switch terms := sortedByScore(best); {
+	case len(terms) == 1:
+		// A low-coverage part that names nothing else is still this
+		// term (お助け隊 → サイバーセキュリティお助け隊サービス制度).
+		if sure[terms[0]] || (ckLen >= 3 && ix.distinct(ck, terms[0])) {
+			res.term = terms[0]
+			return true, nil
+		}
+		res.suggestions = append(terms, res.suggestions...)
+	case len(terms) > 1:
+		if t := commonStem(terms, matchedKey); t >= 0 && sure[t] {
+			res.term = t
+			return true, nil
+		}
+		// Ambiguous: say so rather than let full text pick one.
+		res.suggestions = append(terms, res.suggestions...)
+		return true, nil
+	}
+	return false, nil
+}
+
+// stageContains: the query contains a term's name.
+func (ix *Index) stageContains(_ context.Context, r *request, res *resolution) (bool, error) {
+	if c, cov := ix.containedSkip(r.ck, r.skip); c >= 0 {
+		c, cov = ix.qualified(r.core, c, cov)
+		if r.contains && cov >= containsMin {
+			res.term = c
+			return true, nil
 		}
 		res.suggestions = append(res.suggestions, c)
 	}
-	// 2c. A typo.
-	t, near := ix.typo(ck)
+	return false, nil
+}
+
+// stageTypo: a typo of a name.
+func (ix *Index) stageTypo(_ context.Context, r *request, res *resolution) (bool, error) {
+	t, near := ix.typo(r.ck)
 	if t >= 0 {
-		res.term, res.stage = t, stageTypo
-		return res, nil
+		res.term = t
+		return true, nil
 	}
 	res.suggestions = append(res.suggestions, near...)
-	// 2d. A loanword in the other script (sounds.go): ransomware →
-	// ランサムウェア, ロックビット → LockBit2.0.
-	t, amb := ix.soundMatch(core)
+	return false, nil
+}
+
+// stageSound: a loanword in the other script (sounds.go): ransomware →
+// ランサムウェア, ロックビット → LockBit2.0.
+func (ix *Index) stageSound(_ context.Context, r *request, res *resolution) (bool, error) {
+	t, amb := ix.soundMatch(r.core)
 	if t >= 0 {
-		res.term, res.stage = t, stageSound
-		return res, nil
+		res.term = t
+		return true, nil
 	}
 	res.suggestions = append(res.suggestions, amb...)
-	if fullText == fullTextAnswer && ckLen < fullTextMinRunes {
-		fullText = fullTextSuggest
+	return false, nil
+}
+
+// stageDescribe: reverse lookup, a description of the thing (describe.go).
+// A query about what the pack never names (offtopic.go) is not described.
+func (ix *Index) stageDescribe(_ context.Context, r *request, res *resolution) (bool, error) {
+	if r.fullText == fullTextOff || ix.vocab.offTopic(r.core) {
+		return false, nil
 	}
-	return ix.resolveFullText(ctx, core, res, fullText)
+	v, t, alts := ix.describe(r.core, r.skip)
+	switch {
+	case v == describeConfident && r.fullText == fullTextAnswer:
+		res.term, res.suggestions = t, alts
+		return true, nil
+	case v == describeTentative && r.fullText == fullTextAnswer:
+		res.term, res.suggestions, res.tentative = t, alts, true
+		return true, nil
+	case v != describeNone:
+		res.suggestions = append(res.suggestions, t)
+		res.describe, res.described = v, t
+	}
+	res.suggestions = append(res.suggestions, alts...)
+	return false, nil
 }
 
 // glossTerms returns the terms of ns when its surest names are glosses
@@ -225,40 +407,45 @@ func icVariant(ck string) string {
 	return ""
 }
 
-// bleveOnly turns off every stage but full text, and the re-ranking of
-// passages: tests set it to measure the analyzers alone.
-var bleveOnly = false
-
-// resolveFullText is stage 3 of resolve.
-func (ix *Index) resolveFullText(ctx context.Context, core string, res resolution, mode fullTextMode) (resolution, error) {
-	if mode != fullTextOff {
-		ft, err := ix.fullText(ctx)
-		if err != nil {
-			return res, err
+// stageFullText: full text over names and definitions (Bleve), accepted
+// only when the query's words are covered well enough.
+func (ix *Index) stageFullText(ctx context.Context, r *request, res *resolution) (bool, error) {
+	mode := r.fullText
+	if mode == fullTextAnswer && r.n < fullTextMinRunes {
+		mode = fullTextSuggest
+	}
+	if mode == fullTextOff {
+		return false, nil
+	}
+	ft, err := ix.fullText(ctx)
+	if err != nil {
+		return false, err
+	}
+	hits, err := ix.searchTerms(ctx, ft, r.core)
+	if err != nil {
+		return false, err
+	}
+	qt := tokenize(r.core)
+	// Bleve ranks (names boosted); coverage decides: the hit whose
+	// names and definition hold the most of the query, if enough.
+	best, bestCov := -1, 0.0
+	for _, h := range hits {
+		if r.skip[h] {
+			continue
 		}
-		hits, err := ft.searchTerms(ctx, core)
-		if err != nil {
-			return res, err
+		cov := coverage(qt, ft.termTokens[h])
+		if cov > bestCov {
+			best, bestCov = h, cov
 		}
-		qt := tokenize(core)
-		// Bleve ranks (names boosted); coverage decides: the hit whose
-		// names and definition hold the most of the query, if enough.
-		best, bestCov := -1, 0.0
-		for _, h := range hits {
-			cov := coverage(qt, ft.termTokens[h])
-			if cov > bestCov {
-				best, bestCov = h, cov
-			}
-			if cov >= suggestCoverage && matched(qt, ft.termTokens[h]) >= min(2, distinctTokens(qt)) {
-				res.suggestions = append(res.suggestions, h)
-			}
-		}
-		if mode == fullTextAnswer && best >= 0 && bestCov >= termCoverage && strongTokens(qt) >= 1 {
-			res.term, res.stage = best, stageFullText
-			return res, nil
+		if cov >= suggestCoverage && matched(qt, ft.termTokens[h]) >= min(2, distinctTokens(qt)) {
+			res.suggestions = append(res.suggestions, h)
 		}
 	}
-	return res, nil
+	if mode == fullTextAnswer && best >= 0 && bestCov >= termCoverage && strongTokens(qt) >= 1 {
+		res.term, res.tentative = best, false
+		return true, nil
+	}
+	return false, nil
 }
 
 // distinct reports whether no term but t uses ck in its definition.
@@ -292,11 +479,14 @@ func commonStem(terms []int, keys map[int]string) int {
 
 // contained returns the term with the longest name contained in ck, and how
 // much of ck that name covers; -1 when there is none.
-func (ix *Index) contained(ck string) (int, float64) {
+func (ix *Index) contained(ck string) (int, float64) { return ix.containedSkip(ck, nil) }
+
+// containedSkip is contained leaving out the terms in skip.
+func (ix *Index) containedSkip(ck string, skip map[int]bool) (int, float64) {
 	best, bestLen := -1, 0
 	for _, n := range ix.names {
 		l := utf8.RuneCountInString(n.key)
-		if l < 2 || l <= bestLen || n.key == ck || !containsKey(ck, n.key) {
+		if l < 2 || l <= bestLen || n.key == ck || skip[n.term] || !containsKey(ck, n.key) {
 			continue
 		}
 		best, bestLen = n.term, l
@@ -524,12 +714,12 @@ func strongTokens(qt []token) int {
 
 // matchQuery builds a Bleve query for text: one Match query per field, each
 // with its boost. The text is analyzed as data, never parsed as syntax.
-func matchQuery(text string, fields []string, boosts []float64) query.Query {
+func (ix *Index) matchQuery(text string, fields []string, boosts []float64) query.Query {
 	qs := make([]query.Query, len(fields))
 	for i, f := range fields {
 		m := bleve.NewMatchQuery(text)
 		m.SetField(f)
-		m.Analyzer = bleveAnalyzer
+		m.Analyzer = ix.opts.analyzer()
 		m.SetBoost(boosts[i])
 		qs[i] = m
 	}
@@ -537,8 +727,8 @@ func matchQuery(text string, fields []string, boosts []float64) query.Query {
 }
 
 // searchTerms returns the terms whose names and definitions best match text.
-func (ft *fullText) searchTerms(ctx context.Context, text string) ([]int, error) {
-	q := matchQuery(text, []string{"name", "alias", "gloss", "definition"},
+func (ix *Index) searchTerms(ctx context.Context, ft *fullText, text string) ([]int, error) {
+	q := ix.matchQuery(text, []string{"name", "alias", "gloss", "definition"},
 		[]float64{boostName, boostAlias, boostGloss, boostDefinition})
 	req := bleve.NewSearchRequestOptions(q, 5, 0, false)
 	res, err := ft.termIdx.SearchInContext(ctx, req)
@@ -567,7 +757,7 @@ func (ix *Index) Term(ctx context.Context, q string) (knowledge.Answer, error) {
 		return knowledge.Answer{}, err
 	}
 	if res.term >= 0 {
-		return ix.termAnswer(q, res.term), nil
+		return ix.resolvedAnswer(q, res), nil
 	}
 	// A chapter concept that is not in the glossary (2025年の崖, 守りのIT投資)
 	// is answered by the passage that explains it. A query close to several
@@ -578,7 +768,7 @@ func (ix *Index) Term(ctx context.Context, q string) (knowledge.Answer, error) {
 	// every word of the name (termPassageWords), not half of them as a
 	// question's may. ネットの闇市 is not answered by the passages on the
 	// Internet: 闇市, the word that makes it a concept, is nowhere in them.
-	core := stripWrappers(q)
+	core := understand(q).question
 	if !ix.partOfNames(Key(core), res.suggestions) {
 		if a, ok, err := ix.passageAnswer(ctx, q, core, termPassageWords); err != nil || ok {
 			if ok {
@@ -606,6 +796,27 @@ func (ix *Index) termAnswer(q string, t int) knowledge.Answer {
 	}
 	return a
 }
+
+// resolvedAnswer is the answer naming res.term: tentative ("もしかして")
+// with the runners-up as suggestions when reverse lookup was not sure.
+func (ix *Index) resolvedAnswer(q string, res resolution) knowledge.Answer {
+	a := ix.termAnswer(q, res.term)
+	if res.tentative {
+		a.Tentative = true
+		seen := map[int]bool{res.term: true}
+		for _, t := range res.suggestions {
+			if !seen[t] && len(a.Suggestions) < maxTentativeAlternatives {
+				seen[t] = true
+				a.Suggestions = append(a.Suggestions, ix.terms[t].term.Name)
+			}
+		}
+	}
+	return a
+}
+
+// maxTentativeAlternatives is how many other terms a tentative answer
+// offers.
+const maxTentativeAlternatives = 2
 
 // noneAnswer is the answer saying nothing answers q, with suggestions.
 func (ix *Index) noneAnswer(q string, sugg []int) knowledge.Answer {

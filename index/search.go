@@ -122,7 +122,7 @@ func (ix *Index) Search(ctx context.Context, question string, n int) ([]Hit, err
 	if err != nil {
 		return nil, err
 	}
-	core := stripWrappers(q)
+	core := understand(q).question
 	hits, err := ix.search(ctx, core, n)
 	if err != nil {
 		return nil, err
@@ -139,7 +139,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 	if err != nil {
 		return nil, err
 	}
-	q := matchQuery(text, []string{"text", "title"}, []float64{boostText, boostTitle})
+	q := ix.matchQuery(text, []string{"text", "title"}, []float64{boostText, boostTitle})
 	req := bleve.NewSearchRequestOptions(q, max(n, rerankDepth), 0, false)
 	res, err := ft.passageIdx.SearchInContext(ctx, req)
 	if err != nil {
@@ -161,7 +161,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 	// the question the passage and its whole section cover. A section that
 	// holds every word of the question (攻め, IT投資, 手順) beats one that
 	// repeats some of them.
-	if len(hits) > 0 && !bleveOnly {
+	if len(hits) > 0 && !ix.opts.BleveOnly {
 		secScore := ft.sectionScores(qt, headStart(text, qt))
 		top := res.Hits[0].Score
 		defines := Key(text) + "トハ" // 「2025年の崖」とは…: the passage that defines it
@@ -183,7 +183,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 	if len(hits) > n {
 		hits = hits[:n]
 	}
-	ws := ft.compoundWords(text)
+	ws := ix.vocab.compoundWords(text)
 	for i := range hits {
 		hits[i].Words = wordCoverage(ws, ft.sectionKeys[hits[i].Passage.Section])
 	}
@@ -360,13 +360,22 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 		return knowledge.Answer{}, err
 	}
 	if res.term >= 0 {
-		return ix.termAnswer(q, res.term), nil
+		return ix.resolvedAnswer(q, res), nil
 	}
-	core := stripWrappers(q)
-	if a, ok, err := ix.passageAnswer(ctx, q, core, passageWords); err != nil || ok {
+	// A confident description names its term (reverse lookup,
+	// describe.go); a tentative one yields to a chapter passage that
+	// answers the question.
+	u := understand(q)
+	if res.describe == describeConfident && isDescription(q, u.core) {
+		return ix.resolvedAnswer(q, resolution{term: res.described}), nil
+	}
+	if a, ok, err := ix.passageAnswer(ctx, q, u.question, passageWords); err != nil || ok {
 		return a, err
 	}
-	if c, cov := ix.contained(Key(core)); c >= 0 && cov >= containsMin {
+	if res.describe == describeTentative {
+		return ix.resolvedAnswer(q, resolution{term: res.described, tentative: true, suggestions: res.suggestions}), nil
+	}
+	if c, cov := ix.contained(Key(u.core)); c >= 0 && cov >= containsMin && !ix.setAside(u)[c] {
 		return ix.termAnswer(q, c), nil
 	}
 	return ix.noneAnswer(q, res.suggestions), nil
@@ -381,7 +390,7 @@ func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords flo
 	if err != nil {
 		return knowledge.Answer{}, false, err
 	}
-	if ft.unknownLatin(core) != "" {
+	if ix.vocab.unknownLatin(core) != "" {
 		return knowledge.Answer{}, false, nil // see offtopic.go
 	}
 	hits, err := ix.search(ctx, core, maxPassages)

@@ -169,6 +169,10 @@ type Answer struct {
 	Term        *Term     `json:"term,omitempty"`
 	Passages    []Passage `json:"passages"`
 	Suggestions []string  `json:"suggestions"`
+	// Tentative is set on a term answer that secbot is not sure of: a
+	// description that fits Term best but not clearly ("もしかして"). Its
+	// Suggestions are the runners-up. It is omitted from JSON when false.
+	Tentative bool `json:"tentative,omitempty"`
 	// Related names glossary terms related to Term (for buttons and cards).
 	Related []string `json:"-"`
 }

@@ -1,0 +1,238 @@
+package index
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Reverse lookup: a description of a thing → the term that names it
+// (大量のアクセスを一斉に送りつけてサーバを止める攻撃 → DDoS攻撃). Each term is
+// a bag of tokens (see tokenize) from four fields, each with a weight: its
+// names and its keywords (knowledge.Term.Keywords, the everyday words for
+// the thing) count fully, its definition a little less, the names of its
+// related terms least. A query scores each term by the share of its
+// content tokens, weighted by how rare each is among the terms (idf), that
+// the term's fields hold, each at its best field's weight. The decision is
+// calibrated on the description sets (testdata/people): a confident answer,
+// a tentative one ("もしかして", shown with the runner-up as suggestions),
+// or none.
+
+// Field weights of reverse lookup.
+const (
+	describeName     = 1.0
+	describeKeyword  = 1.0
+	describeDef      = 0.8
+	describeRelated  = 0.4
+	describeMinRunes = 4 // a shorter query is a word, not a description
+)
+
+// Decision thresholds of reverse lookup, calibrated on the description sets.
+const (
+	// describeSure: the score of a confident answer, and describeLead the
+	// least lead over the runner-up it needs.
+	describeSure = 0.62
+	describeLead = 0.12
+	// describeMaybe: the score of a tentative answer.
+	describeMaybe = 0.45
+	// describeMinMatched: the least number of distinct content tokens a
+	// term must hold.
+	describeMinMatched = 2
+)
+
+// describer is the reverse-lookup table, built with the index.
+type describer struct {
+	// postings maps a token to the terms holding it, with the weight of
+	// the best field that holds it.
+	postings map[string][]posting
+	nTerms   int
+}
+
+type posting struct {
+	term int32
+	w    float32
+}
+
+// newDescriber builds the table for ix.terms (names, keywords, definition
+// and related terms must be set).
+func newDescriber(terms []termEntry) *describer {
+	d := &describer{postings: map[string][]posting{}, nTerms: len(terms)}
+	for i, e := range terms {
+		best := map[string]float64{}
+		add := func(s string, w float64) {
+			for _, t := range tokenize(s) {
+				if t.grammar {
+					continue
+				}
+				if w > best[t.term] {
+					best[t.term] = w
+				}
+			}
+		}
+		for _, r := range e.related {
+			add(r, describeRelated)
+		}
+		add(e.term.Definition, describeDef)
+		for _, k := range e.term.Keywords {
+			add(k, describeKeyword)
+		}
+		for _, n := range e.given {
+			add(n, describeName)
+		}
+		for t, w := range best {
+			d.postings[t] = append(d.postings[t], posting{int32(i), float32(w)})
+		}
+	}
+	return d
+}
+
+// candidate is a term scored by reverse lookup.
+type candidate struct {
+	term    int
+	score   float64
+	matched int
+}
+
+// rank scores the terms for the query tokens qt, best first; terms in skip
+// are left out.
+func (d *describer) rank(qt []token, skip map[int]bool) []candidate {
+	var total float64
+	seen := map[string]bool{}
+	score := map[int]float64{}
+	matched := map[int]int{}
+	for _, t := range qt {
+		if seen[t.term] {
+			continue
+		}
+		seen[t.term] = true
+		w := tokenWeight(t)
+		if w == 0 {
+			continue
+		}
+		ps := d.postings[t.term]
+		idf := math.Log(1 + float64(d.nTerms)/float64(1+len(ps)))
+		total += w * idf
+		for _, p := range ps {
+			if skip[int(p.term)] {
+				continue
+			}
+			score[int(p.term)] += w * idf * float64(p.w)
+			if !t.weak {
+				matched[int(p.term)]++
+			}
+		}
+	}
+	if total == 0 {
+		return nil
+	}
+	out := make([]candidate, 0, len(score))
+	for t, s := range score {
+		out = append(out, candidate{t, s / total, matched[t]})
+	}
+	sort.Slice(out, func(a, b int) bool {
+		if out[a].score != out[b].score {
+			return out[a].score > out[b].score
+		}
+		return out[a].term < out[b].term
+	})
+	return out
+}
+
+// namingCues ask for a name: a message with one asks what a thing is
+// called, whatever its grammar (…の名前は？, 何て言うんだっけ).
+var namingCues = []string{"何て言う", "なんて言う", "何と言う", "なんと言う", "何ていう", "なんていう", "何という", "なんという",
+	"何て呼", "なんて呼", "何と呼", "なんと呼", "名前", "呼び方", "呼び名", "呼称", "用語", "言い方", "何だっけ", "なんだっけ",
+	"何でしたっけ", "なんでしたっけ", "何だった", "なんだった", "略称", "何と言いましたっけ", "言いましたっけ"}
+
+// isDescription reports whether msg reads as a description of a thing
+// rather than a question about the chapter: it asks for a name (see
+// namingCues), or, its question form stripped, it ends in a noun (a kanji,
+// katakana or Latin rune, こと, もの, やつ, or okurigana after kanji: 仕組み).
+// ネットワーク通信を信用できない領域として扱う考え方 is one; セキュリティ
+// 対策でリスクはどこまで減らせる is a question.
+func isDescription(msg, core string) bool {
+	for _, c := range namingCues {
+		if strings.Contains(msg, c) {
+			return true
+		}
+	}
+	core = strings.TrimRight(core, trimChars)
+	for _, suf := range []string{"こと", "もの", "やつ", "の"} {
+		if strings.HasSuffix(core, suf) && len(core) > len(suf) {
+			return suf != "の" || !strings.HasSuffix(core, "るの") && !strings.HasSuffix(core, "たの")
+		}
+	}
+	last, size := utf8.DecodeLastRuneInString(core)
+	if last == utf8.RuneError {
+		return false
+	}
+	if !(last >= 0x3041 && last <= 0x309F) {
+		return true
+	}
+	prev, _ := utf8.DecodeLastRuneInString(core[:len(core)-size])
+	return unicode.Is(unicode.Han, prev) && strings.ContainsRune("みりきえしちび", last)
+}
+
+// contentWords counts the words of s (see words) of two runes or more.
+func contentWords(s string) int {
+	n := 0
+	for _, w := range words(s) {
+		if utf8.RuneCountInString(w) >= 2 {
+			n++
+		}
+	}
+	return n
+}
+
+// describeVerdict is what reverse lookup decides.
+type describeVerdict int
+
+const (
+	describeNone describeVerdict = iota
+	describeTentative
+	describeConfident
+)
+
+// describe runs reverse lookup on core: the verdict, the best term and the
+// runners-up worth suggesting.
+func (ix *Index) describe(core string, skip map[int]bool) (describeVerdict, int, []int) {
+	ck := Key(core)
+	if n := utf8.RuneCountInString(ck); n < describeMinRunes || n < fullTextMinRunes || contentWords(core) < 2 {
+		// A word, not a description: a keyword only suggests the terms
+		// that have it (乗っ取り → 不正アクセス?). A keyword may name a
+		// neighbouring thing the pack does not cover (トロイの木馬 is a
+		// kind of マルウェア, not its name): asked alone it is no answer.
+		var sugg []int
+		for _, t := range ix.keywordTerms[ck] {
+			if !skip[t] {
+				sugg = append(sugg, t)
+			}
+		}
+		return describeNone, -1, sugg
+	}
+	qt := tokenize(core)
+	cands := ix.describer.rank(qt, skip)
+	var alts []int
+	for _, c := range cands[min(1, len(cands)):min(3, len(cands))] {
+		if c.score >= describeMaybe*0.8 && c.matched >= describeMinMatched {
+			alts = append(alts, c.term)
+		}
+	}
+	if len(cands) == 0 || cands[0].matched < describeMinMatched {
+		return describeNone, -1, nil
+	}
+	best := cands[0]
+	second := 0.0
+	if len(cands) > 1 {
+		second = cands[1].score
+	}
+	switch {
+	case best.score >= describeSure && best.score-second >= describeLead:
+		return describeConfident, best.term, alts
+	case best.score >= describeMaybe:
+		return describeTentative, best.term, alts
+	}
+	return describeNone, -1, append([]int{best.term}, alts...)
+}

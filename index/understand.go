@@ -1,0 +1,479 @@
+package index
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Question understanding: what a chat message asks, once the chat around it
+// is peeled off. People write messages, not queries: a greeting and a
+// self-introduction first (いつもお世話になっております。経理の田中です。), a
+// cushion (すみません、恐れ入りますが), a background clause before the real
+// question (部長に聞かれたんですけど、), a question form after what they mean
+// (って何をするの, ってどういう意味, は何のため), a trailing w, 笑, ! or emoji.
+// Each is removed by a general rule on the message's shape — a sentence
+// that is only a pleasantry, a clause that ends in a conjunction, a tail of
+// grammar and question words — never by a list of whole messages.
+//
+// A contrast (ファイアウォールと違って…, VPNではなくSDP, IPSとは違う…) sets
+// a term aside: the term before the contrast marker is recorded in
+// setAside, and whatever answers the message, it is never that term.
+
+// understood is what a message asks.
+type understood struct {
+	// core is the question with the chat, wrappers and contrast removed.
+	core string
+	// whole is core with the contrast kept (read when the contrast sets
+	// aside no term: パスワード以外の認証); question is the message with
+	// pleasantries, decorations and cushions removed but background
+	// clauses kept, for passage search.
+	whole, question string
+	// setAside holds the texts a contrast set aside (ファイアウォール in
+	// ファイアウォールと違って…); resolve never answers the terms they name.
+	setAside []string
+	// chat is set when anything but wrappers was removed.
+	chat bool
+	// topics are what the message's clauses ask about, the last clause
+	// first: the part before a topic marker (ランサムウェアって普通のウイルスと
+	// 何が違うんですか → ランサムウェア) and each clause stripped of its
+	// question form. resolve tries them as names.
+	topics []string
+}
+
+// pleasantries are the phrases of a sentence that carries no question:
+// greetings, thanks, closings, announcements that a question follows.
+var pleasantries = []string{
+	"お世話になっております", "お世話になります", "お世話様です", "お疲れ様です", "お疲れさまです", "おつかれさまです", "お疲れ様でございます",
+	"こんにちは", "こんばんは", "おはようございます", "おはよう", "はじめまして", "初めまして", "失礼します", "失礼いたします",
+	"よろしくお願いします", "よろしくお願いいたします", "よろしくお願い致します", "宜しくお願いします", "よろしく",
+	"ありがとうございます", "ありがとう", "助かります", "お願いします", "お願いいたします",
+	"質問です", "質問があります", "質問させてください", "教えてください", "すみません", "すいません", "恐れ入ります",
+	"hello", "hi", "thanks", "thank you",
+}
+
+// cushions are words that open a question without adding to it; they are
+// removed where a clause starts.
+var cushions = []string{
+	"すみませんが", "すみません", "すいません", "恐れ入りますが", "恐れ入ります", "恐縮ですが", "申し訳ないのですが", "申し訳ありませんが",
+	"お忙しいところ", "お手数ですが", "失礼ですが", "突然ですが", "素朴な疑問なんですが", "素朴な疑問ですが", "素朴な疑問",
+	"初歩的な質問ですが", "初歩的な質問で恐縮ですが", "今さらですが", "今更ですが", "今さら聞けない", "今更聞けない", "ちょっと質問です",
+	"質問なのですが", "質問なんですが", "質問ですが", "ちょっと", "ところで", "ちなみに", "そもそも", "あのー", "あの", "えっと", "えーと", "ええと",
+	"なんですが", "ねえ", "ねぇ", "あらためて", "改めて", "簡単に", "ざっくり", "ざっくりと", "一言で", "わかりやすく", "分かりやすく", "具体的に",
+	"特に", "まず", "それと", "あと", "で、", "じゃあ", "では", "結局", "超初歩的ですが", "初歩的ですが",
+	"最近よく聞く", "最近よく耳にする", "最近耳にする", "最近聞く", "よく聞く", "よく耳にする", "最近話題の", "話題の", "いわゆる", "例の",
+}
+
+// clauseEnds are the endings of a clause that gives background before the
+// question (部長に聞かれたんですけど、…): what follows them is the question.
+var clauseEnds = []string{
+	"んですけど", "んですけれど", "んですけれども", "んですが", "のですが", "のですけど", "ですけど", "ですけれど", "ですけれども",
+	"ましたが", "ますが", "ですが", "けれども", "けれど", "けど", "んだけど", "んだが", "ので", "のに",
+}
+
+// contrastMarks follow a word that a contrast sets aside.
+var contrastMarks = []string{
+	"とは違って", "とは違い", "とは違う", "と違って", "と違い", "と違う", "とはちがって", "とちがって", "とはちがう", "とちがう",
+	"とは異なり", "とは異なる", "と異なり", "と異なる", "ではなくて", "ではなく", "じゃなくて", "じゃなく", "ではない", "以外の", "以外で",
+	"とは別の", "とは別に", "と別の", "より", "に比べて", "と比べて", "と比較して",
+}
+
+// understand peels the chat off q (already checked).
+func understand(q string) understood {
+	var u understood
+	s := dropDecorations(q)
+	if s != strings.TrimSpace(q) {
+		u.chat = true
+	}
+	// Sentences: drop those that are only pleasantries or a
+	// self-introduction; keep the rest, joined.
+	var kept []string
+	for _, sent := range sentences(s) {
+		if isPleasantry(sent) || isSelfIntro(sent) {
+			u.chat = true
+			continue
+		}
+		kept = append(kept, sent)
+	}
+	if len(kept) == 0 {
+		c := stripWrappers(q)
+		return understood{core: c, whole: c, question: c}
+	}
+	u.question = stripWrappers(stripCushions(strings.Join(kept, "。")))
+	// A question sentence after a background one: the last sentence that
+	// keeps content of its own once stripped answers for the message, the
+	// earlier ones are background (最近SASEという言葉を聞きました。どういう意味ですか
+	// keeps both: the last has no content).
+	u.topics = topics(kept)
+	s = strings.Join(kept, "。")
+	if len(kept) > 1 {
+		last := kept[len(kept)-1]
+		if hasContent(stripQuestion(stripCushions(last))) {
+			s, u.chat = last, true
+		}
+	}
+	s = stripCushions(s)
+	// A background clause: what follows its conjunction is the question,
+	// when it has content of its own.
+	if rest, ok := afterClause(s); ok {
+		s, u.chat = rest, true
+	}
+	u.whole = stripQuestion(stripCushions(s))
+	// A contrast sets a word aside.
+	if aside, rest, ok := cutContrast(s); ok {
+		u.setAside = append(u.setAside, aside)
+		s = rest
+	}
+	u.core = stripQuestion(stripCushions(s))
+	if u.core == "" {
+		u.core = stripWrappers(q)
+	}
+	if u.whole == "" {
+		u.whole = u.core
+	}
+	if u.question == "" {
+		u.question = u.core
+	}
+	return u
+}
+
+// dropDecorations removes what decorates a message but says nothing:
+// emoji and symbols, laughter at the end (w, ｗ, 笑, (笑)), exclamation and
+// question marks repeated, ー and 〜 stretching the end.
+func dropDecorations(q string) string {
+	var b strings.Builder
+	for _, r := range q {
+		if unicode.Is(unicode.So, r) || unicode.Is(unicode.Sk, r) || r == 0xFE0F || r == 0x200D || unicode.Is(unicode.Cs, r) {
+			// An emoji ends what it follows, like a full stop.
+			b.WriteRune('。')
+			continue
+		}
+		b.WriteRune(r)
+	}
+	s := strings.TrimSpace(b.String())
+	for {
+		before := s
+		s = strings.TrimRight(s, " 　!！?？。.…〜～ー♪")
+		for _, l := range []string{"(笑)", "（笑）", "笑", "草"} {
+			s = strings.TrimSuffix(s, l)
+		}
+		// Trailing w's laugh only after Japanese: EDRw is not a laugh
+		// but ランサムウェアってなにw is.
+		if t := strings.TrimRight(s, "wWｗＷ"); t != s {
+			if r, _ := utf8.DecodeLastRuneInString(t); r >= utf8.RuneSelf && !isFullWidthLatin(r) {
+				s = t
+			}
+		}
+		if s == before {
+			break
+		}
+	}
+	if s == "" {
+		return strings.TrimSpace(q)
+	}
+	return s
+}
+
+func isFullWidthLatin(r rune) bool {
+	return r >= 0xFF10 && r <= 0xFF19 || r >= 0xFF21 && r <= 0xFF3A || r >= 0xFF41 && r <= 0xFF5A
+}
+
+// sentences cuts s at sentence ends (。！？!? and line breaks).
+func sentences(s string) []string {
+	var out []string
+	// A stretched ending (お疲れさまです〜 ) ends a sentence too.
+	s = strings.NewReplacer("〜 ", "。", "～ ", "。", "〜　", "。", "～　", "。", "…", "。").Replace(s)
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool {
+		return r == '。' || r == '！' || r == '？' || r == '!' || r == '?' || r == '\n' || r == '\r'
+	}) {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// isPleasantry reports whether sent is only pleasantries: nothing is left
+// once they, cushions and punctuation are removed.
+func isPleasantry(sent string) bool {
+	s := asciiLower(sent)
+	found := false
+	for _, p := range pleasantries {
+		if strings.Contains(s, p) {
+			s = strings.ReplaceAll(s, p, "")
+			found = true
+		}
+	}
+	if !found {
+		return false
+	}
+	s = stripCushions(strings.Trim(s, trimChars))
+	return !hasContent(strings.Trim(s, trimChars+"ですますでした"))
+}
+
+// isSelfIntro reports whether sent introduces the writer: a short sentence
+// ending in です that asks nothing (経理の田中です, 新人の佐藤と申します).
+func isSelfIntro(sent string) bool {
+	s := strings.Trim(sent, trimChars)
+	for _, end := range []string{"と申します", "といいます", "と言います", "です"} {
+		if body, ok := strings.CutSuffix(s, end); ok {
+			n := utf8.RuneCountInString(body)
+			if n == 0 || n > 14 || hasQuestionCue(body) || strings.ContainsAny(body, "はがをとってでも") && end == "です" && !strings.Contains(body, "の") {
+				return false
+			}
+			// A name or a team and a name: no hiragana but の and no Latin
+			// word (EDRです is not an introduction).
+			for _, r := range body {
+				if r >= 0x3041 && r <= 0x309F && r != 'の' || isLatin(unicode.ToLower(r)) {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// topicMarks end the topic of a question clause (Xって…, Xとは…).
+var topicMarks = []string{"っていうのは", "というのは", "ってのは", "っていう", "って言う", "という", "とは", "って", "について", "に関して", "は"}
+
+// topics returns the topics of the sentences' clauses, the last clause
+// first (see understood.topics).
+func topics(sents []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		s = strings.Trim(stripWrappers(stripCushions(s)), trimChars)
+		if hasContent(s) && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	for i := len(sents) - 1; i >= 0; i-- {
+		cl := clauses(sents[i])
+		for j := len(cl) - 1; j >= 0; j-- {
+			c := stripCushions(cl[j])
+			add(stripQuestion(c))
+			// The topic: before the first topic mark.
+			first := -1
+			for _, m := range topicMarks {
+				if k := strings.Index(c, m); k > 0 && (first < 0 || k < first) {
+					first = k
+				}
+			}
+			if first > 0 {
+				add(c[:first])
+			}
+		}
+	}
+	return out
+}
+
+// clauses cuts a sentence at commas and background-clause endings.
+func clauses(sent string) []string {
+	var out []string
+	for _, part := range strings.FieldsFunc(sent, func(r rune) bool { return r == '、' || r == ',' || r == '，' }) {
+		for {
+			cut := -1
+			var end string
+			for _, e := range clauseEnds {
+				if k := strings.Index(part, e); k > 0 && (cut < 0 || k < cut) && k+len(e) < len(part) {
+					cut, end = k, e
+				}
+			}
+			if cut < 0 {
+				break
+			}
+			out = append(out, part[:cut+len(end)])
+			part = part[cut+len(end):]
+		}
+		if strings.TrimSpace(part) != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// questionCues are the words that make a sentence a question.
+var questionCues = []string{"何", "なに", "なん", "どう", "どんな", "どの", "どれ", "どこ", "なぜ", "いつ", "誰", "とは", "って", "教え", "知りたい", "意味", "詳し", "まとめ", "か"}
+
+func hasQuestionCue(s string) bool {
+	for _, c := range questionCues {
+		if strings.Contains(s, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// stripCushions removes cushions where a clause starts, repeatedly, with
+// the punctuation after them.
+func stripCushions(s string) string {
+	s = strings.Trim(s, trimChars)
+	for {
+		before := s
+		for _, c := range cushions {
+			if strings.HasPrefix(s, c) && len(s) > len(c) {
+				s = strings.Trim(s[len(c):], trimChars)
+			}
+		}
+		if s == before {
+			return s
+		}
+	}
+}
+
+// afterClause returns what follows the last background clause of s (see
+// clauseEnds), when it has content of its own.
+func afterClause(s string) (string, bool) {
+	best := -1
+	for _, e := range clauseEnds {
+		for off := 0; ; {
+			i := strings.Index(s[off:], e)
+			if i < 0 {
+				break
+			}
+			i += off
+			end := i + len(e)
+			// The clause must end there: a comma or a space follows, or
+			// the conjunction is one that cannot end a noun (けど, ので).
+			if end < len(s) && end > best {
+				rest := strings.TrimLeft(s[end:], trimChars)
+				if hasContent(stripQuestion(stripCushions(rest))) && isClauseBreak(s, end, e) {
+					best = end
+				}
+			}
+			off = i + len(e)
+		}
+	}
+	if best < 0 {
+		return s, false
+	}
+	return strings.Trim(s[best:], trimChars), true
+}
+
+// isClauseBreak reports whether the conjunction e ending at s[:end] ends a
+// clause: a comma or space follows, or e is a conjunction no noun ends in.
+func isClauseBreak(s string, end int, e string) bool {
+	r, _ := utf8.DecodeRuneInString(s[end:])
+	if r == '、' || r == ',' || r == '，' || r == ' ' || r == '　' {
+		return true
+	}
+	return strings.Contains(e, "けど") || strings.Contains(e, "けれ") || strings.HasSuffix(e, "すが") || strings.HasSuffix(e, "たが")
+}
+
+// cutContrast finds a contrast in s: the word before a contrast mark (see
+// contrastMarks) is set aside, and what follows is the question. The word
+// is the run before the mark back to a particle or punctuation.
+func cutContrast(s string) (aside, rest string, ok bool) {
+	for _, m := range contrastMarks {
+		i := strings.Index(s, m)
+		if i <= 0 {
+			continue
+		}
+		before := s[:i]
+		w := lastWord(before)
+		if w == "" {
+			continue
+		}
+		after := strings.Trim(s[i+len(m):], trimChars)
+		// AではなくB: B is asked (VPNではなくSDPとは); Aと違って…: the
+		// description after it is.
+		if m == "より" && !hasContent(after) {
+			continue
+		}
+		rest = strings.TrimSpace(strings.TrimSuffix(before, w)) + " " + after
+		return w, strings.Trim(rest, trimChars), true
+	}
+	return "", "", false
+}
+
+// lastWord returns the word that ends s: the runs of kanji, katakana and
+// Latin letters (and the ・ and spaces inside a Latin name) after the last
+// hiragana or punctuation.
+func lastWord(s string) string {
+	i := len(s)
+	for i > 0 {
+		r, size := utf8.DecodeLastRuneInString(s[:i])
+		if r >= 0x3041 && r <= 0x309F || (dropRune(r) && r != 'ー' && r != '・' && r != ' ' && r != '-' && r != '.') {
+			break
+		}
+		i -= size
+	}
+	return strings.TrimSpace(s[i:])
+}
+
+// questionMarks are the markers after which a question form may follow
+// what is asked (ゼロトラストって何をするの, BCPは何のため).
+var questionMarks = []string{"っていうのは", "というのは", "ってのは", "っていう", "という", "とは", "って", "について", "に関して", "は", "の", "を", "が"}
+
+// questionKanji are the kanji a question form may use after what is asked:
+// 何, 意味, 簡単, 説明, 教える, 具体, 一言, 知る, 聞く, 分かる, 為.
+const questionKanji = "何意味簡単説明教具体的一言知聞分解理事物為誰結局要約詳細今更初歩質問概念定義指読方名前呼称言"
+
+// stripQuestion strips the wrappers of s (see stripWrappers) and then a
+// question form: everything after the last question mark whose tail is
+// made of grammar (hiragana, punctuation) and question words only.
+func stripQuestion(s string) string {
+	s = stripWrappers(s)
+	for {
+		before := s
+		best := -1
+		for _, m := range questionMarks {
+			for off := 0; ; {
+				i := strings.Index(s[off:], m)
+				if i < 0 {
+					break
+				}
+				i += off
+				off = i + len(m)
+				if i == 0 || (best >= 0 && i >= best) {
+					continue
+				}
+				if isQuestionTail(s[i+len(m):]) && hasContent(s[:i]) {
+					best = i
+				}
+			}
+		}
+		if best > 0 {
+			s = stripWrappers(strings.Trim(s[:best], trimChars))
+		}
+		if s == before {
+			return s
+		}
+	}
+}
+
+// isQuestionTail reports whether t is made of hiragana, punctuation and
+// question kanji only, with at least one question cue in it.
+func isQuestionTail(t string) bool {
+	t = strings.Trim(t, trimChars)
+	if t == "" {
+		return false
+	}
+	for _, r := range t {
+		switch {
+		case r >= 0x3041 && r <= 0x309F, r == 'ー', dropRune(r):
+		case strings.ContainsRune(questionKanji, r):
+		default:
+			return false
+		}
+	}
+	return hasQuestionCue(t) || strings.Contains(t, "する") || strings.Contains(t, "ため")
+}
+
+// hasContent reports whether s holds a content word: a run of kanji,
+// katakana or Latin letters (hiragana alone is grammar), or is hiragana
+// of four runes or more (ぜろとらすと).
+func hasContent(s string) bool {
+	hira := 0
+	for _, r := range s {
+		switch {
+		case r >= 0x3041 && r <= 0x309F:
+			hira++
+		case unicode.Is(unicode.Han, r), unicode.Is(unicode.Katakana, r) && r != 'ー' && r != '・', isLatin(unicode.ToLower(r)), isFullWidthLatin(r):
+			return true
+		}
+	}
+	return hira >= 4 && !hasQuestionCue(s)
+}
