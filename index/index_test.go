@@ -368,7 +368,6 @@ func TestStages(t *testing.T) {
 		{"ゼロトラストセキュリティ", stageContains},
 		{"ファイアウォーレ", stageTypo},
 		{"ネットワーク通信を信用できない領域として扱う考え方", stageDescribe},
-		{"ゼロトラストとは違って通信ごとに認証する仕組み", stageDescribe},
 		{"寿司", stageNone},
 	}
 	for _, tt := range tests {
