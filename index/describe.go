@@ -29,17 +29,26 @@ const (
 	describeMinRunes = 4 // a shorter query is a word, not a description
 )
 
-// Decision thresholds of reverse lookup, calibrated on the description sets.
+// Decision thresholds of reverse lookup, calibrated on the description
+// sets (testdata/people/describe.tsv and our own) against the none rows and
+// chapter questions of every set (go test ./index -run TestQuality -v):
+// the best term's score and its lead over the runner-up (a ratio) decide.
 const (
-	// describeSure: the score of a confident answer, and describeLead the
-	// least lead over the runner-up it needs.
-	describeSure = 0.62
-	describeLead = 0.12
-	// describeMaybe: the score of a tentative answer.
-	describeMaybe = 0.45
+	// describeSure and describeLead: a confident answer.
+	describeSure = 0.30
+	describeLead = 1.2
+	// describeMaybe: a tentative answer ("もしかして"), with the
+	// runners-up as suggestions.
+	describeMaybe = 0.20
 	// describeMinMatched: the least number of distinct content tokens a
 	// term must hold.
 	describeMinMatched = 2
+	// describeOverPassage: in a free question, a confident description
+	// yields to a chapter passage that holds at least this share of the
+	// question's bigrams, and more than the description's score (a
+	// question about the chapter matches its passages far better than a
+	// description of a thing does).
+	describeOverPassage = 0.5
 )
 
 // describer is the reverse-lookup table, built with the index.
@@ -146,6 +155,16 @@ var namingCues = []string{"何て言う", "なんて言う", "何と言う", "�
 	"何て呼", "なんて呼", "何と呼", "なんと呼", "名前", "呼び方", "呼び名", "呼称", "用語", "言い方", "何だっけ", "なんだっけ",
 	"何でしたっけ", "なんでしたっけ", "何だった", "なんだった", "略称", "何と言いましたっけ", "言いましたっけ"}
 
+// askName reports whether msg asks for a name (see namingCues).
+func askName(msg string) bool {
+	for _, c := range namingCues {
+		if strings.Contains(msg, c) {
+			return true
+		}
+	}
+	return false
+}
+
 // isDescription reports whether msg reads as a description of a thing
 // rather than a question about the chapter: it asks for a name (see
 // namingCues), or, its question form stripped, it ends in a noun (a kanji,
@@ -153,10 +172,8 @@ var namingCues = []string{"何て言う", "なんて言う", "何と言う", "�
 // ネットワーク通信を信用できない領域として扱う考え方 is one; セキュリティ
 // 対策でリスクはどこまで減らせる is a question.
 func isDescription(msg, core string) bool {
-	for _, c := range namingCues {
-		if strings.Contains(msg, c) {
-			return true
-		}
+	if askName(msg) {
+		return true
 	}
 	core = strings.TrimRight(core, trimChars)
 	for _, suf := range []string{"こと", "もの", "やつ", "の"} {
@@ -173,6 +190,17 @@ func isDescription(msg, core string) bool {
 	}
 	prev, _ := utf8.DecodeLastRuneInString(core[:len(core)-size])
 	return unicode.Is(unicode.Han, prev) && strings.ContainsRune("みりきえしちび", last)
+}
+
+// namedIn returns the terms whose names (two runes or more) ck holds.
+func (ix *Index) namedIn(ck string) map[int]bool {
+	out := map[int]bool{}
+	for _, n := range ix.names {
+		if !out[n.term] && utf8.RuneCountInString(n.key) >= 2 && containsKey(ck, n.key) {
+			out[n.term] = true
+		}
+	}
+	return out
 }
 
 // contentWords counts the words of s (see words) of two runes or more.
@@ -197,7 +225,7 @@ const (
 
 // describe runs reverse lookup on core: the verdict, the best term and the
 // runners-up worth suggesting.
-func (ix *Index) describe(core string, skip map[int]bool) (describeVerdict, int, []int) {
+func (ix *Index) describe(core string, skip map[int]bool) (describeVerdict, int, []int, float64) {
 	ck := Key(core)
 	if n := utf8.RuneCountInString(ck); n < describeMinRunes || n < fullTextMinRunes || contentWords(core) < 2 {
 		// A word, not a description: a keyword only suggests the terms
@@ -210,18 +238,25 @@ func (ix *Index) describe(core string, skip map[int]bool) (describeVerdict, int,
 				sugg = append(sugg, t)
 			}
 		}
-		return describeNone, -1, sugg
+		return describeNone, -1, sugg, 0
+	}
+	// A description names the neighbours of the thing, not the thing
+	// (ファイアウォールなどを作っているメーカー is Fortinet): a term whose
+	// name the query holds is not its answer.
+	named := ix.namedIn(ck)
+	for t := range skip {
+		named[t] = true
 	}
 	qt := tokenize(core)
-	cands := ix.describer.rank(qt, skip)
+	cands := ix.describer.rank(qt, named)
 	var alts []int
 	for _, c := range cands[min(1, len(cands)):min(3, len(cands))] {
-		if c.score >= describeMaybe*0.8 && c.matched >= describeMinMatched {
+		if c.score >= describeMaybe && c.matched >= describeMinMatched {
 			alts = append(alts, c.term)
 		}
 	}
 	if len(cands) == 0 || cands[0].matched < describeMinMatched {
-		return describeNone, -1, nil
+		return describeNone, -1, nil, 0
 	}
 	best := cands[0]
 	second := 0.0
@@ -229,10 +264,10 @@ func (ix *Index) describe(core string, skip map[int]bool) (describeVerdict, int,
 		second = cands[1].score
 	}
 	switch {
-	case best.score >= describeSure && best.score-second >= describeLead:
-		return describeConfident, best.term, alts
+	case best.score >= describeSure && best.score >= describeLead*second:
+		return describeConfident, best.term, alts, best.score
 	case best.score >= describeMaybe:
-		return describeTentative, best.term, alts
+		return describeTentative, best.term, alts, best.score
 	}
-	return describeNone, -1, append([]int{best.term}, alts...)
+	return describeNone, -1, append([]int{best.term}, alts...), best.score
 }

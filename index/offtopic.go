@@ -32,10 +32,34 @@ type vocabulary struct {
 	latin      map[string]struct{}
 	bigrams    map[string]struct{}
 	kanjiWords map[string]struct{}
+	// katakana holds the katakana words of the pack and every part of
+	// them of five runes or more, so that katakanaKnown is a lookup.
+	katakana     map[string]struct{}
+	katakanaLong map[string]struct{} // words too long to hold all their parts
 }
 
 func newVocabulary() *vocabulary {
-	return &vocabulary{latin: map[string]struct{}{}, bigrams: map[string]struct{}{}, kanjiWords: map[string]struct{}{}}
+	return &vocabulary{latin: map[string]struct{}{}, bigrams: map[string]struct{}{}, kanjiWords: map[string]struct{}{},
+		katakana: map[string]struct{}{}, katakanaLong: map[string]struct{}{}}
+}
+
+// maxKatakanaParts: a katakana word longer than this keeps its parts out
+// of the table (katakanaKnown scans those few).
+const maxKatakanaParts = 24
+
+// addKatakana records the katakana word w and its parts of five runes or
+// more.
+func (v *vocabulary) addKatakana(w string) {
+	rs := []rune(w)
+	if len(rs) > maxKatakanaParts {
+		v.katakanaLong[w] = struct{}{}
+		return
+	}
+	for i := 0; i < len(rs); i++ {
+		for j := i + 5; j <= len(rs); j++ {
+			v.katakana[string(rs[i:j])] = struct{}{}
+		}
+	}
 }
 
 // minUnknownLatin is the least number of letters of a Latin word that
@@ -76,8 +100,11 @@ func (v *vocabulary) addVocabulary(text string, toks []token) {
 		v.bigrams[t.term] = struct{}{}
 	}
 	for _, w := range words(text) {
-		if r, _ := utf8.DecodeRuneInString(w); runeClass(r) == 1 {
+		switch r, _ := utf8.DecodeRuneInString(w); runeClass(r) {
+		case 1:
 			v.kanjiWords[w] = struct{}{}
+		case 2:
+			v.addKatakana(w)
 		}
 	}
 }
@@ -118,6 +145,41 @@ func (v *vocabulary) offTopic(text string) bool {
 	}
 	_, unknown := v.compounds(text)
 	return unknown
+}
+
+// describesOffTopic reports whether a description is about something the
+// pack never names: a Latin word it never uses, or a long katakana word
+// (five runes or more in Key form: ハニーポット) that is part of none of
+// its words. Katakana–kanji joins (専門チーム) are left to passage search:
+// descriptions make them freely.
+func (v *vocabulary) describesOffTopic(text string) bool {
+	if v.unknownLatin(text) != "" {
+		return true
+	}
+	for _, w := range words(text) {
+		r, _ := utf8.DecodeRuneInString(w)
+		if runeClass(r) != 2 || utf8.RuneCountInString(w) < 5 {
+			continue
+		}
+		if !v.katakanaKnown(w) {
+			return true
+		}
+	}
+	return false
+}
+
+// katakanaKnown reports whether the katakana word w (Key form) is part of
+// a katakana word of the pack.
+func (v *vocabulary) katakanaKnown(w string) bool {
+	if _, ok := v.katakana[w]; ok {
+		return true
+	}
+	for k := range v.katakanaLong {
+		if strings.Contains(k, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // compounds is compoundWords, and whether any word is an unknown join.

@@ -73,8 +73,9 @@ type resolution struct {
 	tentative bool
 	// describe and described are what reverse lookup found when it could
 	// not answer (Ask decides with the passages).
-	describe  describeVerdict
-	described int
+	describe      describeVerdict
+	described     int
+	describeScore float64
 }
 
 // fullTextMode says what the full-text stage of resolve may do.
@@ -170,8 +171,9 @@ func (ix *Index) setAside(u understood) map[int]bool {
 		k := Key(stripWrappers(a))
 		ts := ix.exact[k]
 		if len(ts) == 0 {
-			if c, cov := ix.contained(k); c >= 0 && cov >= containsMin {
-				ts = []name{{term: c}}
+			// A clause set aside (…けど、それと違って): every term it names.
+			for t := range ix.namedIn(k) {
+				ts = append(ts, name{term: t})
 			}
 		}
 		for _, n := range ts {
@@ -351,10 +353,15 @@ func (ix *Index) stageSound(_ context.Context, r *request, res *resolution) (boo
 // stageDescribe: reverse lookup, a description of the thing (describe.go).
 // A query about what the pack never names (offtopic.go) is not described.
 func (ix *Index) stageDescribe(_ context.Context, r *request, res *resolution) (bool, error) {
-	if r.fullText == fullTextOff || ix.vocab.offTopic(r.core) {
+	if r.fullText == fullTextOff || ix.vocab.describesOffTopic(r.core) {
 		return false, nil
 	}
-	v, t, alts := ix.describe(r.core, r.skip)
+	v, t, alts, score := ix.describe(r.core, r.skip)
+	if v == describeTentative && ix.vocab.offTopic(r.core) {
+		// Not sure, and about a word the pack never uses (量子コンピュータ).
+		v = describeNone
+	}
+	res.describeScore = score
 	switch {
 	case v == describeConfident && r.fullText == fullTextAnswer:
 		res.term, res.suggestions = t, alts
@@ -523,7 +530,8 @@ func (ix *Index) qualified(core string, c int, cov float64) (int, float64) {
 	}
 	all := uint64(1)<<len(ws) - 1
 	if held[c] == all {
-		return c, cov
+		// Every word of the query is in c's names (情報セキュリティのCIA).
+		return c, 1
 	}
 	best, count := -1, 0
 	for t, h := range held {
@@ -774,7 +782,7 @@ func (ix *Index) Term(ctx context.Context, q string) (knowledge.Answer, error) {
 			if ok {
 				a.Suggestions = ix.noneAnswer(q, res.suggestions).Suggestions
 			}
-			return a, err
+			return a.Answer, err
 		}
 	}
 	return ix.noneAnswer(q, res.suggestions), nil

@@ -362,17 +362,22 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 	if res.term >= 0 {
 		return ix.resolvedAnswer(q, res), nil
 	}
-	// A confident description names its term (reverse lookup,
-	// describe.go); a tentative one yields to a chapter passage that
-	// answers the question.
+	// A description of a thing names its term (reverse lookup,
+	// describe.go) unless a chapter passage answers the question much
+	// better; a tentative one, or one that does not read as a description,
+	// yields to any passage that answers.
 	u := understand(q)
-	if res.describe == describeConfident && isDescription(q, u.core) {
+	a, ok, err := ix.passageAnswer(ctx, q, u.question, passageWords)
+	if err != nil {
+		return knowledge.Answer{}, err
+	}
+	if res.describe == describeConfident && isDescription(q, u.core) && (!ok || askName(q) || a.coverage < describeOverPassage || res.describeScore >= a.coverage) {
 		return ix.resolvedAnswer(q, resolution{term: res.described}), nil
 	}
-	if a, ok, err := ix.passageAnswer(ctx, q, u.question, passageWords); err != nil || ok {
-		return a, err
+	if ok {
+		return a.Answer, nil
 	}
-	if res.describe == describeTentative {
+	if res.describe != describeNone {
 		return ix.resolvedAnswer(q, resolution{term: res.described, tentative: true, suggestions: res.suggestions}), nil
 	}
 	if c, cov := ix.contained(Key(u.core)); c >= 0 && cov >= containsMin && !ix.setAside(u)[c] {
@@ -381,24 +386,30 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 	return ix.noneAnswer(q, res.suggestions), nil
 }
 
+// scoredAnswer is a passage answer with the coverage of its best passage.
+type scoredAnswer struct {
+	knowledge.Answer
+	coverage float64
+}
+
 // passageAnswer answers q with the chapter's passages on core (q without
 // its question wrappers) when the best one holds enough of the question's
 // bigrams and its section at least minWords of the question's words (see
 // words); ok is false when none does.
-func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords float64) (a knowledge.Answer, ok bool, err error) {
+func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords float64) (a scoredAnswer, ok bool, err error) {
 	ft, err := ix.fullText(ctx)
 	if err != nil {
-		return knowledge.Answer{}, false, err
+		return scoredAnswer{}, false, err
 	}
 	if ix.vocab.unknownLatin(core) != "" {
-		return knowledge.Answer{}, false, nil // see offtopic.go
+		return scoredAnswer{}, false, nil // see offtopic.go
 	}
 	hits, err := ix.search(ctx, core, maxPassages)
 	if err != nil {
-		return knowledge.Answer{}, false, err
+		return scoredAnswer{}, false, err
 	}
 	if len(hits) == 0 || hits[0].Words < minWords {
-		return knowledge.Answer{}, false, nil
+		return scoredAnswer{}, false, nil
 	}
 	if hits[0].Coverage < passageCoverage {
 		// A question may join what several passages of one section say
@@ -406,10 +417,11 @@ func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords flo
 		// answer shows the hits of the best one's section together, and it
 		// is judged on what they hold together.
 		if ft.sectionHitsCoverage(tokenize(core), hits) < passageCoverage {
-			return knowledge.Answer{}, false, nil
+			return scoredAnswer{}, false, nil
 		}
 	}
-	a = knowledge.Answer{Query: q, Kind: knowledge.KindPassage, Passages: []knowledge.Passage{}, Suggestions: []string{}}
+	a.coverage = hits[0].Coverage
+	a.Answer = knowledge.Answer{Query: q, Kind: knowledge.KindPassage, Passages: []knowledge.Passage{}, Suggestions: []string{}}
 	for i, h := range hits {
 		// After the best, only passages that say something more.
 		if i == 0 || h.Coverage >= passageCoverage/2 && utf8.RuneCountInString(h.Passage.Text) >= minExtraLength {

@@ -60,7 +60,7 @@ var cushions = []string{
 	"初歩的な質問ですが", "初歩的な質問で恐縮ですが", "今さらですが", "今更ですが", "今さら聞けない", "今更聞けない", "ちょっと質問です",
 	"質問なのですが", "質問なんですが", "質問ですが", "ちょっと", "ところで", "ちなみに", "そもそも", "あのー", "あの", "えっと", "えーと", "ええと",
 	"なんですが", "ねえ", "ねぇ", "あらためて", "改めて", "簡単に", "ざっくり", "ざっくりと", "一言で", "わかりやすく", "分かりやすく", "具体的に",
-	"特に", "まず", "それと", "あと", "で、", "じゃあ", "では", "結局", "超初歩的ですが", "初歩的ですが",
+	"特に", "まず", "あと", "で、", "じゃあ", "では", "結局", "超初歩的ですが", "初歩的ですが",
 	"最近よく聞く", "最近よく耳にする", "最近耳にする", "最近聞く", "よく聞く", "よく耳にする", "最近話題の", "話題の", "いわゆる", "例の",
 }
 
@@ -113,17 +113,22 @@ func understand(q string) understood {
 		}
 	}
 	s = stripCushions(s)
+	// A contrast sets a word aside (before background clauses are cut:
+	// …けど、それと違って refers to the clause before it).
+	whole := s
+	if aside, rest, ok := cutContrast(s); ok {
+		u.setAside = append(u.setAside, aside)
+		s = rest
+	}
 	// A background clause: what follows its conjunction is the question,
 	// when it has content of its own.
 	if rest, ok := afterClause(s); ok {
 		s, u.chat = rest, true
 	}
-	u.whole = stripQuestion(stripCushions(s))
-	// A contrast sets a word aside.
-	if aside, rest, ok := cutContrast(s); ok {
-		u.setAside = append(u.setAside, aside)
-		s = rest
+	if rest, ok := afterClause(whole); ok {
+		whole = rest
 	}
+	u.whole = stripQuestion(stripCushions(whole))
 	u.core = stripQuestion(stripCushions(s))
 	if u.core == "" {
 		u.core = stripWrappers(q)
@@ -257,7 +262,7 @@ func topics(sents []string) []string {
 			// The topic: before the first topic mark.
 			first := -1
 			for _, m := range topicMarks {
-				if k := strings.Index(c, m); k > 0 && (first < 0 || k < first) {
+				if k := strings.Index(c, m); k > 0 && (first < 0 || k < first) && endsInNoun(stripWrappers(c[:k])) {
 					first = k
 				}
 			}
@@ -267,6 +272,33 @@ func topics(sents []string) []string {
 		}
 	}
 	return out
+}
+
+// endsInNoun reports whether s ends in what can be a noun before a topic
+// mark: a katakana or Latin rune, or a run of two kanji or more (a single
+// kanji before って is a verb stem: 作って, 使って).
+func endsInNoun(s string) bool {
+	rs := []rune(strings.TrimRight(s, " 　"))
+	if len(rs) == 0 {
+		return false
+	}
+	last := rs[len(rs)-1]
+	switch {
+	case last >= 0x3041 && last <= 0x309F:
+		return false
+	case unicode.Is(unicode.Han, last):
+		if len(rs) < 2 {
+			return false
+		}
+		prev := rs[len(rs)-2]
+		if unicode.Is(unicode.Han, prev) {
+			return true
+		}
+		// 踏み台: okurigana inside a word, not a particle before a verb.
+		return prev >= 0x3041 && prev <= 0x309F && !strings.ContainsRune("をにがではもとへやのか", prev) &&
+			len(rs) >= 3 && unicode.Is(unicode.Han, rs[len(rs)-3])
+	}
+	return true
 }
 
 // clauses cuts a sentence at commas and background-clause endings.
@@ -373,6 +405,13 @@ func cutContrast(s string) (aside, rest string, ok bool) {
 		}
 		before := s[:i]
 		w := lastWord(before)
+		for _, d := range []string{"それ", "これ", "あれ", "そちら", "こちら", "そっち", "こっち"} {
+			if w == "" && strings.HasSuffix(before, d) {
+				// それと違って: what is set aside is what came before.
+				w = strings.Trim(strings.TrimSuffix(before, d), trimChars)
+				before = d
+			}
+		}
 		if w == "" {
 			continue
 		}
