@@ -53,8 +53,14 @@ func TestContrastNeverAnswersSetAside(t *testing.T) {
 		"ゼロトラストではなく従来の境界型の考え方",
 	} {
 		for _, f := range []func(context.Context, string) (string, error){
-			func(ctx context.Context, q string) (string, error) { a, err := ix.Term(ctx, q); return answerName(a), err },
-			func(ctx context.Context, q string) (string, error) { a, err := ix.Ask(ctx, q); return answerName(a), err },
+			func(ctx context.Context, q string) (string, error) {
+				a, err := ix.Term(ctx, q)
+				return answerName(a), err
+			},
+			func(ctx context.Context, q string) (string, error) {
+				a, err := ix.Ask(ctx, q)
+				return answerName(a), err
+			},
 		} {
 			got, err := f(context.Background(), q)
 			if err != nil {
