@@ -57,6 +57,10 @@ type describer struct {
 	// the best field that holds it.
 	postings map[string][]posting
 	nTerms   int
+	// chapterDF counts the passages holding each token, nPassages the
+	// passages: a word the whole chapter uses says little about a term.
+	chapterDF map[string]int
+	nPassages int
 }
 
 type posting struct {
@@ -66,8 +70,17 @@ type posting struct {
 
 // newDescriber builds the table for ix.terms (names, keywords, definition
 // and related terms must be set).
-func newDescriber(terms []termEntry) *describer {
-	d := &describer{postings: map[string][]posting{}, nTerms: len(terms)}
+func newDescriber(terms []termEntry, passages []passageEntry) *describer {
+	d := &describer{postings: map[string][]posting{}, nTerms: len(terms), chapterDF: map[string]int{}, nPassages: len(passages)}
+	for _, p := range passages {
+		seen := map[string]bool{}
+		for _, t := range tokenize(p.p.Text) {
+			if !seen[t.term] {
+				seen[t.term] = true
+				d.chapterDF[t.term]++
+			}
+		}
+	}
 	for i, e := range terms {
 		best := map[string]float64{}
 		add := func(s string, w float64) {
@@ -121,7 +134,7 @@ func (d *describer) rank(qt []token, skip map[int]bool) []candidate {
 			continue
 		}
 		ps := d.postings[t.term]
-		idf := math.Log(1 + float64(d.nTerms)/float64(1+len(ps)))
+		idf := math.Log(1 + float64(d.nTerms+d.nPassages)/float64(1+len(ps)+d.chapterDF[t.term]))
 		total += w * idf
 		for _, p := range ps {
 			if skip[int(p.term)] {

@@ -218,7 +218,7 @@ func Build(pack *knowledge.Pack, opts ...Options) (*Index, error) {
 		}
 		ix.vocab.addVocabulary(p.p.Text, nil)
 	}
-	ix.describer = newDescriber(ix.terms)
+	ix.describer = newDescriber(ix.terms, ix.passages)
 	ix.keywordTerms = map[string][]int{}
 	for i, e := range ix.terms {
 		for _, k := range e.term.Keywords {

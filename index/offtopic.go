@@ -36,11 +36,13 @@ type vocabulary struct {
 	// them of five runes or more, so that katakanaKnown is a lookup.
 	katakana     map[string]struct{}
 	katakanaLong map[string]struct{} // words too long to hold all their parts
+	// katakanaWords holds the katakana words themselves.
+	katakanaWords map[string]struct{}
 }
 
 func newVocabulary() *vocabulary {
 	return &vocabulary{latin: map[string]struct{}{}, bigrams: map[string]struct{}{}, kanjiWords: map[string]struct{}{},
-		katakana: map[string]struct{}{}, katakanaLong: map[string]struct{}{}}
+		katakana: map[string]struct{}{}, katakanaLong: map[string]struct{}{}, katakanaWords: map[string]struct{}{}}
 }
 
 // maxKatakanaParts: a katakana word longer than this keeps its parts out
@@ -50,6 +52,7 @@ const maxKatakanaParts = 24
 // addKatakana records the katakana word w and its parts of five runes or
 // more.
 func (v *vocabulary) addKatakana(w string) {
+	v.katakanaWords[w] = struct{}{}
 	rs := []rune(w)
 	if len(rs) > maxKatakanaParts {
 		v.katakanaLong[w] = struct{}{}
@@ -169,8 +172,37 @@ func (v *vocabulary) describesOffTopic(text string) bool {
 }
 
 // katakanaKnown reports whether the katakana word w (Key form) is part of
-// a katakana word of the pack.
+// a katakana word of the pack, or a compound of the pack's katakana words
+// (セキュリティサービス: セキュリティ and サービス).
 func (v *vocabulary) katakanaKnown(w string) bool {
+	if v.katakanaPart(w) {
+		return true
+	}
+	rs := []rune(w)
+	// ok[i]: rs[:i] splits into known words of two runes or more.
+	ok := make([]bool, len(rs)+1)
+	ok[0] = true
+	for i := 2; i <= len(rs); i++ {
+		for j := i - 2; j >= 0 && !ok[i]; j-- {
+			if ok[j] && v.katakanaWord(string(rs[j:i])) {
+				ok[i] = true
+			}
+		}
+	}
+	return ok[len(rs)]
+}
+
+// katakanaWord reports whether w is a katakana word of the pack (or, at
+// five runes or more, part of one).
+func (v *vocabulary) katakanaWord(w string) bool {
+	if _, ok := v.katakanaWords[w]; ok {
+		return true
+	}
+	return utf8.RuneCountInString(w) >= 5 && v.katakanaPart(w)
+}
+
+// katakanaPart reports whether w is part of a katakana word of the pack.
+func (v *vocabulary) katakanaPart(w string) bool {
 	if _, ok := v.katakana[w]; ok {
 		return true
 	}

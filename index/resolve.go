@@ -222,8 +222,8 @@ var nameStages = []stage{
 // but itself, which the other stages read.
 func (ix *Index) stageTopic(ctx context.Context, r *request, res *resolution) (bool, error) {
 	for _, tp := range r.u.topics {
-		if tp == r.core {
-			continue
+		if tp == r.core && !r.u.marked[tp] {
+			continue // the other stages read the core
 		}
 		// A topic is short: the contains stage may answer it.
 		sub := &request{q: tp, core: tp, ck: Key(tp), contains: true, skip: r.skip}
@@ -353,12 +353,16 @@ func (ix *Index) stageSound(_ context.Context, r *request, res *resolution) (boo
 // stageDescribe: reverse lookup, a description of the thing (describe.go).
 // A query about what the pack never names (offtopic.go) is not described.
 func (ix *Index) stageDescribe(_ context.Context, r *request, res *resolution) (bool, error) {
-	if r.fullText == fullTextOff || ix.vocab.describesOffTopic(r.core) {
+	// The off-topic check reads what is asked, not what a contrast sets
+	// aside (ハッキングという言葉と違って…).
+	if r.fullText == fullTextOff || ix.vocab.describesOffTopic(r.u.core) {
 		return false, nil
 	}
 	v, t, alts, score := ix.describe(r.core, r.skip)
-	if v == describeTentative && ix.vocab.offTopic(r.core) {
-		// Not sure, and about a word the pack never uses (量子コンピュータ).
+	if v == describeTentative && (ix.vocab.offTopic(r.core) || len(ix.namedIn(r.ck)) > 0) {
+		// Not sure, and about a word the pack never uses (量子コンピュータ),
+		// or about a term the question names (セキュリティアクションの宣言 is
+		// not a description of another term).
 		v = describeNone
 	}
 	res.describeScore = score

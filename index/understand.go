@@ -37,8 +37,10 @@ type understood struct {
 	// topics are what the message's clauses ask about, the last clause
 	// first: the part before a topic marker (ランサムウェアって普通のウイルスと
 	// 何が違うんですか → ランサムウェア) and each clause stripped of its
-	// question form. resolve tries them as names.
+	// question form. resolve tries them as names. marked says which came
+	// from a topic mark.
 	topics []string
+	marked map[string]bool
 }
 
 // pleasantries are the phrases of a sentence that carries no question:
@@ -104,7 +106,7 @@ func understand(q string) understood {
 	// keeps content of its own once stripped answers for the message, the
 	// earlier ones are background (最近SASEという言葉を聞きました。どういう意味ですか
 	// keeps both: the last has no content).
-	u.topics = topics(kept)
+	u.topics, u.marked = topics(kept)
 	s = strings.Join(kept, "。")
 	if len(kept) > 1 {
 		last := kept[len(kept)-1]
@@ -244,15 +246,17 @@ var topicMarks = []string{"っていうのは", "というのは", "ってのは
 
 // topics returns the topics of the sentences' clauses, the last clause
 // first (see understood.topics).
-func topics(sents []string) []string {
+func topics(sents []string) ([]string, map[string]bool) {
 	var out []string
 	seen := map[string]bool{}
-	add := func(s string) {
+	marked := map[string]bool{}
+	add := func(s string) string {
 		s = strings.Trim(stripWrappers(stripCushions(s)), trimChars)
 		if hasContent(s) && !seen[s] {
 			seen[s] = true
 			out = append(out, s)
 		}
+		return s
 	}
 	for i := len(sents) - 1; i >= 0; i-- {
 		cl := clauses(sents[i])
@@ -267,11 +271,11 @@ func topics(sents []string) []string {
 				}
 			}
 			if first > 0 {
-				add(c[:first])
+				marked[add(c[:first])] = true
 			}
 		}
 	}
-	return out
+	return out, marked
 }
 
 // endsInNoun reports whether s ends in what can be a noun before a topic
@@ -510,6 +514,8 @@ func hasContent(s string) bool {
 		switch {
 		case r >= 0x3041 && r <= 0x309F:
 			hira++
+		case r == '何' || r == '誰':
+			// question words, not content
 		case unicode.Is(unicode.Han, r), unicode.Is(unicode.Katakana, r) && r != 'ー' && r != '・', isLatin(unicode.ToLower(r)), isFullWidthLatin(r):
 			return true
 		}
