@@ -7,7 +7,10 @@
 // further packs (a company glossary, say) in the same format.
 package knowledge
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // Term is one glossary entry.
 type Term struct {
@@ -122,7 +125,9 @@ func (p *Pack) SectionTitle(id string) string {
 }
 
 // Passages returns every searchable passage of the chapter: each body
-// paragraph, case study and list item of every section, in order.
+// paragraph and case study of every section, its lists (a heading and the
+// items under it together, see ListGroups), and its figure captions, in
+// order.
 func (p *Pack) Passages() []Passage {
 	var out []Passage
 	for _, s := range p.Sections {
@@ -135,9 +140,85 @@ func (p *Pack) Passages() []Passage {
 		}
 		add(s.Body)
 		add(s.Cases)
-		add(s.Lists)
+		add(ListGroups(s.Lists))
 		add(s.Figures)
 	}
+	return out
+}
+
+// reListMarker matches the start of a list item: a number (1. ２．), a step
+// (STEP1, 手順１：), a circled number, a bullet, or a label and a colon
+// (目的：…).
+var reListMarker = regexp.MustCompile(`^\s*(?:([0-9０-９]+)[.．、]|(STEP)\s*[0-9０-９]|(手順)\s*[0-9０-９]|([①-⑳])|(ポイント)[①-⑳0-9０-９]|([・•])|([^\s：:]{1,6})[：:])`)
+
+// listKind says which kind of marker item starts with ("" for none): items
+// of one kind belong to one list.
+func listKind(item string) string {
+	m := reListMarker.FindStringSubmatch(item)
+	if m == nil {
+		return ""
+	}
+	for i, g := range m[1:] {
+		if g != "" {
+			if i == 0 {
+				return "number"
+			}
+			if i == 6 {
+				return "label"
+			}
+			return g
+		}
+	}
+	return ""
+}
+
+// ListGroups joins the items of a section's lists into passages, one line
+// each: a heading with the items under it (我が国がデジタル化で後れを取った
+// ６つの理由 with 1. … 6.), a step or a label with the lines that follow it
+// (STEP2 置き換えステージ with its example). A heading is an item without a
+// marker that the next item, with a marker, follows. An item that is
+// neither a heading, nor marked, nor after a marked item stays alone.
+func ListGroups(items []string) []string {
+	var out []string
+	var cur []string
+	kind := ""         // the marker kind of the current group
+	afterMark := false // the last item had a marker
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, strings.Join(cur, "\n"))
+		}
+		cur, kind, afterMark = nil, "", false
+	}
+	for i, it := range items {
+		it = strings.TrimSpace(it)
+		if it == "" {
+			continue
+		}
+		k := listKind(it)
+		next := ""
+		if i+1 < len(items) {
+			next = listKind(strings.TrimSpace(items[i+1]))
+		}
+		switch {
+		case k != "" && len(cur) > 0 && (kind == "" || kind == k):
+			cur, kind, afterMark = append(cur, it), k, true
+		case k != "":
+			flush()
+			cur, kind, afterMark = []string{it}, k, true
+		case afterMark:
+			// A line under a marked item (STEP1 … then its example).
+			cur = append(cur, it)
+			afterMark = false
+		case next != "" && next != kind:
+			// A heading: the next item starts a list.
+			flush()
+			cur = []string{it}
+		default:
+			flush()
+			out = append(out, it)
+		}
+	}
+	flush()
 	return out
 }
 
