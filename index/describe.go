@@ -165,8 +165,12 @@ func (d *describer) rank(qt []token, skip map[int]bool) []candidate {
 // namingCues ask for a name: a message with one asks what a thing is
 // called, whatever its grammar (…の名前は？, 何て言うんだっけ).
 var namingCues = []string{"何て言う", "なんて言う", "何と言う", "なんと言う", "何ていう", "なんていう", "何という", "なんという",
-	"何て呼", "なんて呼", "何と呼", "なんと呼", "名前", "呼び方", "呼び名", "呼称", "用語", "言い方", "何だっけ", "なんだっけ",
-	"何でしたっけ", "なんでしたっけ", "何だった", "なんだった", "略称", "何と言いましたっけ", "言いましたっけ"}
+	"何て呼", "なんて呼", "何と呼", "なんと呼", "名前", "呼び方", "呼び名", "呼称", "用語", "言い方", "略称", "言いましたっけ"}
+
+// vagueCues ask "what was it" without asking for a name: a description
+// with one reads as a description, but a chapter passage that answers it
+// still wins (デジタル化が遅れている理由の2番目は何でしたっけ).
+var vagueCues = []string{"何だっけ", "なんだっけ", "何でしたっけ", "なんでしたっけ", "何だった", "なんだった"}
 
 // askName reports whether msg asks for a name (see namingCues).
 func askName(msg string) bool {
@@ -187,6 +191,11 @@ func askName(msg string) bool {
 func isDescription(msg, core string) bool {
 	if askName(msg) {
 		return true
+	}
+	for _, c := range vagueCues {
+		if strings.Contains(msg, c) {
+			return true
+		}
 	}
 	core = strings.TrimRight(core, trimChars)
 	for _, suf := range []string{"こと", "もの", "やつ", "の"} {

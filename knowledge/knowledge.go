@@ -10,6 +10,7 @@ package knowledge
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // Term is one glossary entry.
@@ -172,12 +173,22 @@ func listKind(item string) string {
 	return ""
 }
 
+// maxPlainRun is the most short unmarked items ListGroups joins.
+const maxPlainRun = 12
+
+// short reports whether a list item is a label rather than a sentence: at
+// most 40 characters and no full stop.
+func short(item string) bool {
+	return utf8.RuneCountInString(item) <= 40 && !strings.Contains(item, "。")
+}
+
 // ListGroups joins the items of a section's lists into passages, one line
 // each: a heading with the items under it (我が国がデジタル化で後れを取った
 // ６つの理由 with 1. … 6.), a step or a label with the lines that follow it
 // (STEP2 置き換えステージ with its example). A heading is an item without a
 // marker that the next item, with a marker, follows. An item that is
-// neither a heading, nor marked, nor after a marked item stays alone.
+// neither a heading, nor marked, nor after a marked item joins the short
+// items around it (a figure's labels), up to maxPlainRun, or stays alone.
 func ListGroups(items []string) []string {
 	var out []string
 	var cur []string
@@ -213,6 +224,13 @@ func ListGroups(items []string) []string {
 			// A heading: the next item starts a list.
 			flush()
 			cur = []string{it}
+		case kind == "plain" && len(cur) < maxPlainRun && short(it):
+			cur = append(cur, it)
+		case short(it):
+			// Short lines with no marker (a figure's labels and values,
+			// 経営面 人材面 技術面): one run, as the figure shows them.
+			flush()
+			cur, kind = []string{it}, "plain"
 		default:
 			flush()
 			out = append(out, it)
