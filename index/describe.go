@@ -2,6 +2,7 @@ package index
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -70,17 +71,8 @@ type posting struct {
 
 // newDescriber builds the table for ix.terms (names, keywords, definition
 // and related terms must be set).
-func newDescriber(terms []termEntry, passages []passageEntry) *describer {
-	d := &describer{postings: map[string][]posting{}, nTerms: len(terms), chapterDF: map[string]int{}, nPassages: len(passages)}
-	for _, p := range passages {
-		seen := map[string]bool{}
-		for _, t := range tokenize(p.p.Text) {
-			if !seen[t.term] {
-				seen[t.term] = true
-				d.chapterDF[t.term]++
-			}
-		}
-	}
+func newDescriber(terms []termEntry, chapterDF map[string]int, nPassages int) *describer {
+	d := &describer{postings: map[string][]posting{}, nTerms: len(terms), chapterDF: chapterDF, nPassages: nPassages}
 	for i, e := range terms {
 		best := map[string]float64{}
 		add := func(s string, w float64) {
@@ -225,6 +217,9 @@ func (ix *Index) namedIn(ck string) map[int]bool {
 	return out
 }
 
+// maxShortSuggestions: how many terms a word that is no name suggests.
+const maxShortSuggestions = 3
+
 // contentWords counts the words of s (see words) of two runes or more.
 func contentWords(s string) int {
 	n := 0
@@ -258,6 +253,16 @@ func (ix *Index) describe(core string, skip map[int]bool) (describeVerdict, int,
 		for _, t := range ix.keywordTerms[ck] {
 			if !skip[t] {
 				sugg = append(sugg, t)
+			}
+		}
+		// And the terms whose fields hold most of it (ネットの闇市 →
+		// ブラックマーケット?).
+		for i, c := range ix.describer.rank(tokenize(core), skip) {
+			if i == maxShortSuggestions || c.score < suggestCoverage {
+				break
+			}
+			if !slices.Contains(sugg, c.term) {
+				sugg = append(sugg, c.term)
 			}
 		}
 		return describeNone, -1, sugg, 0

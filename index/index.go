@@ -27,6 +27,7 @@ type Index struct {
 	names    []name            // every name of every term (tiers name and alias)
 	passages []passageEntry
 	sounds   []soundName // see soundMatch
+	nameIx   *nameIndex  // the keys of names, by bigram (lookup.go)
 	opts     Options
 	// vocab is what the pack says (offtopic.go); describer the reverse
 	// lookup table (describe.go). Both are ready when Build returns.
@@ -196,6 +197,10 @@ func Build(pack *knowledge.Pack, opts ...Options) (*Index, error) {
 		sort.SliceStable(ns, func(a, b int) bool { return ns[a].tier < ns[b].tier })
 		ix.exact[k] = ns
 	}
+	ix.nameIx = newNameIndex()
+	for _, n := range ix.names {
+		ix.nameIx.add(n.key)
+	}
 	ix.sounds = soundNames(ix.terms)
 	for _, p := range pack.Passages() {
 		ix.passages = append(ix.passages, passageEntry{p: p, key: Key(p.Text)})
@@ -211,14 +216,23 @@ func Build(pack *knowledge.Pack, opts ...Options) (*Index, error) {
 		// (a keyword may name a neighbouring thing) is still off-topic.
 	}
 	titles := map[string]bool{}
+	chapterDF := map[string]int{} // passages holding each token (describe.go)
 	for _, p := range ix.passages {
 		if !titles[p.p.Section] {
 			titles[p.p.Section] = true
 			ix.vocab.addVocabulary(p.p.Title, nil)
 		}
-		ix.vocab.addVocabulary(p.p.Text, nil)
+		toks := tokenize(p.p.Text)
+		ix.vocab.addVocabulary(p.p.Text, toks)
+		seen := map[string]bool{}
+		for _, t := range toks {
+			if !seen[t.term] {
+				seen[t.term] = true
+				chapterDF[t.term]++
+			}
+		}
 	}
-	ix.describer = newDescriber(ix.terms, ix.passages)
+	ix.describer = newDescriber(ix.terms, chapterDF, len(ix.passages))
 	ix.keywordTerms = map[string][]int{}
 	for i, e := range ix.terms {
 		for _, k := range e.term.Keywords {
@@ -261,13 +275,38 @@ func (ix *Index) buildFullText() (*fullText, error) {
 		vocabulary:  ix.vocab,
 	}
 	var err error
-	if ft.termIdx, err = ix.newMemIndex(); err != nil {
-		return nil, fmt.Errorf("index: terms: %w", err)
-	}
 	if ft.passageIdx, err = ix.newMemIndex(); err != nil {
 		return nil, fmt.Errorf("index: passages: %w", err)
 	}
+	if ix.opts.BleveOnly {
+		// Full text over the terms answers only when measuring the
+		// analyzers (see stageFullText).
+		if err := ix.buildTermText(ft); err != nil {
+			return nil, err
+		}
+	}
 
+	batch := ft.passageIdx.NewBatch()
+	if err := ix.passagesText(ft, batch); err != nil {
+		return nil, err
+	}
+	if err := ft.passageIdx.Batch(batch); err != nil {
+		return nil, fmt.Errorf("index: passages: %w", err)
+	}
+	for _, tf := range ft.sectionTF {
+		for t := range tf {
+			ft.sectionDF[t]++
+		}
+	}
+	return ft, nil
+}
+
+// buildTermText indexes the terms' names and definitions in Bleve.
+func (ix *Index) buildTermText(ft *fullText) error {
+	var err error
+	if ft.termIdx, err = ix.newMemIndex(); err != nil {
+		return fmt.Errorf("index: terms: %w", err)
+	}
 	batch := ft.termIdx.NewBatch()
 	for i, e := range ix.terms {
 		tokens := map[string]struct{}{}
@@ -287,14 +326,17 @@ func (ix *Index) buildFullText() (*fullText, error) {
 		addTokens(tokens, e.term.Definition)
 		ft.termTokens = append(ft.termTokens, tokens)
 		if err := batch.Index(strconv.Itoa(i), doc); err != nil {
-			return nil, fmt.Errorf("index: term %q: %w", e.term.Name, err)
+			return fmt.Errorf("index: term %q: %w", e.term.Name, err)
 		}
 	}
 	if err := ft.termIdx.Batch(batch); err != nil {
-		return nil, fmt.Errorf("index: terms: %w", err)
+		return fmt.Errorf("index: terms: %w", err)
 	}
+	return nil
+}
 
-	batch = ft.passageIdx.NewBatch()
+// passagesText fills ft's passage index and tables.
+func (ix *Index) passagesText(ft *fullText, batch *bleve.Batch) error {
 	for i, e := range ix.passages {
 		p := e.p
 		tf := ft.sectionTF[p.Section]
@@ -316,18 +358,10 @@ func (ix *Index) buildFullText() (*fullText, error) {
 		addTokens(tokens, p.Title)
 		ft.passageTokens = append(ft.passageTokens, tokens)
 		if err := batch.Index(strconv.Itoa(i), passageDoc{Title: p.Title, Text: p.Text}); err != nil {
-			return nil, fmt.Errorf("index: passage %s: %w", p.Section, err)
+			return fmt.Errorf("index: passage %s: %w", p.Section, err)
 		}
 	}
-	if err := ft.passageIdx.Batch(batch); err != nil {
-		return nil, fmt.Errorf("index: passages: %w", err)
-	}
-	for _, tf := range ft.sectionTF {
-		for t := range tf {
-			ft.sectionDF[t]++
-		}
-	}
-	return ft, nil
+	return nil
 }
 
 // newMemIndex returns an empty in-memory Bleve index. bleve.NewMemOnly
@@ -370,26 +404,64 @@ func addTokens(set map[string]struct{}, s string) {
 	}
 }
 
-// linkTerms fills each term's related terms and passages.
+// linkTerms fills each term's related terms and passages, in time near
+// linear in the pack (see lookup.go): which headwords each definition
+// holds is found once, by the headwords' first bigrams.
 func (ix *Index) linkTerms() {
+	n := len(ix.terms)
+	heads := newNameIndex() // id = term
+	long := make([]bool, n) // headword of two runes or more
+	for i, e := range ix.terms {
+		heads.add(e.nameKey)
+		long[i] = utf8.RuneCountInString(e.nameKey) >= 2
+	}
+	uses := make([][]int32, n)   // uses[i]: the terms whose headword i's definition holds
+	usedBy := make([][]int32, n) // usedBy[j]: the terms whose definition holds j's headword
+	for i, e := range ix.terms {
+		seen := map[int32]bool{}
+		heads.in(e.defKey, func(j int32, _ int) {
+			if int(j) != i && !seen[j] && long[j] {
+				seen[j] = true
+				uses[i] = append(uses[i], j)
+				usedBy[j] = append(usedBy[j], int32(i))
+			}
+		})
+	}
+	byRef := map[string][]int32{}
+	for i, e := range ix.terms {
+		for _, r := range e.term.Refs {
+			byRef[r] = append(byRef[r], int32(i))
+		}
+	}
 	for i := range ix.terms {
 		e := &ix.terms[i]
 		score := map[int]float64{}
-		for j, o := range ix.terms {
-			if j == i || len([]rune(o.nameKey)) < 2 {
-				continue
+		for _, j := range uses[i] {
+			score[int(j)] += 3 // this definition uses that term
+		}
+		if long[i] {
+			for _, j := range usedBy[i] {
+				score[int(j)] += 2 // that definition uses this term
 			}
-			if containsKey(e.defKey, o.nameKey) {
-				score[j] += 3 // this definition uses that term
+		}
+		// Sections both cite: a tie-breaker among the terms above, and
+		// alone a weak link (at most 1, from two shared sections), so
+		// that a term cited everywhere (VPN) does not crowd out the
+		// terms whose definitions name this one. A section cited by more
+		// than maxRefFanout terms links none of them: it says nothing
+		// about any one.
+		shared := map[int]int{}
+		for _, r := range e.term.Refs {
+			if ts := byRef[r]; len(ts) <= maxRefFanout {
+				for _, j := range ts {
+					if int(j) != i && long[j] {
+						shared[int(j)]++
+					}
+				}
 			}
-			if len([]rune(e.nameKey)) >= 2 && containsKey(o.defKey, e.nameKey) {
-				score[j] += 2 // that definition uses this term
-			}
-			// Sections both cite: a tie-breaker among the terms above, and
-			// alone a weak link (at most 1, from two shared sections), so
-			// that a term cited everywhere (VPN) does not crowd out the
-			// terms whose definitions name this one.
-			if k := sharedRefs(e.term.Refs, o.term.Refs); k > 0 && (score[j] > 0 || k >= 2) {
+		}
+		for j, k := range shared {
+			if score[j] > 0 || k >= 2 {
 				score[j] += min(1, 0.25*float64(k))
 			}
 		}
@@ -412,9 +484,12 @@ func (ix *Index) linkTerms() {
 		for k, j := range cands {
 			e.related[k] = ix.terms[j].term.Name
 		}
-		e.passages = ix.mentions(i)
 	}
+	ix.linkPassages()
 }
+
+// maxRefFanout: see linkTerms.
+const maxRefFanout = 64
 
 const (
 	maxRelated      = 5
@@ -423,51 +498,45 @@ const (
 	maxSuggestions  = 5
 )
 
-// mentions returns the passages that name the term, best first: those of a
-// section the term cites, then those naming it most often for their length;
-// headings and labels (under minExtraLength characters) are left out.
-func (ix *Index) mentions(ti int) []int {
-	e := &ix.terms[ti]
-	var keys []string
-	for _, n := range ix.names {
-		if n.term == ti && len([]rune(n.key)) >= 2 {
-			keys = append(keys, n.key)
-		}
-	}
+// linkPassages fills each term's passages: those that name the term, best
+// first: those of a section the term cites, then those naming it most
+// often for their length; headings and labels (under minExtraLength
+// characters) are left out. Each passage is read once, its names found
+// through ix.nameIx.
+func (ix *Index) linkPassages() {
 	type hit struct {
 		i     int
 		score float64
 	}
-	var hits []hit
+	hits := make([][]hit, len(ix.terms))
 	for i, p := range ix.passages {
 		if utf8.RuneCountInString(p.p.Text) < minExtraLength {
 			continue // a heading or a label says nothing about the term
 		}
-		c := 0
-		for _, k := range keys {
-			c += countKey(p.key, k)
+		count := map[int]int{}
+		ix.nameIx.in(p.key, func(id int32, _ int) { count[ix.names[id].term]++ })
+		for t, c := range count {
+			s := float64(c) / (1 + float64(len(p.key))/200)
+			for _, r := range ix.terms[t].term.Refs {
+				if strings.HasPrefix(p.p.Section, r) {
+					s += 2
+					break
+				}
+			}
+			hits[t] = append(hits[t], hit{i, s})
 		}
-		if c == 0 {
-			continue
-		}
-		s := float64(c) / (1 + float64(len(p.key))/200)
-		for _, r := range e.term.Refs {
-			if strings.HasPrefix(p.p.Section, r) {
-				s += 2
+	}
+	for t, hs := range hits {
+		sort.SliceStable(hs, func(a, b int) bool { return hs[a].score > hs[b].score })
+		var out []int
+		for _, h := range hs {
+			if len(out) == maxTermPassages {
 				break
 			}
+			out = append(out, h.i)
 		}
-		hits = append(hits, hit{i, s})
+		ix.terms[t].passages = out
 	}
-	sort.SliceStable(hits, func(a, b int) bool { return hits[a].score > hits[b].score })
-	var out []int
-	for _, h := range hits {
-		if len(out) == maxTermPassages {
-			break
-		}
-		out = append(out, h.i)
-	}
-	return out
 }
 
 // containsKey reports whether key k occurs in s as a word: a Latin key
@@ -510,7 +579,7 @@ func glued(a, b byte) bool {
 	return letter(a) && letter(b) || digit(a) && digit(b)
 }
 
-func sharedRefs(a, b []string) int {
+func unusedSharedRefs(a, b []string) int {
 	n := 0
 	for _, x := range a {
 		for _, y := range b {
@@ -532,7 +601,9 @@ func (ix *Index) Close() error {
 		go func() {
 			<-ix.ready
 			if ix.full != nil {
-				ix.full.termIdx.Close()
+				if ix.full.termIdx != nil {
+					ix.full.termIdx.Close()
+				}
 				ix.full.passageIdx.Close()
 			}
 		}()

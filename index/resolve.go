@@ -140,7 +140,10 @@ func (ix *Index) resolve(ctx context.Context, q string, contains bool, fullText 
 	r.ck = Key(r.core)
 	r.n = utf8.RuneCountInString(r.ck)
 	for _, s := range stages {
-		if ix.opts.BleveOnly && s.name != stageFullText {
+		if ix.opts.BleveOnly != (s.name == stageFullText) {
+			// Full text over the terms (Bleve) runs only to measure the
+			// analyzers (Options.BleveOnly): reverse lookup reads
+			// descriptions better, and without waiting for Bleve.
 			continue
 		}
 		done, err := s.run(ix, ctx, r, &res)
