@@ -209,11 +209,7 @@ func isDescription(msg, core string) bool {
 // namedIn returns the terms whose names (two runes or more) ck holds.
 func (ix *Index) namedIn(ck string) map[int]bool {
 	out := map[int]bool{}
-	for _, n := range ix.names {
-		if !out[n.term] && utf8.RuneCountInString(n.key) >= 2 && containsKey(ck, n.key) {
-			out[n.term] = true
-		}
-	}
+	ix.nameIx.in(ck, func(id int32, _ int) { out[ix.names[id].term] = true })
 	return out
 }
 

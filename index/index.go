@@ -28,6 +28,7 @@ type Index struct {
 	passages []passageEntry
 	sounds   []soundName // see soundMatch
 	nameIx   *nameIndex  // the keys of names, by bigram (lookup.go)
+	defIx    *nameIndex  // the keys of definitions, id = term
 	opts     Options
 	// vocab is what the pack says (offtopic.go); describer the reverse
 	// lookup table (describe.go). Both are ready when Build returns.
@@ -200,6 +201,10 @@ func Build(pack *knowledge.Pack, opts ...Options) (*Index, error) {
 	ix.nameIx = newNameIndex()
 	for _, n := range ix.names {
 		ix.nameIx.add(n.key)
+	}
+	ix.defIx = newNameIndex()
+	for _, e := range ix.terms {
+		ix.defIx.add(e.defKey)
 	}
 	ix.sounds = soundNames(ix.terms)
 	for _, p := range pack.Passages() {

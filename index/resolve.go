@@ -278,15 +278,16 @@ func (ix *Index) stagePart(_ context.Context, r *request, res *resolution) (bool
 	best := map[int]float64{}      // term → best coverage
 	sure := map[int]bool{}         // term → coverage over the threshold
 	matchedKey := map[int]string{} // term → the name key that matched
-	for _, n := range ix.names {
-		if n.key == ck || !containsKey(n.key, ck) {
-			continue
+	ix.nameIx.containing(ck, func(id int32) {
+		n := ix.names[id]
+		if n.key == ck {
+			return
 		}
 		cov := float64(ckLen) / float64(utf8.RuneCountInString(n.key))
 		isPrefix := n.key[:len(ck)] == ck
 		if cov < partMinDistinct {
 			res.suggestions = append(res.suggestions, n.term)
-			continue
+			return
 		}
 		if cov > best[n.term] {
 			best[n.term] = cov
@@ -295,7 +296,7 @@ func (ix *Index) stagePart(_ context.Context, r *request, res *resolution) (bool
 		if (isPrefix && cov >= partMinPrefix) || cov >= partMinInfix {
 			sure[n.term] = true
 		}
-	}
+	})
 	switch terms := sortedByScore(best); {
 	case len(terms) == 1:
 		// A low-coverage part that names nothing else is still this
@@ -464,12 +465,9 @@ func (ix *Index) stageFullText(ctx context.Context, r *request, res *resolution)
 
 // distinct reports whether no term but t uses ck in its definition.
 func (ix *Index) distinct(ck string, t int) bool {
-	for i, e := range ix.terms {
-		if i != t && containsKey(e.defKey, ck) {
-			return false
-		}
-	}
-	return true
+	other := false
+	ix.defIx.containing(ck, func(id int32) { other = other || int(id) != t })
+	return !other
 }
 
 // commonStem returns the term among terms whose matched name (in keys) is
@@ -497,14 +495,16 @@ func (ix *Index) contained(ck string) (int, float64) { return ix.containedSkip(c
 
 // containedSkip is contained leaving out the terms in skip.
 func (ix *Index) containedSkip(ck string, skip map[int]bool) (int, float64) {
-	best, bestLen := -1, 0
-	for _, n := range ix.names {
+	best, bestLen, bestID := -1, 0, int32(-1)
+	ix.nameIx.in(ck, func(id int32, _ int) {
+		n := ix.names[id]
 		l := utf8.RuneCountInString(n.key)
-		if l < 2 || l <= bestLen || n.key == ck || skip[n.term] || !containsKey(ck, n.key) {
-			continue
+		// The longest name, the first in ix.names among equals.
+		if l < bestLen || l == bestLen && id > bestID || n.key == ck || skip[n.term] {
+			return
 		}
-		best, bestLen = n.term, l
-	}
+		best, bestLen, bestID = n.term, l, id
+	})
 	if best < 0 {
 		return -1, 0
 	}
@@ -527,13 +527,14 @@ func (ix *Index) qualified(core string, c int, cov float64) (int, float64) {
 	if len(ws) < 2 || len(ws) > 64 {
 		return c, cov
 	}
-	held := make([]uint64, len(ix.terms)) // term → the words its names hold
-	for _, nm := range ix.names {
-		for i, w := range ws {
-			if held[nm.term]&(1<<i) == 0 && containsKey(nm.key, w) {
-				held[nm.term] |= 1 << i
-			}
+	held := map[int]uint64{} // term → the words its names hold
+	for i, w := range ws {
+		if utf8.RuneCountInString(w) < 2 {
+			continue
 		}
+		ix.nameIx.containing(w, func(id int32) {
+			held[ix.names[id].term] |= 1 << i
+		})
 	}
 	all := uint64(1)<<len(ws) - 1
 	if held[c] == all {
@@ -565,19 +566,21 @@ func (ix *Index) typo(ck string) (int, []int) {
 		allowed = 1
 	}
 	bestD := map[int]int{}
-	for _, n := range ix.names {
+	// A name within the distance shares a bigram with the query (lookup.go).
+	ix.nameIx.sharing(ck, func(id int32) {
+		n := ix.names[id]
 		k := []rune(n.key)
 		if abs(len(k)-len(q)) > allowed+1 {
-			continue
+			return
 		}
 		d := osa(q, k, allowed+1)
 		if d > allowed+1 {
-			continue
+			return
 		}
 		if old, ok := bestD[n.term]; !ok || d < old {
 			bestD[n.term] = d
 		}
-	}
+	})
 	minD, count, term := allowed+2, 0, -1
 	for t, d := range bestD {
 		switch {
@@ -855,11 +858,16 @@ func (ix *Index) partOfNames(key string, terms []int) bool {
 		return false
 	}
 	for _, n := range ix.names {
-		for _, t := range terms {
-			if n.term == t && strings.Contains(n.key, key) {
-				return true
-			}
+		if utf8.RuneCountInString(key) >= 2 {
+			break // see below: the index finds them
+		}
+		if slices.Contains(terms, n.term) && strings.Contains(n.key, key) {
+			return true
 		}
 	}
-	return false
+	found := false
+	ix.nameIx.containing(key, func(id int32) {
+		found = found || slices.Contains(terms, ix.names[id].term) && strings.Contains(ix.names[id].key, key)
+	})
+	return found
 }
