@@ -162,7 +162,11 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 	// holds every word of the question (攻め, IT投資, 手順) beats one that
 	// repeats some of them.
 	if len(hits) > 0 && !ix.opts.BleveOnly {
-		secScore := ft.sectionScores(qt, headStart(text, qt))
+		secs := make([]string, 0, len(hits))
+		for _, h := range hits {
+			secs = append(secs, h.Passage.Section)
+		}
+		secScore := ft.sectionScores(qt, headStart(text, qt), secs)
 		top := res.Hits[0].Score
 		defines := Key(text) + "トハ" // 「2025年の崖」とは…: the passage that defines it
 		for i := range hits {
@@ -207,16 +211,21 @@ func headStart(text string, qt []token) int {
 	return len(qt)
 }
 
-// sectionScores scores each section for the query tokens qt, relative to
-// the best section: a sum over the tokens of idf (over sections) times a
+// sectionScores scores the sections secs (those of the passages found;
+// scoring every section would grow with the pack) for the query tokens
+// qt, relative to the best of them: a sum over the tokens of idf (over sections) times a
 // saturating term frequency, BM25 without length normalization. Sections
 // are long and uneven; what counts is that a section is about every word
 // of the question, several times.
-func (ft *fullText) sectionScores(qt []token, head int) map[string]float64 {
-	out := make(map[string]float64, len(ft.sectionTF))
+func (ft *fullText) sectionScores(qt []token, head int, secs []string) map[string]float64 {
+	out := make(map[string]float64, len(secs))
 	n := float64(len(ft.sectionTF))
 	best := 0.0
-	for id, tf := range ft.sectionTF {
+	for _, id := range secs {
+		if _, done := out[id]; done {
+			continue
+		}
+		tf := ft.sectionTF[id]
 		s := 0.0
 		seen := map[string]bool{}
 		for i, t := range qt {
