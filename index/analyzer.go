@@ -72,7 +72,7 @@ func tokenize(s string) []token {
 	// (ぜろとらすと) is all content.
 	mixed := false
 	for _, k := range ks {
-		if !k.hira {
+		if !k.Hira {
 			mixed = true
 			break
 		}
@@ -82,28 +82,28 @@ func tokenize(s string) []token {
 		if len(run) == 0 {
 			return
 		}
-		if isLatin(run[0].r) {
+		if isLatin(run[0].R) {
 			rs := make([]rune, len(run))
 			for i, k := range run {
-				rs[i] = k.r
+				rs[i] = k.R
 			}
-			out = append(out, token{string(rs), run[0].start, run[len(run)-1].end, analysis.AlphaNumeric, false, false})
+			out = append(out, token{string(rs), run[0].Start, run[len(run)-1].End, analysis.AlphaNumeric, false, false})
 			return
 		}
 		if len(run) == 1 {
-			out = append(out, token{string(run[0].r), run[0].start, run[0].end, analysis.Ideographic, particle(run[0]), false})
+			out = append(out, token{string(run[0].R), run[0].Start, run[0].End, analysis.Ideographic, particle(run[0]), false})
 			return
 		}
 		for i := 0; i+1 < len(run); i++ {
-			grammar := mixed && run[i].hira && run[i+1].hira
-			weak := mixed && run[i].hira || particle(run[i]) || particle(run[i+1])
-			out = append(out, token{string([]rune{run[i].r, run[i+1].r}), run[i].start, run[i+1].end,
+			grammar := mixed && run[i].Hira && run[i+1].Hira
+			weak := mixed && run[i].Hira || particle(run[i]) || particle(run[i+1])
+			out = append(out, token{string([]rune{run[i].R, run[i+1].R}), run[i].Start, run[i+1].End,
 				analysis.Ideographic, weak, grammar})
 		}
 	}
 	start := 0
 	for i := 1; i <= len(ks); i++ {
-		if i == len(ks) || ks[i].brk || isLatin(ks[i].r) != isLatin(ks[i-1].r) {
+		if i == len(ks) || ks[i].Brk || isLatin(ks[i].R) != isLatin(ks[i-1].R) {
 			emitRun(ks[start:i])
 			start = i
 		}
@@ -114,5 +114,5 @@ func tokenize(s string) []token {
 // particle reports whether k was typed as a hiragana that is usually a
 // particle or an auxiliary ending (の, は, が, を, に, で, と, も, か, た, て…).
 func particle(k keyRune) bool {
-	return k.hira && strings.ContainsRune("ノハガヲニデトモヘヤカテタシダナネヨラレルスマ", k.r)
+	return k.Hira && strings.ContainsRune("ノハガヲニデトモヘヤカテタシダナネヨラレルスマ", k.R)
 }

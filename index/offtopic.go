@@ -224,16 +224,16 @@ func (v *vocabulary) compounds(text string) ([]string, bool) {
 	var runs []run
 	gap := true
 	for _, k := range keyRunes(text) {
-		if k.hira {
+		if k.Hira {
 			gap = true
 			continue
 		}
-		c := runeClass(k.r)
-		if n := len(runs); n > 0 && !gap && !k.brk && runs[n-1].class == c {
-			runs[n-1].rs = append(runs[n-1].rs, k.r)
+		c := runeClass(k.R)
+		if n := len(runs); n > 0 && !gap && !k.Brk && runs[n-1].class == c {
+			runs[n-1].rs = append(runs[n-1].rs, k.R)
 			continue
 		}
-		runs = append(runs, run{[]rune{k.r}, c, !gap && !k.brk})
+		runs = append(runs, run{[]rune{k.R}, c, !gap && !k.Brk})
 		gap = false
 	}
 	var out []string

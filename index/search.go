@@ -271,14 +271,14 @@ func words(text string) []string {
 		cur, class = nil, 0
 	}
 	for _, k := range keyRunes(text) {
-		c := runeClass(k.r)
-		if k.hira || k.brk || c != class {
+		c := runeClass(k.R)
+		if k.Hira || k.Brk || c != class {
 			flush()
 		}
-		if k.hira {
+		if k.Hira {
 			continue
 		}
-		cur, class = append(cur, k.r), c
+		cur, class = append(cur, k.R), c
 	}
 	flush()
 	return out

@@ -62,14 +62,3 @@ func stripWrappers(q string) string {
 	}
 	return s
 }
-
-// asciiLower lowers A–Z only, so that byte offsets stay those of s.
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
-}
