@@ -36,6 +36,7 @@ var floors = map[string]float64{
 // TestQuality scores the query sets: our own under testdata/ and the shared
 // eval sets when ../shared is beside the repository.
 func TestQuality(t *testing.T) {
+	t.Parallel() // no package state: Options replaced the switches
 	ix := testIndex(t)
 	own, _ := filepath.Glob("testdata/*.tsv")
 	people, _ := filepath.Glob("testdata/people/*.tsv")

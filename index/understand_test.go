@@ -11,6 +11,7 @@ import (
 // TestUnderstand: the chat around a question is peeled off by the shape of
 // the message, not by whole sentences.
 func TestUnderstand(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		msg, core string
 		aside     []string
@@ -46,6 +47,7 @@ func TestUnderstand(t *testing.T) {
 // TestContrastNeverAnswersSetAside: whatever answers a contrast, it is not
 // the term the contrast sets aside.
 func TestContrastNeverAnswersSetAside(t *testing.T) {
+	t.Parallel()
 	ix := smallIndex(t)
 	for _, q := range []string{
 		"ファイアウォールと違って、通信の中身まで見て侵入を遮断する仕組み",
