@@ -206,11 +206,46 @@ func isDescription(msg, core string) bool {
 	return unicode.Is(unicode.Han, prev) && strings.ContainsRune("みりきえしちび", last)
 }
 
-// namedIn returns the terms whose names (two runes or more) ck holds.
+// namedIn returns the terms whose names (two runes or more) ck holds,
+// but for a name in a simile (防火壁みたいな仕組み: the thing is like it, so
+// it may well be it).
 func (ix *Index) namedIn(ck string) map[int]bool {
 	out := map[int]bool{}
-	ix.nameIx.in(ck, func(id int32, _ int) { out[ix.names[id].term] = true })
+	ix.nameIx.in(ck, func(id int32, at int) {
+		if !simile(ck[at+len(ix.names[id].key):]) {
+			out[ix.names[id].term] = true
+		}
+	})
 	return out
+}
+
+// similes are the Key forms of the words that make a simile of the noun
+// before them.
+var similes = func() []string {
+	var out []string
+	for _, s := range []string{"みたいな", "みたいに", "のような", "のように", "っぽい", "的な"} {
+		out = append(out, Key(s))
+	}
+	return out
+}()
+
+func simile(rest string) bool {
+	for _, s := range similes {
+		if strings.HasPrefix(rest, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// subjectNamed reports whether ck starts with the name of a term not in
+// skip: the question is about that term.
+func (ix *Index) subjectNamed(ck string, skip map[int]bool) bool {
+	found := false
+	ix.nameIx.in(ck, func(id int32, at int) {
+		found = found || at == 0 && !skip[ix.names[id].term]
+	})
+	return found
 }
 
 // maxShortSuggestions: how many terms a word that is no name suggests.

@@ -351,14 +351,18 @@ func (ix *Index) stageSound(_ context.Context, r *request, res *resolution) (boo
 func (ix *Index) stageDescribe(_ context.Context, r *request, res *resolution) (bool, error) {
 	// The off-topic check reads what is asked, not what a contrast sets
 	// aside (ハッキングという言葉と違って…).
-	if r.fullText == fullTextOff || ix.vocab.describesOffTopic(r.u.core) {
+	asked := r.u.core
+	if r.u.asked != "" {
+		asked = r.u.asked
+	}
+	if r.fullText == fullTextOff || ix.vocab.describesOffTopic(asked) {
 		return false, nil
 	}
 	v, t, alts, score := ix.describe(r.core, r.skip)
-	if v == describeTentative && (ix.vocab.offTopic(r.core) || len(ix.namedIn(r.ck)) > 0) {
+	if v == describeTentative && (ix.vocab.offTopic(asked) || ix.subjectNamed(r.ck, r.skip)) {
 		// Not sure, and about a word the pack never uses (量子コンピュータ),
-		// or about a term the question names (セキュリティアクションの宣言 is
-		// not a description of another term).
+		// or about a term the question starts with (セキュリティアクションの
+		// 宣言 is not a description of another term).
 		v = describeNone
 	}
 	res.describeScore = score

@@ -34,6 +34,9 @@ type understood struct {
 	setAside []string
 	// chat is set when anything but wrappers was removed.
 	chat bool
+	// asked is what follows a contrast (ハッキングという言葉と違って、はっきり
+	// 悪意を持って…: the part after 違って), "" without one.
+	asked string
 	// topics are what the message's clauses ask about, the last clause
 	// first: the part before a topic marker (ランサムウェアって普通のウイルスと
 	// 何が違うんですか → ランサムウェア) and each clause stripped of its
@@ -84,6 +87,7 @@ func understand(q string) understood {
 	if aside, rest, ok := cutContrast(s); ok {
 		u.setAside = append(u.setAside, aside)
 		s = rest
+		u.asked = rest[strings.LastIndex(rest, " ")+1:]
 	}
 	// A background clause: what follows its conjunction is the question,
 	// when it has content of its own.
@@ -382,7 +386,16 @@ func cutContrast(s string) (aside, rest string, ok bool) {
 		if m == "より" && !hasContent(after) {
 			continue
 		}
-		rest = strings.TrimSpace(strings.TrimSuffix(before, w)) + " " + after
+		// A list set aside together: AIやIoTとは別に.
+		head := strings.TrimSuffix(before, w)
+		for _, sep := range []string{"や", "、", "と", "・"} {
+			if h, ok := strings.CutSuffix(head, sep); ok {
+				if w2 := lastWord(h); w2 != "" {
+					w, head = w2+sep+w, strings.TrimSuffix(h, w2)
+				}
+			}
+		}
+		rest = strings.TrimSpace(head) + " " + after
 		return w, strings.Trim(rest, trimChars), true
 	}
 	return "", "", false
