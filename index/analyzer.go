@@ -61,8 +61,10 @@ type token struct {
 }
 
 // tokenize is the analysis behind bigramAnalyzer.
-func tokenize(s string) []token {
-	ks := keyRunes(s)
+func tokenize(s string) []token { return tokenizeRunes(keyRunes(s)) }
+
+// tokenizeRunes is tokenize of a text already in key runes.
+func tokenizeRunes(ks []keyRune) []token {
 	// In text that mixes scripts, content words are written in kanji,
 	// katakana or Latin; a stretch typed in hiragana is grammar (particles,
 	// auxiliaries, question words: どういう, どこまで, すればいい). A bigram

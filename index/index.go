@@ -203,8 +203,26 @@ func Build(pack *knowledge.Pack, opts ...Options) (*Index, error) {
 		ix.defIx.add(e.defKey)
 	}
 	ix.sounds = soundNames(ix.terms)
+	// One pass of folding per passage: its key, and the tokens and words
+	// that the vocabulary and reverse lookup read below.
+	titles := map[string]bool{}
+	chapterDF := map[string]int{} // passages holding each token (describe.go)
 	for _, p := range pack.Passages() {
-		ix.passages = append(ix.passages, passageEntry{p: p, key: Key(p.Text)})
+		if !titles[p.Section] {
+			titles[p.Section] = true
+			ix.vocab.addVocabulary(p.Title, nil)
+		}
+		ks := keyRunes(p.Text)
+		ix.passages = append(ix.passages, passageEntry{p: p, key: keyString(ks)})
+		toks := tokenizeRunes(ks)
+		ix.vocab.addParts(toks, wordsOf(ks))
+		seen := map[string]bool{}
+		for _, t := range toks {
+			if !seen[t.term] {
+				seen[t.term] = true
+				chapterDF[t.term]++
+			}
+		}
 	}
 	ix.linkTerms()
 	for _, e := range ix.terms {
@@ -215,23 +233,6 @@ func Build(pack *knowledge.Pack, opts ...Options) (*Index, error) {
 		// Keywords are not the pack's vocabulary: they help find a term
 		// described in other words, but a question about what they name
 		// (a keyword may name a neighbouring thing) is still off-topic.
-	}
-	titles := map[string]bool{}
-	chapterDF := map[string]int{} // passages holding each token (describe.go)
-	for _, p := range ix.passages {
-		if !titles[p.p.Section] {
-			titles[p.p.Section] = true
-			ix.vocab.addVocabulary(p.p.Title, nil)
-		}
-		toks := tokenize(p.p.Text)
-		ix.vocab.addVocabulary(p.p.Text, toks)
-		seen := map[string]bool{}
-		for _, t := range toks {
-			if !seen[t.term] {
-				seen[t.term] = true
-				chapterDF[t.term]++
-			}
-		}
 	}
 	ix.describer = newDescriber(ix.terms, chapterDF, len(ix.passages))
 	ix.keywordTerms = map[string][]int{}

@@ -23,3 +23,12 @@ func isLatin(r rune) bool               { return jtext.IsLatin(r) }
 func dropRune(r rune) bool              { return jtext.Drop(r) }
 func widthFold(s string, k bool) string { return jtext.WidthFold(s, k) }
 func asciiLower(s string) string        { return jtext.ASCIILower(s) }
+
+// keyString is Key of a text already in key runes.
+func keyString(ks []keyRune) string {
+	b := make([]rune, len(ks))
+	for i, k := range ks {
+		b[i] = k.R
+	}
+	return string(b)
+}

@@ -90,9 +90,15 @@ func latinWord(term string) string {
 // addVocabulary records the Latin words, bigrams and kanji words of text
 // as the pack's; toks are text's tokens, or nil to tokenize it here.
 func (v *vocabulary) addVocabulary(text string, toks []token) {
+	ks := keyRunes(text)
 	if toks == nil {
-		toks = tokenize(text)
+		toks = tokenizeRunes(ks)
 	}
+	v.addParts(toks, wordsOf(ks))
+}
+
+// addParts records the tokens and words (see words) of a text.
+func (v *vocabulary) addParts(toks []token, ws []string) {
 	for _, t := range toks {
 		if t.typ == analysis.AlphaNumeric {
 			if w := latinWord(t.term); w != "" {
@@ -102,7 +108,7 @@ func (v *vocabulary) addVocabulary(text string, toks []token) {
 		}
 		v.bigrams[t.term] = struct{}{}
 	}
-	for _, w := range words(text) {
+	for _, w := range ws {
 		switch r, _ := utf8.DecodeRuneInString(w); runeClass(r) {
 		case 1:
 			v.kanjiWords[w] = struct{}{}

@@ -260,7 +260,10 @@ func (ft *fullText) sectionScores(qt []token, head int, secs []string) map[strin
 // with hiragana (particles, okurigana) and punctuation between them.
 // 社食のメニュー → 社食, メニユ; IT人材の不足 → it, 人材, 不足. Each word is in
 // Key form.
-func words(text string) []string {
+func words(text string) []string { return wordsOf(keyRunes(text)) }
+
+// wordsOf is words of a text already in key runes.
+func wordsOf(ks []keyRune) []string {
 	var out []string
 	var cur []rune
 	class := 0
@@ -270,7 +273,7 @@ func words(text string) []string {
 		}
 		cur, class = nil, 0
 	}
-	for _, k := range keyRunes(text) {
+	for _, k := range ks {
 		c := runeClass(k.R)
 		if k.Hira || k.Brk || c != class {
 			flush()
