@@ -238,14 +238,16 @@ func simile(rest string) bool {
 	return false
 }
 
-// subjectNamed reports whether ck starts with the name of a term not in
-// skip: the question is about that term.
+// subjectNamed reports whether ck names a term not in skip, outside a
+// simile: the question is about that term (社内のWi-Fiのパスワード asks
+// about Wi-Fi, it does not describe another term).
 func (ix *Index) subjectNamed(ck string, skip map[int]bool) bool {
-	found := false
-	ix.nameIx.in(ck, func(id int32, at int) {
-		found = found || at == 0 && !skip[ix.names[id].term]
-	})
-	return found
+	for t := range ix.namedIn(ck) {
+		if !skip[t] {
+			return true
+		}
+	}
+	return false
 }
 
 // maxShortSuggestions: how many terms a word that is no name suggests.

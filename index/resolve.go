@@ -361,8 +361,8 @@ func (ix *Index) stageDescribe(_ context.Context, r *request, res *resolution) (
 	v, t, alts, score := ix.describe(r.core, r.skip)
 	if v == describeTentative && (ix.vocab.offTopic(asked) || ix.subjectNamed(r.ck, r.skip)) {
 		// Not sure, and about a word the pack never uses (量子コンピュータ),
-		// or about a term the question starts with (セキュリティアクションの
-		// 宣言 is not a description of another term).
+		// or about a term the question names (セキュリティアクションの宣言 is
+		// not a description of another term).
 		v = describeNone
 	}
 	res.describeScore = score
