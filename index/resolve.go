@@ -125,8 +125,16 @@ func (ix *Index) resolve(ctx context.Context, q string, contains bool, fullText 
 	r := &request{q: q, u: understand(q), contains: contains, fullText: fullText}
 	r.core = r.u.core
 	r.skip = ix.setAside(r.u)
-	if len(r.skip) == 0 && r.u.setAside != nil {
-		// The contrast sets aside no term: read the message whole.
+	switch {
+	case r.u.setAside == nil:
+	case isDescription(q, r.u.core) && hasContent(r.u.asked):
+		// A description after a contrast is read alone: what comes before
+		// it describes what it is not (入口で止めるウイルス対策ソフトとは
+		// 違って、入られた後の…製品).
+		r.core = r.u.asked
+	case len(r.skip) == 0:
+		// The contrast sets aside no term and what follows it is no
+		// description: read the message whole (パスワード以外の認証とは).
 		r.core = r.u.whole
 	}
 	r.ck = Key(r.core)

@@ -87,7 +87,7 @@ func understand(q string) understood {
 	if aside, rest, ok := cutContrast(s); ok {
 		u.setAside = append(u.setAside, aside)
 		s = rest
-		u.asked = rest[strings.LastIndex(rest, " ")+1:]
+		u.asked = stripQuestion(stripCushions(rest[strings.LastIndex(rest, " ")+1:]))
 	}
 	// A background clause: what follows its conjunction is the question,
 	// when it has content of its own.
