@@ -75,8 +75,8 @@ func newDescriber(terms []termEntry, chapterDF map[string]int, nPassages int) *d
 	d := &describer{postings: map[string][]posting{}, nTerms: len(terms), chapterDF: chapterDF, nPassages: nPassages}
 	for i, e := range terms {
 		best := map[string]float64{}
-		add := func(s string, w float64) {
-			for _, t := range tokenize(s) {
+		addTokens := func(toks []token, w float64) {
+			for _, t := range toks {
 				if t.grammar {
 					continue
 				}
@@ -85,10 +85,11 @@ func newDescriber(terms []termEntry, chapterDF map[string]int, nPassages int) *d
 				}
 			}
 		}
+		add := func(s string, w float64) { addTokens(tokenize(s), w) }
 		for _, r := range e.related {
 			add(r, describeRelated)
 		}
-		add(e.term.Definition, describeDef)
+		addTokens(e.defTokens, describeDef)
 		for _, k := range e.term.Keywords {
 			add(k, describeKeyword)
 		}

@@ -70,6 +70,10 @@ type termEntry struct {
 	// tiers (readings made by toKana are not among them).
 	given      []string
 	givenTiers []int
+	// defTokens and defWords are the definition's tokens and words (see
+	// words), folded once at Build; released after it.
+	defTokens []token
+	defWords  []string
 	// related names related terms, best first; passages indexes the chapter
 	// passages that mention it, best first.
 	related  []string
@@ -150,7 +154,10 @@ func Build(pack *knowledge.Pack, opts ...Options) (*Index, error) {
 		ix.opts = opts[0]
 	}
 	for _, t := range pack.Terms {
-		e := termEntry{term: t, nameKey: Key(t.Name), defKey: Key(t.Definition)}
+		// The definition is folded once: its key, and the tokens and words
+		// that the vocabulary and reverse lookup read.
+		ks := keyRunes(t.Definition)
+		e := termEntry{term: t, nameKey: Key(t.Name), defKey: keyString(ks), defTokens: tokenizeRunes(ks), defWords: wordsOf(ks)}
 		e.given, e.givenTiers = termNames(t)
 		ix.terms = append(ix.terms, e)
 	}
@@ -229,12 +236,15 @@ func Build(pack *knowledge.Pack, opts ...Options) (*Index, error) {
 		for _, s := range e.given {
 			ix.vocab.addVocabulary(s, nil)
 		}
-		ix.vocab.addVocabulary(e.term.Definition, nil)
+		ix.vocab.addParts(e.defTokens, e.defWords)
 		// Keywords are not the pack's vocabulary: they help find a term
 		// described in other words, but a question about what they name
 		// (a keyword may name a neighbouring thing) is still off-topic.
 	}
 	ix.describer = newDescriber(ix.terms, chapterDF, len(ix.passages))
+	for i := range ix.terms {
+		ix.terms[i].defTokens, ix.terms[i].defWords = nil, nil
+	}
 	ix.keywordTerms = map[string][]int{}
 	for i, e := range ix.terms {
 		for _, k := range e.term.Keywords {
