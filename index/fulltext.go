@@ -82,6 +82,14 @@ func (ix *Index) buildTermText(ft *fullText) error {
 
 // passagesText fills ft's passage index and tables.
 func (ix *Index) passagesText(ft *fullText, batch *bleve.Batch) error {
+	var texts []string
+	for _, e := range ix.passages {
+		texts = append(texts, e.p.Text)
+	}
+	for _, e := range ix.terms {
+		texts = append(texts, e.term.Definition)
+	}
+	abbrevs := findAbbrevs(texts)
 	for i, e := range ix.passages {
 		p := e.p
 		tf := ft.sectionTF[p.Section]
@@ -92,9 +100,12 @@ func (ix *Index) passagesText(ft *fullText, batch *bleve.Batch) error {
 			addTokens(sec, p.Title)
 			ft.sectionKeys[p.Section] = Key(p.Title)
 		}
-		ft.sectionKeys[p.Section] += "\n" + e.key
+		// A passage is also found by the other form of the abbreviations
+		// it uses (abbrev.go): DX for デジタルトランスフォーメーション.
+		extra := expansions(e.key, abbrevs)
+		ft.sectionKeys[p.Section] += "\n" + e.key + extra
 		tokens := map[string]struct{}{}
-		toks := tokenize(p.Text)
+		toks := tokenize(p.Text + extra)
 		for _, t := range toks {
 			tf[t.term]++
 			tokens[t.term] = struct{}{}
@@ -102,7 +113,7 @@ func (ix *Index) passagesText(ft *fullText, batch *bleve.Batch) error {
 		}
 		addTokens(tokens, p.Title)
 		ft.passageTokens = append(ft.passageTokens, tokens)
-		if err := batch.Index(strconv.Itoa(i), passageDoc{Title: p.Title, Text: p.Text}); err != nil {
+		if err := batch.Index(strconv.Itoa(i), passageDoc{Title: p.Title, Text: p.Text + extra}); err != nil {
 			return fmt.Errorf("index: passage %s: %w", p.Section, err)
 		}
 	}
