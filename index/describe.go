@@ -175,6 +175,19 @@ func askName(msg string) bool {
 	return false
 }
 
+// isThing reports whether core, its question form stripped, ends in a
+// nominalizer (こと, もの, やつ): "the thing that …" describes a thing and
+// asks for its name as surely as a naming cue does.
+func isThing(core string) bool {
+	core = strings.TrimRight(core, trimChars)
+	for _, suf := range []string{"こと", "もの", "やつ", "ことの総称", "ことの全般", "こと全般"} {
+		if strings.HasSuffix(core, suf) && len(core) > len(suf) {
+			return true
+		}
+	}
+	return false
+}
+
 // isDescription reports whether msg reads as a description of a thing
 // rather than a question about the chapter: it asks for a name (see
 // namingCues), or, its question form stripped, it ends in a noun (a kanji,

@@ -29,7 +29,7 @@ func testIndex(t testing.TB) *index.Index {
 // yet: the level achieved, so that it does not fall. The target stays
 // 0.95 (issue 10).
 var floors = map[string]float64{
-	"testdata/people/describe.tsv": 0.84,
+	"testdata/people/describe.tsv": 0.86,
 	"testdata/people/facts.tsv":    0.90,
 }
 
