@@ -79,7 +79,7 @@ func tokenizeRunes(ks []keyRune) []token {
 			break
 		}
 	}
-	var out []token
+	out := make([]token, 0, len(ks))
 	emitRun := func(run []keyRune) {
 		if len(run) == 0 {
 			return

@@ -198,7 +198,7 @@ func Runes(s string) []Rune {
 		hira       bool
 	}
 	// First pass: half-width composition and folding, keeping offsets.
-	var rs []src
+	rs := make([]src, 0, utf8.RuneCountInString(s))
 	skip := 0 // the end of a word variantFolds replaced
 	for i, r := range s {
 		if i < skip {
