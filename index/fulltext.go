@@ -82,6 +82,7 @@ func (ix *Index) buildTermText(ft *fullText) error {
 
 // passagesText fills ft's passage index and tables.
 func (ix *Index) passagesText(ft *fullText, batch *bleve.Batch) error {
+	const maxBatch = 2000
 	var texts []string
 	for _, e := range ix.passages {
 		texts = append(texts, e.p.Text)
@@ -115,6 +116,14 @@ func (ix *Index) passagesText(ft *fullText, batch *bleve.Batch) error {
 		ft.passageTokens = append(ft.passageTokens, tokens)
 		if err := batch.Index(strconv.Itoa(i), passageDoc{Title: p.Title, Text: p.Text + extra}); err != nil {
 			return fmt.Errorf("index: passage %s: %w", p.Section, err)
+		}
+		if batch.Size() >= maxBatch {
+			// A batch holds its documents analyzed until it is applied:
+			// a large pack is indexed in parts, to bound memory.
+			if err := ft.passageIdx.Batch(batch); err != nil {
+				return fmt.Errorf("index: passages: %w", err)
+			}
+			batch.Reset()
 		}
 	}
 	return nil
