@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -211,24 +212,50 @@ func Build(pack *knowledge.Pack, opts ...Options) (*Index, error) {
 	}
 	ix.sounds = soundNames(ix.terms)
 	// One pass of folding per passage: its key, and the tokens and words
-	// that the vocabulary and reverse lookup read below.
+	// that the vocabulary and reverse lookup read below. Folding runs on
+	// every CPU, a chunk of passages at a time; the tables are filled in
+	// order afterwards.
 	titles := map[string]bool{}
 	chapterDF := map[string]int{} // passages holding each token (describe.go)
-	for _, p := range pack.Passages() {
-		if !titles[p.Section] {
-			titles[p.Section] = true
-			ix.vocab.addVocabulary(p.Title, nil)
+	all := pack.Passages()
+	ix.passages = make([]passageEntry, len(all))
+	const chunk = 512
+	type folded struct {
+		toks  []token
+		words []string
+	}
+	buf := make([]folded, chunk)
+	for lo := 0; lo < len(all); lo += chunk {
+		hi := min(lo+chunk, len(all))
+		var wg sync.WaitGroup
+		workers := min(runtime.GOMAXPROCS(0), hi-lo)
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				for i := lo + w; i < hi; i += workers {
+					ks := keyRunes(all[i].Text)
+					ix.passages[i] = passageEntry{p: all[i], key: keyString(ks)}
+					buf[i-lo] = folded{tokenizeRunes(ks), wordsOf(ks)}
+				}
+			}(w)
 		}
-		ks := keyRunes(p.Text)
-		ix.passages = append(ix.passages, passageEntry{p: p, key: keyString(ks)})
-		toks := tokenizeRunes(ks)
-		ix.vocab.addParts(toks, wordsOf(ks))
-		seen := map[string]bool{}
-		for _, t := range toks {
-			if !seen[t.term] {
-				seen[t.term] = true
-				chapterDF[t.term]++
+		wg.Wait()
+		for i := lo; i < hi; i++ {
+			p, f := all[i], buf[i-lo]
+			if !titles[p.Section] {
+				titles[p.Section] = true
+				ix.vocab.addVocabulary(p.Title, nil)
 			}
+			ix.vocab.addParts(f.toks, f.words)
+			seen := map[string]bool{}
+			for _, t := range f.toks {
+				if !seen[t.term] {
+					seen[t.term] = true
+					chapterDF[t.term]++
+				}
+			}
+			buf[i-lo] = folded{}
 		}
 	}
 	ix.linkTerms()
