@@ -3,6 +3,7 @@ package index
 import (
 	"math"
 	"slices"
+	"sync"
 	"sort"
 	"strings"
 	"unicode"
@@ -62,6 +63,8 @@ type describer struct {
 	// passages: a word the whole chapter uses says little about a term.
 	chapterDF map[string]int
 	nPassages int
+	// scratch holds rankScratch values sized for the terms.
+	scratch sync.Pool
 }
 
 type posting struct {
@@ -73,6 +76,8 @@ type posting struct {
 // and related terms must be set).
 func newDescriber(terms []termEntry, chapterDF map[string]int, nPassages int) *describer {
 	d := &describer{postings: map[string][]posting{}, nTerms: len(terms), chapterDF: chapterDF, nPassages: nPassages}
+	n := len(terms)
+	d.scratch.New = func() any { return &rankScratch{score: make([]float64, n), matched: make([]int32, n)} }
 	for i, e := range terms {
 		best := map[string]float64{}
 		addTokens := func(toks []token, w float64) {
@@ -115,8 +120,8 @@ type candidate struct {
 func (d *describer) rank(qt []token, skip map[int]bool) []candidate {
 	var total float64
 	seen := map[string]bool{}
-	score := map[int]float64{}
-	matched := map[int]int{}
+	sc := d.scratch.Get().(*rankScratch)
+	defer d.scratch.Put(sc)
 	for _, t := range qt {
 		if seen[t.term] {
 			continue
@@ -133,26 +138,56 @@ func (d *describer) rank(qt []token, skip map[int]bool) []candidate {
 			if skip[int(p.term)] {
 				continue
 			}
-			score[int(p.term)] += w * idf * float64(p.w)
+			if sc.score[p.term] == 0 && sc.matched[p.term] == 0 {
+				sc.touched = append(sc.touched, p.term)
+			}
+			sc.score[p.term] += w * idf * float64(p.w)
 			if !t.weak {
-				matched[int(p.term)]++
+				sc.matched[p.term]++
 			}
 		}
 	}
+	defer sc.reset()
 	if total == 0 {
 		return nil
 	}
-	out := make([]candidate, 0, len(score))
-	for t, s := range score {
-		out = append(out, candidate{t, s / total, matched[t]})
-	}
-	sort.Slice(out, func(a, b int) bool {
-		if out[a].score != out[b].score {
-			return out[a].score > out[b].score
+	// The best maxCandidates, by score then term.
+	better := func(a, b candidate) bool {
+		if a.score != b.score {
+			return a.score > b.score
 		}
-		return out[a].term < out[b].term
-	})
+		return a.term < b.term
+	}
+	out := make([]candidate, 0, maxCandidates+1)
+	for _, t := range sc.touched {
+		c := candidate{int(t), sc.score[t] / total, int(sc.matched[t])}
+		if len(out) == maxCandidates && !better(c, out[len(out)-1]) {
+			continue
+		}
+		i := sort.Search(len(out), func(i int) bool { return better(c, out[i]) })
+		out = slices.Insert(out, i, c)
+		if len(out) > maxCandidates {
+			out = out[:maxCandidates]
+		}
+	}
 	return out
+}
+
+// maxCandidates is how many terms rank returns.
+const maxCandidates = 8
+
+// rankScratch is rank's per-term tables, reused across queries.
+type rankScratch struct {
+	score   []float64
+	matched []int32
+	touched []int32
+}
+
+func (sc *rankScratch) reset() {
+	for _, t := range sc.touched {
+		sc.score[t], sc.matched[t] = 0, 0
+	}
+	sc.touched = sc.touched[:0]
 }
 
 // namingCues ask for a name: a message with one asks what a thing is
