@@ -3,9 +3,9 @@ package index
 import (
 	"math"
 	"slices"
-	"sync"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
