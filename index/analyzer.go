@@ -10,10 +10,6 @@ import (
 // analyzerName names secbot's Japanese analyzer in Bleve's registry.
 const analyzerName = "secbot_ja"
 
-// bleveAnalyzer is the analyzer of every indexed field and query. Tests
-// swap in Bleve's stock "cjk" analyzer to compare (see the README).
-var bleveAnalyzer = analyzerName
-
 func init() {
 	err := registry.RegisterAnalyzer(analyzerName, func(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error) {
 		return bigramAnalyzer{}, nil
@@ -65,8 +61,10 @@ type token struct {
 }
 
 // tokenize is the analysis behind bigramAnalyzer.
-func tokenize(s string) []token {
-	ks := keyRunes(s)
+func tokenize(s string) []token { return tokenizeRunes(keyRunes(s)) }
+
+// tokenizeRunes is tokenize of a text already in key runes.
+func tokenizeRunes(ks []keyRune) []token {
 	// In text that mixes scripts, content words are written in kanji,
 	// katakana or Latin; a stretch typed in hiragana is grammar (particles,
 	// auxiliaries, question words: どういう, どこまで, すればいい). A bigram
@@ -76,38 +74,38 @@ func tokenize(s string) []token {
 	// (ぜろとらすと) is all content.
 	mixed := false
 	for _, k := range ks {
-		if !k.hira {
+		if !k.Hira {
 			mixed = true
 			break
 		}
 	}
-	var out []token
+	out := make([]token, 0, len(ks))
 	emitRun := func(run []keyRune) {
 		if len(run) == 0 {
 			return
 		}
-		if isLatin(run[0].r) {
+		if isLatin(run[0].R) {
 			rs := make([]rune, len(run))
 			for i, k := range run {
-				rs[i] = k.r
+				rs[i] = k.R
 			}
-			out = append(out, token{string(rs), run[0].start, run[len(run)-1].end, analysis.AlphaNumeric, false, false})
+			out = append(out, token{string(rs), run[0].Start, run[len(run)-1].End, analysis.AlphaNumeric, false, false})
 			return
 		}
 		if len(run) == 1 {
-			out = append(out, token{string(run[0].r), run[0].start, run[0].end, analysis.Ideographic, particle(run[0]), false})
+			out = append(out, token{string(run[0].R), run[0].Start, run[0].End, analysis.Ideographic, particle(run[0]), false})
 			return
 		}
 		for i := 0; i+1 < len(run); i++ {
-			grammar := mixed && run[i].hira && run[i+1].hira
-			weak := mixed && run[i].hira || particle(run[i]) || particle(run[i+1])
-			out = append(out, token{string([]rune{run[i].r, run[i+1].r}), run[i].start, run[i+1].end,
+			grammar := mixed && run[i].Hira && run[i+1].Hira
+			weak := mixed && run[i].Hira || particle(run[i]) || particle(run[i+1])
+			out = append(out, token{string([]rune{run[i].R, run[i+1].R}), run[i].Start, run[i+1].End,
 				analysis.Ideographic, weak, grammar})
 		}
 	}
 	start := 0
 	for i := 1; i <= len(ks); i++ {
-		if i == len(ks) || ks[i].brk || isLatin(ks[i].r) != isLatin(ks[i-1].r) {
+		if i == len(ks) || ks[i].Brk || isLatin(ks[i].R) != isLatin(ks[i-1].R) {
 			emitRun(ks[start:i])
 			start = i
 		}
@@ -118,5 +116,5 @@ func tokenize(s string) []token {
 // particle reports whether k was typed as a hiragana that is usually a
 // particle or an auxiliary ending (の, は, が, を, に, で, と, も, か, た, て…).
 func particle(k keyRune) bool {
-	return k.hira && strings.ContainsRune("ノハガヲニデトモヘヤカテタシダナネヨラレルスマ", k.r)
+	return k.Hira && strings.ContainsRune("ノハガヲニデトモヘヤカテタシダナネヨラレルスマ", k.R)
 }

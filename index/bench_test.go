@@ -110,11 +110,8 @@ func BenchmarkBuild(b *testing.B) {
 	}
 	for _, typ := range []string{scorch.Name, upsidedown.Name} {
 		b.Run(typ, func(b *testing.B) {
-			old := memIndexType
-			memIndexType = typ
-			defer func() { memIndexType = old }()
 			for i := 0; i < b.N; i++ {
-				ix, err := Build(pack)
+				ix, err := Build(pack, Options{IndexType: typ})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -10,26 +10,44 @@
 // 情報処理推進機構 → IPA), middle dots and spaces removed, then character bigrams for Japanese runs
 // and whole words for Latin ones. In a query that mixes scripts, bigrams
 // within what is typed in hiragana (どういう, すればいい) are grammar and do
-// not count when judging how much of the query an answer holds. The name tables are ready when
-// Build returns; the Bleve indexes are built in the background and waited for
-// by the queries that need them.
+// not count when judging how much of the query an answer holds. The name tables, the
+// reverse-lookup table and the pack's vocabulary are ready when Build
+// returns; the Bleve index of passages is built in the background and
+// waited for by the queries that need it (/term never does unless it falls
+// back to a passage).
 //
-// Term resolution runs in stages, most certain first:
+// What a person types is first understood (understand.go): greetings,
+// self-introductions, cushions, emoji and laughter, background clauses and
+// question forms are peeled off by the shape of the message, and a
+// contrast (ファイアウォールと違って…) sets a term aside that no stage may
+// answer.
 //
-//  1. the normalized query, its question wrapper stripped (とは, って何？,
-//     について教えて, What is …?), equals a term's name, reading, alias, English
-//     expansion or a gloss a definition gives, its own (事業継続計画 → BCP,
-//     ネット上の市場（闇市） → ブラックマーケット) or another term's
-//     (情報セキュリティマネジメントシステム（ISMS） in 内部監査's → ISMS); a
-//     gloss given for two terms is answered with "did you mean" both;
-//  2. near matches: part of a compound (ゼロデイ → ゼロデイ攻撃), a query that
-//     contains a term (ゼロトラストセキュリティ → ゼロトラスト; a longer name
-//     that holds every word of the query wins, NISTのフレームワーク → NIST
-//     サイバーセキュリティフレームワーク), a typo within a small edit
-//     distance, a loanword in the other script with the same consonants
+// Term resolution (resolve.go) runs these named stages, most certain first:
+//
+//  1. exact: the query, its question wrapper stripped (とは, って何？,
+//     について教えて, What is …?), equals a term's name, reading, alias,
+//     English expansion or a gloss a definition gives, its own (事業継続計画 →
+//     BCP, ネット上の市場（闇市） → ブラックマーケット) or another term's
+//     (情報セキュリティマネジメントシステム（ISMS） in 内部監査's → ISMS); a gloss
+//     given for two terms is answered with "did you mean" both;
+//  2. topic: the topic of one of the message's clauses (…、ランサムウェアって
+//     普通のウイルスと何が違うの → ランサムウェア) is a name by stages 1, 4–7;
+//  3. compare: two names compared (完全性と機密性の違い) answer the first;
+//  4. part: the query is part of a compound (ゼロデイ → ゼロデイ攻撃);
+//  5. contains: the query contains a term (ゼロトラストセキュリティ →
+//     ゼロトラスト; a longer name that holds every word of the query wins,
+//     NISTのフレームワーク → NIST サイバーセキュリティフレームワーク);
+//  6. typo: within a small edit distance of a name;
+//  7. sound: a loanword in the other script with the same consonants
 //     (ransomware → ランサムウェア, ロックビット → LockBit2.0; sounds.go);
-//  3. full text over names (boosted) and definitions, accepted only when the
-//     query's words are covered well enough.
+//  8. describe: reverse lookup, a description of the thing ranked over the
+//     terms' names, keywords, definitions and related terms (describe.go),
+//     confident, tentative ("もしかして") or nothing.
+//
+// A ninth stage, fulltext (Bleve over names and definitions), runs only
+// with Options.BleveOnly, to measure analyzers. Names are found through
+// bigram maps (lookup.go), so that Build and the stages stay near-linear
+// in the size of the pack.
 //
 // Anything below the confidence threshold is answered with kind none and
 // "did you mean" suggestions; /term falls back to a chapter passage only

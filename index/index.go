@@ -3,16 +3,14 @@ package index
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/index/upsidedown"
-	"github.com/blevesearch/bleve/v2/mapping"
 
 	"secbot/knowledge"
 )
@@ -26,6 +24,15 @@ type Index struct {
 	names    []name            // every name of every term (tiers name and alias)
 	passages []passageEntry
 	sounds   []soundName // see soundMatch
+	nameIx   *nameIndex  // the keys of names, by bigram (lookup.go)
+	defIx    *nameIndex  // the keys of definitions, id = term
+	opts     Options
+	// vocab is what the pack says (offtopic.go); describer the reverse
+	// lookup table (describe.go). Both are ready when Build returns.
+	vocab     *vocabulary
+	describer *describer
+	// keywordTerms maps a keyword's Key to the terms that have it.
+	keywordTerms map[string][]int
 
 	// The full-text part is built in the background (see Build): ready is
 	// closed once full and fullErr are set.
@@ -51,12 +58,8 @@ type fullText struct {
 	// sections holding each token.
 	sectionTF map[string]map[string]int
 	sectionDF map[string]int
-	// latin holds the Latin words (see latinWord) and bigrams the Japanese
-	// bigrams of the whole pack, glossary and chapter (see offtopic.go);
-	// kanjiWords its runs of kanji (see words).
-	latin      map[string]struct{}
-	bigrams    map[string]struct{}
-	kanjiWords map[string]struct{}
+	// vocabulary is the Index's (offtopic.go).
+	*vocabulary
 }
 
 // termEntry is a glossary term with what Build derived from it.
@@ -68,6 +71,10 @@ type termEntry struct {
 	// tiers (readings made by toKana are not among them).
 	given      []string
 	givenTiers []int
+	// defTokens and defWords are the definition's tokens and words (see
+	// words), folded once at Build; released after it.
+	defTokens []token
+	defWords  []string
 	// related names related terms, best first; passages indexes the chapter
 	// passages that mention it, best first.
 	related  []string
@@ -105,19 +112,53 @@ const (
 	boostText       = 1
 )
 
-// Build indexes pack in memory. The pack must not change afterwards.
+// Options tune Build. The zero value is what secbot runs with; the other
+// settings exist to measure alternatives (see TestAnalyzerComparison and
+// BenchmarkBuild).
+type Options struct {
+	// Analyzer names the Bleve analyzer of the full-text fields and
+	// queries: "" is secbot's own (see bigramAnalyzer); "cjk" is Bleve's
+	// stock one, registered by importing
+	// github.com/blevesearch/bleve/v2/analysis/lang/cjk.
+	Analyzer string
+	// BleveOnly turns off every resolution stage but full text, and the
+	// re-ranking of passages, to measure the analyzers alone.
+	BleveOnly bool
+	// IndexType is the Bleve index type: "" is scorch in memory;
+	// upsidedown.Name is bleve.NewMemOnly's upsidedown store over gtreap.
+	IndexType string
+}
+
+func (o Options) analyzer() string {
+	if o.Analyzer == "" {
+		return analyzerName
+	}
+	return o.Analyzer
+}
+
+// Build indexes pack in memory. The pack must not change afterwards. It
+// takes at most one Options; none means the zero Options.
 //
 // The name tables that answer most /term queries are ready when Build
 // returns; the Bleve indexes for full text are built in the background, and
 // a query that needs them waits for them (Ready waits on purpose). So
 // `secbot term ゼロトラスト` answers without paying for full text.
-func Build(pack *knowledge.Pack) (*Index, error) {
+func Build(pack *knowledge.Pack, opts ...Options) (*Index, error) {
 	if pack == nil {
 		return nil, fmt.Errorf("index: nil pack")
 	}
-	ix := &Index{pack: pack, exact: map[string][]name{}, ready: make(chan struct{})}
+	if len(opts) > 1 {
+		return nil, fmt.Errorf("index: more than one Options")
+	}
+	ix := &Index{pack: pack, exact: map[string][]name{}, ready: make(chan struct{}), vocab: newVocabulary()}
+	if len(opts) == 1 {
+		ix.opts = opts[0]
+	}
 	for _, t := range pack.Terms {
-		e := termEntry{term: t, nameKey: Key(t.Name), defKey: Key(t.Definition)}
+		// The definition is folded once: its key, and the tokens and words
+		// that the vocabulary and reverse lookup read.
+		ks := keyRunes(t.Definition)
+		e := termEntry{term: t, nameKey: Key(t.Name), defKey: keyString(ks), defTokens: tokenizeRunes(ks), defWords: wordsOf(ks)}
 		e.given, e.givenTiers = termNames(t)
 		ix.terms = append(ix.terms, e)
 	}
@@ -161,11 +202,84 @@ func Build(pack *knowledge.Pack) (*Index, error) {
 		sort.SliceStable(ns, func(a, b int) bool { return ns[a].tier < ns[b].tier })
 		ix.exact[k] = ns
 	}
+	ix.nameIx = newNameIndex()
+	for _, n := range ix.names {
+		ix.nameIx.add(n.key)
+	}
+	ix.defIx = newNameIndex()
+	for _, e := range ix.terms {
+		ix.defIx.add(e.defKey)
+	}
 	ix.sounds = soundNames(ix.terms)
-	for _, p := range pack.Passages() {
-		ix.passages = append(ix.passages, passageEntry{p: p, key: Key(p.Text)})
+	// One pass of folding per passage: its key, and the tokens and words
+	// that the vocabulary and reverse lookup read below. Folding runs on
+	// every CPU, a chunk of passages at a time; the tables are filled in
+	// order afterwards.
+	titles := map[string]bool{}
+	chapterDF := map[string]int{} // passages holding each token (describe.go)
+	all := pack.Passages()
+	ix.passages = make([]passageEntry, len(all))
+	const chunk = 512
+	type folded struct {
+		toks  []token
+		words []string
+	}
+	buf := make([]folded, chunk)
+	for lo := 0; lo < len(all); lo += chunk {
+		hi := min(lo+chunk, len(all))
+		var wg sync.WaitGroup
+		workers := min(runtime.GOMAXPROCS(0), hi-lo)
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				for i := lo + w; i < hi; i += workers {
+					ks := keyRunes(all[i].Text)
+					ix.passages[i] = passageEntry{p: all[i], key: keyString(ks)}
+					buf[i-lo] = folded{tokenizeRunes(ks), wordsOf(ks)}
+				}
+			}(w)
+		}
+		wg.Wait()
+		for i := lo; i < hi; i++ {
+			p, f := all[i], buf[i-lo]
+			if !titles[p.Section] {
+				titles[p.Section] = true
+				ix.vocab.addVocabulary(p.Title, nil)
+			}
+			ix.vocab.addParts(f.toks, f.words)
+			seen := map[string]bool{}
+			for _, t := range f.toks {
+				if !seen[t.term] {
+					seen[t.term] = true
+					chapterDF[t.term]++
+				}
+			}
+			buf[i-lo] = folded{}
+		}
 	}
 	ix.linkTerms()
+	for _, e := range ix.terms {
+		for _, s := range e.given {
+			ix.vocab.addVocabulary(s, nil)
+		}
+		ix.vocab.addParts(e.defTokens, e.defWords)
+		// Keywords are not the pack's vocabulary: they help find a term
+		// described in other words, but a question about what they name
+		// (a keyword may name a neighbouring thing) is still off-topic.
+	}
+	ix.describer = newDescriber(ix.terms, chapterDF, len(ix.passages))
+	for i := range ix.terms {
+		ix.terms[i].defTokens, ix.terms[i].defWords = nil, nil
+	}
+	ix.keywordTerms = map[string][]int{}
+	for i, e := range ix.terms {
+		for _, k := range e.term.Keywords {
+			if k := Key(k); !slices.Contains(ix.keywordTerms[k], i) {
+				ix.keywordTerms[k] = append(ix.keywordTerms[k], i)
+			}
+		}
+	}
 	go func() {
 		ix.full, ix.fullErr = ix.buildFullText()
 		close(ix.ready)
@@ -190,155 +304,70 @@ func (ix *Index) fullText(ctx context.Context) (*fullText, error) {
 	}
 }
 
-// buildFullText analyzes the terms and passages and indexes them in Bleve.
-func (ix *Index) buildFullText() (*fullText, error) {
-	ft := &fullText{
-		sections:    map[string]map[string]struct{}{},
-		sectionKeys: map[string]string{},
-		sectionTF:   map[string]map[string]int{},
-		sectionDF:   map[string]int{},
-		latin:       map[string]struct{}{},
-		bigrams:     map[string]struct{}{},
-		kanjiWords:  map[string]struct{}{},
-	}
-	var err error
-	if ft.termIdx, err = newMemIndex(); err != nil {
-		return nil, fmt.Errorf("index: terms: %w", err)
-	}
-	if ft.passageIdx, err = newMemIndex(); err != nil {
-		return nil, fmt.Errorf("index: passages: %w", err)
-	}
-
-	batch := ft.termIdx.NewBatch()
-	for i, e := range ix.terms {
-		tokens := map[string]struct{}{}
-		var doc termDoc
-		for j, s := range e.given {
-			switch e.givenTiers[j] {
-			case tierName:
-				doc.Name += s + "\n"
-			case tierAlias:
-				doc.Alias += s + "\n"
-			default:
-				doc.Gloss += s + "\n"
-			}
-			addTokens(tokens, s)
-		}
-		doc.Definition = e.term.Definition
-		addTokens(tokens, e.term.Definition)
-		for _, s := range e.given {
-			ft.addVocabulary(s, nil)
-		}
-		ft.addVocabulary(e.term.Definition, nil)
-		ft.termTokens = append(ft.termTokens, tokens)
-		if err := batch.Index(strconv.Itoa(i), doc); err != nil {
-			return nil, fmt.Errorf("index: term %q: %w", e.term.Name, err)
-		}
-	}
-	if err := ft.termIdx.Batch(batch); err != nil {
-		return nil, fmt.Errorf("index: terms: %w", err)
-	}
-
-	batch = ft.passageIdx.NewBatch()
-	for i, e := range ix.passages {
-		p := e.p
-		tf := ft.sectionTF[p.Section]
-		sec := ft.sections[p.Section]
-		if tf == nil {
-			tf, sec = map[string]int{}, map[string]struct{}{}
-			ft.sectionTF[p.Section], ft.sections[p.Section] = tf, sec
-			addTokens(sec, p.Title)
-			ft.addVocabulary(p.Title, nil)
-			ft.sectionKeys[p.Section] = Key(p.Title)
-		}
-		ft.sectionKeys[p.Section] += "\n" + e.key
-		tokens := map[string]struct{}{}
-		toks := tokenize(p.Text)
-		ft.addVocabulary(p.Text, toks)
-		for _, t := range toks {
-			tf[t.term]++
-			tokens[t.term] = struct{}{}
-			sec[t.term] = struct{}{}
-		}
-		addTokens(tokens, p.Title)
-		ft.passageTokens = append(ft.passageTokens, tokens)
-		if err := batch.Index(strconv.Itoa(i), passageDoc{Title: p.Title, Text: p.Text}); err != nil {
-			return nil, fmt.Errorf("index: passage %s: %w", p.Section, err)
-		}
-	}
-	if err := ft.passageIdx.Batch(batch); err != nil {
-		return nil, fmt.Errorf("index: passages: %w", err)
-	}
-	for _, tf := range ft.sectionTF {
-		for t := range tf {
-			ft.sectionDF[t]++
-		}
-	}
-	return ft, nil
-}
-
-// memIndexType is the Bleve index type Build uses; see newMemIndex.
-var memIndexType = scorch.Name
-
-// newMemIndex returns an empty in-memory Bleve index. bleve.NewMemOnly
-// makes an upsidedown index over a gtreap store; scorch with no path keeps
-// its segments in memory too and builds the same documents several times
-// faster (README, "Search and answers", has the figures), which is what
-// start-up needs.
-func newMemIndex() (bleve.Index, error) {
-	if memIndexType == upsidedown.Name {
-		return bleve.NewMemOnly(newMapping())
-	}
-	return bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
-}
-
-// newMapping is the Bleve mapping of both indexes: every field is text
-// analyzed by secbot's analyzer, neither stored nor put in _all.
-func newMapping() mapping.IndexMapping {
-	im := bleve.NewIndexMapping()
-	im.DefaultAnalyzer = bleveAnalyzer
-	im.StoreDynamic = false
-	im.DocValuesDynamic = false
-	dm := bleve.NewDocumentMapping()
-	for _, f := range []string{"name", "alias", "gloss", "definition", "title", "text"} {
-		fm := bleve.NewTextFieldMapping()
-		fm.Analyzer = bleveAnalyzer
-		fm.Store = false
-		fm.IncludeInAll = false
-		fm.IncludeTermVectors = false
-		fm.DocValues = false
-		dm.AddFieldMappingsAt(f, fm)
-	}
-	im.DefaultMapping = dm
-	return im
-}
-
 func addTokens(set map[string]struct{}, s string) {
 	for _, t := range tokenize(s) {
 		set[t.term] = struct{}{}
 	}
 }
 
-// linkTerms fills each term's related terms and passages.
+// linkTerms fills each term's related terms and passages, in time near
+// linear in the pack (see lookup.go): which headwords each definition
+// holds is found once, by the headwords' first bigrams.
 func (ix *Index) linkTerms() {
+	n := len(ix.terms)
+	heads := newNameIndex() // id = term
+	long := make([]bool, n) // headword of two runes or more
+	for i, e := range ix.terms {
+		heads.add(e.nameKey)
+		long[i] = utf8.RuneCountInString(e.nameKey) >= 2
+	}
+	uses := make([][]int32, n)   // uses[i]: the terms whose headword i's definition holds
+	usedBy := make([][]int32, n) // usedBy[j]: the terms whose definition holds j's headword
+	for i, e := range ix.terms {
+		seen := map[int32]bool{}
+		heads.in(e.defKey, func(j int32, _ int) {
+			if int(j) != i && !seen[j] && long[j] {
+				seen[j] = true
+				uses[i] = append(uses[i], j)
+				usedBy[j] = append(usedBy[j], int32(i))
+			}
+		})
+	}
+	byRef := map[string][]int32{}
+	for i, e := range ix.terms {
+		for _, r := range e.term.Refs {
+			byRef[r] = append(byRef[r], int32(i))
+		}
+	}
 	for i := range ix.terms {
 		e := &ix.terms[i]
 		score := map[int]float64{}
-		for j, o := range ix.terms {
-			if j == i || len([]rune(o.nameKey)) < 2 {
-				continue
+		for _, j := range uses[i] {
+			score[int(j)] += 3 // this definition uses that term
+		}
+		if long[i] {
+			for _, j := range usedBy[i] {
+				score[int(j)] += 2 // that definition uses this term
 			}
-			if containsKey(e.defKey, o.nameKey) {
-				score[j] += 3 // this definition uses that term
+		}
+		// Sections both cite: a tie-breaker among the terms above, and
+		// alone a weak link (at most 1, from two shared sections), so
+		// that a term cited everywhere (VPN) does not crowd out the
+		// terms whose definitions name this one. A section cited by more
+		// than maxRefFanout terms links none of them: it says nothing
+		// about any one.
+		shared := map[int]int{}
+		for _, r := range e.term.Refs {
+			if ts := byRef[r]; len(ts) <= maxRefFanout {
+				for _, j := range ts {
+					if int(j) != i && long[j] {
+						shared[int(j)]++
+					}
+				}
 			}
-			if len([]rune(e.nameKey)) >= 2 && containsKey(o.defKey, e.nameKey) {
-				score[j] += 2 // that definition uses this term
-			}
-			// Sections both cite: a tie-breaker among the terms above, and
-			// alone a weak link (at most 1, from two shared sections), so
-			// that a term cited everywhere (VPN) does not crowd out the
-			// terms whose definitions name this one.
-			if k := sharedRefs(e.term.Refs, o.term.Refs); k > 0 && (score[j] > 0 || k >= 2) {
+		}
+		for j, k := range shared {
+			if score[j] > 0 || k >= 2 {
 				score[j] += min(1, 0.25*float64(k))
 			}
 		}
@@ -361,9 +390,12 @@ func (ix *Index) linkTerms() {
 		for k, j := range cands {
 			e.related[k] = ix.terms[j].term.Name
 		}
-		e.passages = ix.mentions(i)
 	}
+	ix.linkPassages()
 }
+
+// maxRefFanout: see linkTerms.
+const maxRefFanout = 64
 
 const (
 	maxRelated      = 5
@@ -372,51 +404,45 @@ const (
 	maxSuggestions  = 5
 )
 
-// mentions returns the passages that name the term, best first: those of a
-// section the term cites, then those naming it most often for their length;
-// headings and labels (under minExtraLength characters) are left out.
-func (ix *Index) mentions(ti int) []int {
-	e := &ix.terms[ti]
-	var keys []string
-	for _, n := range ix.names {
-		if n.term == ti && len([]rune(n.key)) >= 2 {
-			keys = append(keys, n.key)
-		}
-	}
+// linkPassages fills each term's passages: those that name the term, best
+// first: those of a section the term cites, then those naming it most
+// often for their length; headings and labels (under minExtraLength
+// characters) are left out. Each passage is read once, its names found
+// through ix.nameIx.
+func (ix *Index) linkPassages() {
 	type hit struct {
 		i     int
 		score float64
 	}
-	var hits []hit
+	hits := make([][]hit, len(ix.terms))
 	for i, p := range ix.passages {
 		if utf8.RuneCountInString(p.p.Text) < minExtraLength {
 			continue // a heading or a label says nothing about the term
 		}
-		c := 0
-		for _, k := range keys {
-			c += countKey(p.key, k)
+		count := map[int]int{}
+		ix.nameIx.in(p.key, func(id int32, _ int) { count[ix.names[id].term]++ })
+		for t, c := range count {
+			s := float64(c) / (1 + float64(len(p.key))/200)
+			for _, r := range ix.terms[t].term.Refs {
+				if strings.HasPrefix(p.p.Section, r) {
+					s += 2
+					break
+				}
+			}
+			hits[t] = append(hits[t], hit{i, s})
 		}
-		if c == 0 {
-			continue
-		}
-		s := float64(c) / (1 + float64(len(p.key))/200)
-		for _, r := range e.term.Refs {
-			if strings.HasPrefix(p.p.Section, r) {
-				s += 2
+	}
+	for t, hs := range hits {
+		sort.SliceStable(hs, func(a, b int) bool { return hs[a].score > hs[b].score })
+		var out []int
+		for _, h := range hs {
+			if len(out) == maxTermPassages {
 				break
 			}
+			out = append(out, h.i)
 		}
-		hits = append(hits, hit{i, s})
+		ix.terms[t].passages = out
 	}
-	sort.SliceStable(hits, func(a, b int) bool { return hits[a].score > hits[b].score })
-	var out []int
-	for _, h := range hits {
-		if len(out) == maxTermPassages {
-			break
-		}
-		out = append(out, h.i)
-	}
-	return out
 }
 
 // containsKey reports whether key k occurs in s as a word: a Latin key
@@ -459,18 +485,6 @@ func glued(a, b byte) bool {
 	return letter(a) && letter(b) || digit(a) && digit(b)
 }
 
-func sharedRefs(a, b []string) int {
-	n := 0
-	for _, x := range a {
-		for _, y := range b {
-			if x == y {
-				n++
-			}
-		}
-	}
-	return n
-}
-
 // Pack returns the pack the index was built from.
 func (ix *Index) Pack() *knowledge.Pack { return ix.pack }
 
@@ -481,7 +495,9 @@ func (ix *Index) Close() error {
 		go func() {
 			<-ix.ready
 			if ix.full != nil {
-				ix.full.termIdx.Close()
+				if ix.full.termIdx != nil {
+					ix.full.termIdx.Close()
+				}
 				ix.full.passageIdx.Close()
 			}
 		}()

@@ -367,7 +367,7 @@ func TestStages(t *testing.T) {
 		{"ゼロデイ", stagePart},
 		{"ゼロトラストセキュリティ", stageContains},
 		{"ファイアウォーレ", stageTypo},
-		{"ネットワーク通信を信用できない領域として扱う考え方", stageFullText},
+		{"ネットワーク通信を信用できない領域として扱う考え方", stageDescribe},
 		{"寿司", stageNone},
 	}
 	for _, tt := range tests {

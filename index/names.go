@@ -134,18 +134,23 @@ func deriveNames(defs []string, given [][]string) []derivedName {
 			}
 		}
 	}
-	partOfOther := func(k string, t int) bool {
-		for t2, ns := range given {
-			if t2 == t {
-				continue
-			}
-			for _, n := range ns {
-				if containsKey(Key(n), k) {
-					return true
-				}
-			}
+	// Every given name's key, indexed: a derived name that is part of
+	// another term's name is found by its bigrams, not by a scan of every
+	// name (see lookup.go).
+	parts := newNameIndex()
+	var partOwner []int
+	for t, ns := range given {
+		for _, n := range ns {
+			parts.add(Key(n))
+			partOwner = append(partOwner, t)
 		}
-		return false
+	}
+	partOfOther := func(k string, t int) bool {
+		found := false
+		parts.containing(k, func(id int32) {
+			found = found || partOwner[id] != t
+		})
+		return found
 	}
 	var out []derivedName
 	seen := map[derivedName]bool{}

@@ -25,11 +25,22 @@ func testIndex(t testing.TB) *index.Index {
 	return ix
 }
 
+// floors are the gates of the sets that do not reach quality.TargetHitAt1
+// yet: the level achieved, so that it does not fall. The target stays
+// 0.95 (issue 10).
+var floors = map[string]float64{
+	"testdata/people/describe.tsv": 0.86,
+	"testdata/people/facts.tsv":    0.90,
+}
+
 // TestQuality scores the query sets: our own under testdata/ and the shared
 // eval sets when ../shared is beside the repository.
 func TestQuality(t *testing.T) {
+	t.Parallel() // no package state: Options replaced the switches
 	ix := testIndex(t)
 	own, _ := filepath.Glob("testdata/*.tsv")
+	people, _ := filepath.Glob("testdata/people/*.tsv")
+	own = append(own, people...)
 	shared, _ := filepath.Glob("../../shared/eval/*.tsv")
 	if len(shared) == 0 {
 		t.Log("no ../shared/eval beside the repository: shared sets skipped")
@@ -42,18 +53,27 @@ func TestQuality(t *testing.T) {
 			}
 			rep := quality.Run(context.Background(), ix, set)
 			rep.Write(os.Stderr, testing.Verbose())
-			if !rep.Pass() {
-				t.Errorf("%s: hit@1 %.3f (want ≥ %.2f), none refused %d/%d", path, rep.HitAt1(), quality.TargetHitAt1, rep.NoneRefused, rep.NoneRows)
+			target, ok := floors[filepath.ToSlash(path)]
+			if !ok {
+				target = quality.TargetHitAt1
+			}
+			if rep.HitAt1() < target || rep.Refused() < quality.TargetRefused {
+				t.Errorf("%s: hit@1 %.3f (want ≥ %.2f), none refused %d/%d", path, rep.HitAt1(), target, rep.NoneRefused, rep.NoneRows)
 			}
 		})
 	}
 }
 
 // TestAnalyzerComparison scores every set with secbot's analyzer and with
-// Bleve's stock cjk analyzer in the Bleve fields (the name tables and the
-// confidence rules stay the same). It asserts nothing about cjk: run it with
-// -v to see the figures the README quotes.
+// Bleve's stock cjk analyzer in the Bleve fields, each with the name stages
+// and with Bleve alone (Options.BleveOnly). It asserts what the choice of
+// analyzer rests on: secbot's analyzer scores at least as well as cjk on
+// every set, in both settings. Run it with -v for the figures.
 func TestAnalyzerComparison(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds four indexes")
+	}
+	t.Parallel()
 	pack, err := knowledge.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -61,17 +81,11 @@ func TestAnalyzerComparison(t *testing.T) {
 	files, _ := filepath.Glob("testdata/*.tsv")
 	shared, _ := filepath.Glob("../../shared/eval/*.tsv")
 	files = append(files, shared...)
+	score := map[string]float64{} // mode + file → hit@1
 	for _, mode := range []string{"secbot_ja", "cjk", "secbot_ja bleve-only", "cjk bleve-only"} {
 		name, only, _ := strings.Cut(mode, " ")
-		restore := index.UseAnalyzer(name)
-		if only != "" {
-			r := restore
-			off := index.UseBleveOnly()
-			restore = func() { off(); r() }
-		}
-		ix, err := index.Build(pack)
+		ix, err := index.Build(pack, index.Options{Analyzer: name, BleveOnly: only != ""})
 		if err != nil {
-			restore()
 			t.Fatal(err)
 		}
 		for _, f := range files {
@@ -80,9 +94,17 @@ func TestAnalyzerComparison(t *testing.T) {
 				t.Fatal(err)
 			}
 			rep := quality.Run(context.Background(), ix, set)
+			score[mode+" "+f] = rep.HitAt1()
 			t.Logf("%-20s %-36s hit@1=%.3f none refused=%d/%d", mode, f, rep.HitAt1(), rep.NoneRefused, rep.NoneRows)
 		}
 		ix.Close()
-		restore()
+	}
+	for _, f := range files {
+		for _, only := range []string{"", " bleve-only"} {
+			ja, cjk := score["secbot_ja"+only+" "+f], score["cjk"+only+" "+f]
+			if ja < cjk {
+				t.Errorf("%s%s: secbot_ja hit@1 %.3f < cjk %.3f", f, only, ja, cjk)
+			}
+		}
 	}
 }

@@ -4,16 +4,8 @@ import (
 	"context"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
-
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/search/query"
-
-	"secbot/knowledge"
 )
 
 // Resolution stages: which stage of resolve answered (see TestStages).
@@ -24,6 +16,9 @@ const (
 	stageContains = "contains" // the query contains a term's name
 	stageTypo     = "typo"     // within a small edit distance of a name
 	stageSound    = "sound"    // the same consonants in the other script (ransomware)
+	stageTopic    = "topic"    // a clause's topic names a term (…、ランサムウェアって何？)
+	stageCompare  = "compare"  // two names compared: the first (完全性と機密性の違い)
+	stageDescribe = "describe" // reverse lookup: a description of the thing
 	stageFullText = "fulltext" // full text over names and definitions
 )
 
@@ -65,6 +60,14 @@ type resolution struct {
 	term        int // index into ix.terms, or -1
 	stage       string
 	suggestions []int
+	// tentative is set when reverse lookup found term without confidence:
+	// the answer says "もしかして" (see describe.go).
+	tentative bool
+	// describe and described are what reverse lookup found when it could
+	// not answer (Ask decides with the passages).
+	describe      describeVerdict
+	described     int
+	describeScore float64
 }
 
 // fullTextMode says what the full-text stage of resolve may do.
@@ -76,365 +79,355 @@ const (
 	fullTextAnswer               // answer when confident, else suggest
 )
 
+// request is one term resolution in progress: the query in the forms the
+// stages use, and what they may do.
+type request struct {
+	q    string     // the query as checked
+	u    understood // what the message asks (understand.go)
+	core string     // u.core
+	ck   string     // Key(core)
+	n    int        // runes of ck
+	// contains: the contains stage may answer (else it only suggests);
+	// fullText says what the description stages may do.
+	contains bool
+	fullText fullTextMode
+	// skip holds the terms a contrast set aside: no stage answers them.
+	skip map[int]bool
+}
+
+// stage is one named step of resolve: it answers (returns true with
+// res.term set), gives up on the query (true, no term), or passes it on
+// with suggestions added.
+type stage struct {
+	name string
+	run  func(ix *Index, ctx context.Context, r *request, res *resolution) (bool, error)
+}
+
+// stages are the steps of term resolution, most certain first (see the
+// package documentation).
+var stages = []stage{
+	{stageExact, (*Index).stageExact},
+	{stageTopic, (*Index).stageTopic},
+	{stageCompare, (*Index).stageCompare},
+	{stagePart, (*Index).stagePart},
+	{stageContains, (*Index).stageContains},
+	{stageTypo, (*Index).stageTypo},
+	{stageSound, (*Index).stageSound},
+	{stageDescribe, (*Index).stageDescribe},
+	{stageFullText, (*Index).stageFullText},
+}
+
 // resolve runs the stages of term resolution on q (already checked).
 // With contains false the contains stage only suggests; fullText says what
-// the full-text stage may do.
+// the description stages may do.
 func (ix *Index) resolve(ctx context.Context, q string, contains bool, fullText fullTextMode) (resolution, error) {
-	res := resolution{term: -1}
-	core := stripWrappers(q)
-	ck := Key(core)
-	if bleveOnly {
-		return ix.resolveFullText(ctx, core, res, fullText)
+	res := resolution{term: -1, described: -1}
+	r := &request{q: q, u: understand(q), contains: contains, fullText: fullText}
+	r.core = r.u.core
+	r.skip = ix.setAside(r.u)
+	switch {
+	case r.u.setAside == nil:
+	case isDescription(q, r.u.core) && hasContent(r.u.asked):
+		// A description after a contrast is read alone: what comes before
+		// it describes what it is not (入口で止めるウイルス対策ソフトとは
+		// 違って、入られた後の…製品).
+		r.core = r.u.asked
+	case len(r.skip) == 0:
+		// The contrast sets aside no term and what follows it is no
+		// description: read the message whole (パスワード以外の認証とは).
+		r.core = r.u.whole
 	}
-	// 1. Exact.
-	kana, _ := toKana(core)
-	for _, k := range []string{ck, Key(q), Key(kana), icVariant(ck)} {
+	r.ck = Key(r.core)
+	r.n = utf8.RuneCountInString(r.ck)
+	for _, s := range stages {
+		if ix.opts.BleveOnly != (s.name == stageFullText) {
+			// Full text over the terms (Bleve) runs only to measure the
+			// analyzers (Options.BleveOnly): reverse lookup reads
+			// descriptions better, and without waiting for Bleve.
+			continue
+		}
+		done, err := s.run(ix, ctx, r, &res)
+		if err != nil {
+			return res, err
+		}
+		if res.term >= 0 && r.skip[res.term] {
+			// Never the term a contrast sets aside.
+			res.term, res.tentative = -1, false
+			continue
+		}
+		if res.term >= 0 {
+			res.stage = s.name
+			return res, nil
+		}
+		if done {
+			break
+		}
+	}
+	res.suggestions = slices.DeleteFunc(res.suggestions, func(t int) bool { return r.skip[t] })
+	return res, nil
+}
+
+// setAside returns the terms the contrasts of u set aside.
+func (ix *Index) setAside(u understood) map[int]bool {
+	var skip map[int]bool
+	for _, a := range u.setAside {
+		k := Key(stripWrappers(a))
+		ts := ix.exact[k]
+		if len(ts) == 0 {
+			// A clause set aside (…けど、それと違って): every term it names.
+			for t := range ix.namedIn(k) {
+				ts = append(ts, name{term: t})
+			}
+		}
+		for _, n := range ts {
+			if skip == nil {
+				skip = map[int]bool{}
+			}
+			skip[n.term] = true
+		}
+	}
+	return skip
+}
+
+// stageExact: the query, its wrappers and chat stripped, is a name.
+func (ix *Index) stageExact(_ context.Context, r *request, res *resolution) (bool, error) {
+	kana, _ := toKana(r.core)
+	for _, k := range []string{r.ck, Key(r.q), Key(kana), icVariant(r.ck)} {
 		if ns := ix.exact[k]; len(ns) > 0 {
+			if r.skip[ns[0].term] {
+				continue
+			}
 			if amb := glossTerms(ns); len(amb) > 1 {
 				// A gloss two definitions give two terms names
 				// neither for sure: say so.
 				res.suggestions = amb
-				return res, nil
+				return true, nil
 			}
-			res.term, res.stage = ns[0].term, stageExact
-			return res, nil
+			res.term = ns[0].term
+			return true, nil
 		}
 	}
-	if ck == "" {
-		return res, nil
+	return r.ck == "", nil
+}
+
+// nameStages are the stages that look a text up as a name.
+var nameStages = []stage{
+	{stageExact, (*Index).stageExact},
+	{stagePart, (*Index).stagePart},
+	{stageContains, (*Index).stageContains},
+	{stageTypo, (*Index).stageTypo},
+	{stageSound, (*Index).stageSound},
+}
+
+// stageTopic: the topic of one of the message's clauses (understand.go) is
+// a name, by the name stages alone (the contains stage may answer: a topic
+// is short). A message that is one clause with no topic mark has no topic
+// but itself, which the other stages read.
+func (ix *Index) stageTopic(ctx context.Context, r *request, res *resolution) (bool, error) {
+	for _, tp := range r.u.topics {
+		if tp == r.core && !r.u.marked[tp] {
+			continue // the other stages read the core
+		}
+		// A topic is short: the contains stage may answer it.
+		sub := &request{q: tp, core: tp, ck: Key(tp), contains: true, skip: r.skip}
+		sub.n = utf8.RuneCountInString(sub.ck)
+		if sub.n < 2 {
+			continue
+		}
+		var sres resolution
+		sres.term = -1
+		for _, s := range nameStages {
+			done, err := s.run(ix, ctx, sub, &sres)
+			if err != nil {
+				return false, err
+			}
+			if sres.term >= 0 || done {
+				break
+			}
+		}
+		if sres.term >= 0 && !r.skip[sres.term] {
+			res.term = sres.term
+			return true, nil
+		}
 	}
-	// 1b. Two names compared (完全性と機密性の違い, ICTとITの違いは): the
-	// first, when it is exactly a term's name, answers.
-	if left, right, ok := strings.Cut(core, "と"); ok && left != "" && right != "" {
+	return false, nil
+}
+
+// stageCompare: two names compared (完全性と機密性の違い, ICTとITの違いは):
+// the first, when it is exactly a term's name, answers.
+func (ix *Index) stageCompare(_ context.Context, r *request, res *resolution) (bool, error) {
+	if left, right, ok := strings.Cut(r.core, "と"); ok && left != "" && right != "" {
 		if l := ix.exact[Key(left)]; len(l) > 0 && len(glossTerms(l)) <= 1 {
-			res.term, res.stage = l[0].term, stageExact
-			return res, nil
+			res.term = l[0].term
+			return true, nil
 		}
 	}
-	ckLen := utf8.RuneCountInString(ck)
-	// 2a. The query is part of a term's name. Every term whose name holds
-	// it counts: one term is the answer when the query covers enough of its
-	// name, or names nothing else at all; several are ambiguous (リスク →
-	// リスク評価 or リスクアセスメント) unless one name is the start of all
-	// the others (ぜいじゃく → 脆弱性, not 脆弱性診断).
-	if ckLen >= 2 {
-		best := map[int]float64{}      // term → best coverage
-		sure := map[int]bool{}         // term → coverage over the threshold
-		matchedKey := map[int]string{} // term → the name key that matched
-		for _, n := range ix.names {
-			if n.key == ck || !containsKey(n.key, ck) {
-				continue
-			}
-			cov := float64(ckLen) / float64(utf8.RuneCountInString(n.key))
-			isPrefix := n.key[:len(ck)] == ck
-			if cov < partMinDistinct {
-				res.suggestions = append(res.suggestions, n.term)
-				continue
-			}
-			if cov > best[n.term] {
-				best[n.term] = cov
-				matchedKey[n.term] = n.key
-			}
-			if (isPrefix && cov >= partMinPrefix) || cov >= partMinInfix {
-				sure[n.term] = true
-			}
-		}
-		switch terms := sortedByScore(best); {
-		case len(terms) == 1:
-			// A low-coverage part that names nothing else is still this
-			// term (お助け隊 → サイバーセキュリティお助け隊サービス制度).
-			if sure[terms[0]] || (ckLen >= 3 && ix.distinct(ck, terms[0])) {
-				res.term, res.stage = terms[0], stagePart
-				return res, nil
-			}
-			res.suggestions = append(terms, res.suggestions...)
-		case len(terms) > 1:
-			if t := commonStem(terms, matchedKey); t >= 0 && sure[t] {
-				res.term, res.stage = t, stagePart
-				return res, nil
-			}
-			// Ambiguous: say so rather than let full text pick one.
-			res.suggestions = append(terms, res.suggestions...)
-			return res, nil
-		}
+	return false, nil
+}
+
+// stagePart: the query is part of a term's name. Every term whose name
+// holds it counts: one term is the answer when the query covers enough of
+// its name, or names nothing else at all; several are ambiguous (リスク →
+// リスク評価 or リスクアセスメント) unless one name is the start of all the
+// others (ぜいじゃく → 脆弱性, not 脆弱性診断).
+func (ix *Index) stagePart(_ context.Context, r *request, res *resolution) (bool, error) {
+	ck, ckLen := r.ck, r.n
+	if ckLen < 2 {
+		return false, nil
 	}
-	// 2b. The query contains a term's name.
-	if c, cov := ix.contained(ck); c >= 0 {
-		c, cov = ix.qualified(core, c, cov)
-		if contains && cov >= containsMin {
-			res.term, res.stage = c, stageContains
-			return res, nil
+	best := map[int]float64{}      // term → best coverage
+	sure := map[int]bool{}         // term → coverage over the threshold
+	matchedKey := map[int]string{} // term → the name key that matched
+	ix.nameIx.containing(ck, func(id int32) {
+		n := ix.names[id]
+		if n.key == ck {
+			return
+		}
+		cov := float64(ckLen) / float64(utf8.RuneCountInString(n.key))
+		isPrefix := n.key[:len(ck)] == ck
+		if cov < partMinDistinct {
+			res.suggestions = append(res.suggestions, n.term)
+			return
+		}
+		if cov > best[n.term] {
+			best[n.term] = cov
+			matchedKey[n.term] = n.key
+		}
+		if (isPrefix && cov >= partMinPrefix) || cov >= partMinInfix {
+			sure[n.term] = true
+		}
+	})
+	switch terms := sortedByScore(best); {
+	case len(terms) == 1:
+		// A low-coverage part that names nothing else is still this
+		// term (お助け隊 → サイバーセキュリティお助け隊サービス制度).
+		if sure[terms[0]] || (ckLen >= 3 && ix.distinct(ck, terms[0])) {
+			res.term = terms[0]
+			return true, nil
+		}
+		res.suggestions = append(terms, res.suggestions...)
+	case len(terms) > 1:
+		if t := commonStem(terms, matchedKey); t >= 0 && sure[t] {
+			res.term = t
+			return true, nil
+		}
+		// Ambiguous: say so rather than let full text pick one.
+		res.suggestions = append(terms, res.suggestions...)
+		return true, nil
+	}
+	return false, nil
+}
+
+// stageContains: the query contains a term's name.
+func (ix *Index) stageContains(_ context.Context, r *request, res *resolution) (bool, error) {
+	if c, cov := ix.containedSkip(r.ck, r.skip); c >= 0 {
+		c, cov = ix.qualified(r.core, c, cov)
+		if r.contains && cov >= containsMin {
+			res.term = c
+			return true, nil
 		}
 		res.suggestions = append(res.suggestions, c)
 	}
-	// 2c. A typo.
-	t, near := ix.typo(ck)
+	return false, nil
+}
+
+// stageTypo: a typo of a name.
+func (ix *Index) stageTypo(_ context.Context, r *request, res *resolution) (bool, error) {
+	t, near := ix.typo(r.ck)
 	if t >= 0 {
-		res.term, res.stage = t, stageTypo
-		return res, nil
+		res.term = t
+		return true, nil
 	}
 	res.suggestions = append(res.suggestions, near...)
-	// 2d. A loanword in the other script (sounds.go): ransomware →
-	// ランサムウェア, ロックビット → LockBit2.0.
-	t, amb := ix.soundMatch(core)
+	return false, nil
+}
+
+// stageSound: a loanword in the other script (sounds.go): ransomware →
+// ランサムウェア, ロックビット → LockBit2.0.
+func (ix *Index) stageSound(_ context.Context, r *request, res *resolution) (bool, error) {
+	t, amb := ix.soundMatch(r.core)
 	if t >= 0 {
-		res.term, res.stage = t, stageSound
-		return res, nil
+		res.term = t
+		return true, nil
 	}
 	res.suggestions = append(res.suggestions, amb...)
-	if fullText == fullTextAnswer && ckLen < fullTextMinRunes {
-		fullText = fullTextSuggest
-	}
-	return ix.resolveFullText(ctx, core, res, fullText)
+	return false, nil
 }
 
-// glossTerms returns the terms of ns when its surest names are glosses
-// (ns is sorted by tier) that name more than one term, else nil.
-func glossTerms(ns []name) []int {
-	if ns[0].tier != tierGloss {
-		return nil
+// stageDescribe: reverse lookup, a description of the thing (describe.go).
+// A query about what the pack never names (offtopic.go) is not described.
+func (ix *Index) stageDescribe(_ context.Context, r *request, res *resolution) (bool, error) {
+	// The off-topic check reads what is asked, not what a contrast sets
+	// aside (ハッキングという言葉と違って…).
+	asked := r.u.core
+	if r.u.asked != "" {
+		asked = r.u.asked
 	}
-	var out []int
-	for _, n := range ns {
-		if !slices.Contains(out, n.term) {
-			out = append(out, n.term)
-		}
+	if r.fullText == fullTextOff || ix.vocab.describesOffTopic(asked) {
+		return false, nil
 	}
-	if len(out) < 2 {
-		return nil
+	v, t, alts, score := ix.describe(r.core, r.skip)
+	if v == describeTentative && (ix.vocab.offTopic(asked) || ix.subjectNamed(r.ck, r.skip)) {
+		// Not sure, and about a word the pack never uses (量子コンピュータ),
+		// or about a term the question names (セキュリティアクションの宣言 is
+		// not a description of another term).
+		v = describeNone
 	}
-	return out
-}
-
-// icVariant returns the other katakana spelling of an English word in -ics
-// or -ic, which Japanese writes both ways (フォレンジクス / フォレンジック,
-// グラフィックス / グラフィック): ck (a Key) ending in ックス or クス becomes
-// the ック form. It returns "" for any other ck.
-func icVariant(ck string) string {
+	res.describeScore = score
 	switch {
-	case strings.HasSuffix(ck, "ックス"):
-		if utf8.RuneCountInString(ck) > 4 {
-			return strings.TrimSuffix(ck, "ス")
-		}
-	case strings.HasSuffix(ck, "クス") && utf8.RuneCountInString(ck) > 3:
-		base := strings.TrimSuffix(ck, "クス")
-		if r, _ := utf8.DecodeLastRuneInString(base); unicode.Is(unicode.Katakana, r) {
-			return base + "ック"
-		}
+	case v == describeConfident && r.fullText == fullTextAnswer:
+		res.term, res.suggestions = t, alts
+		return true, nil
+	case v == describeTentative && r.fullText == fullTextAnswer:
+		res.term, res.suggestions, res.tentative = t, alts, true
+		return true, nil
+	case v != describeNone:
+		res.suggestions = append(res.suggestions, t)
+		res.describe, res.described = v, t
 	}
-	return ""
+	res.suggestions = append(res.suggestions, alts...)
+	return false, nil
 }
 
-// bleveOnly turns off every stage but full text, and the re-ranking of
-// passages: tests set it to measure the analyzers alone.
-var bleveOnly = false
-
-// resolveFullText is stage 3 of resolve.
-func (ix *Index) resolveFullText(ctx context.Context, core string, res resolution, mode fullTextMode) (resolution, error) {
-	if mode != fullTextOff {
-		ft, err := ix.fullText(ctx)
-		if err != nil {
-			return res, err
-		}
-		hits, err := ft.searchTerms(ctx, core)
-		if err != nil {
-			return res, err
-		}
-		qt := tokenize(core)
-		// Bleve ranks (names boosted); coverage decides: the hit whose
-		// names and definition hold the most of the query, if enough.
-		best, bestCov := -1, 0.0
-		for _, h := range hits {
-			cov := coverage(qt, ft.termTokens[h])
-			if cov > bestCov {
-				best, bestCov = h, cov
-			}
-			if cov >= suggestCoverage && matched(qt, ft.termTokens[h]) >= min(2, distinctTokens(qt)) {
-				res.suggestions = append(res.suggestions, h)
-			}
-		}
-		if mode == fullTextAnswer && best >= 0 && bestCov >= termCoverage && strongTokens(qt) >= 1 {
-			res.term, res.stage = best, stageFullText
-			return res, nil
-		}
+// stageFullText: full text over names and definitions (Bleve), accepted
+// only when the query's words are covered well enough.
+func (ix *Index) stageFullText(ctx context.Context, r *request, res *resolution) (bool, error) {
+	mode := r.fullText
+	if mode == fullTextAnswer && r.n < fullTextMinRunes {
+		mode = fullTextSuggest
 	}
-	return res, nil
-}
-
-// distinct reports whether no term but t uses ck in its definition.
-func (ix *Index) distinct(ck string, t int) bool {
-	for i, e := range ix.terms {
-		if i != t && containsKey(e.defKey, ck) {
-			return false
-		}
+	if mode == fullTextOff {
+		return false, nil
 	}
-	return true
-}
-
-// commonStem returns the term among terms whose matched name (in keys) is
-// the start of every other one's, or -1.
-func commonStem(terms []int, keys map[int]string) int {
-	short := terms[0]
-	for _, t := range terms {
-		if len(keys[t]) < len(keys[short]) {
-			short = t
-		}
+	ft, err := ix.fullText(ctx)
+	if err != nil {
+		return false, err
 	}
-	stem := keys[short]
-	for _, t := range terms {
-		k := keys[t]
-		if len(k) < len(stem) || k[:len(stem)] != stem {
-			return -1
-		}
+	hits, err := ix.searchTerms(ctx, ft, r.core)
+	if err != nil {
+		return false, err
 	}
-	return short
-}
-
-// contained returns the term with the longest name contained in ck, and how
-// much of ck that name covers; -1 when there is none.
-func (ix *Index) contained(ck string) (int, float64) {
-	best, bestLen := -1, 0
-	for _, n := range ix.names {
-		l := utf8.RuneCountInString(n.key)
-		if l < 2 || l <= bestLen || n.key == ck || !containsKey(ck, n.key) {
+	qt := tokenize(r.core)
+	// Bleve ranks (names boosted); coverage decides: the hit whose
+	// names and definition hold the most of the query, if enough.
+	best, bestCov := -1, 0.0
+	for _, h := range hits {
+		if r.skip[h] {
 			continue
 		}
-		best, bestLen = n.term, l
-	}
-	if best < 0 {
-		return -1, 0
-	}
-	return best, float64(bestLen) / float64(utf8.RuneCountInString(ck))
-}
-
-// qualified returns the term whose names hold more of the query's words
-// (see words) than those of c, the term contained() found, and all of them;
-// else c. A qualified query names the longer term it qualifies:
-// NISTのフレームワーク holds the name フレームワーク, but the name NIST
-// サイバーセキュリティフレームワーク holds both NIST and フレームワーク. The
-// returned coverage is then 1: every word of the query is in the name.
-func (ix *Index) qualified(core string, c int, cov float64) (int, float64) {
-	var ws []string
-	for _, w := range words(core) {
-		if utf8.RuneCountInString(w) >= 2 {
-			ws = append(ws, w)
+		cov := coverage(qt, ft.termTokens[h])
+		if cov > bestCov {
+			best, bestCov = h, cov
+		}
+		if cov >= suggestCoverage && matched(qt, ft.termTokens[h]) >= min(2, distinctTokens(qt)) {
+			res.suggestions = append(res.suggestions, h)
 		}
 	}
-	if len(ws) < 2 || len(ws) > 64 {
-		return c, cov
+	if mode == fullTextAnswer && best >= 0 && bestCov >= termCoverage && strongTokens(qt) >= 1 {
+		res.term, res.tentative = best, false
+		return true, nil
 	}
-	held := make([]uint64, len(ix.terms)) // term → the words its names hold
-	for _, nm := range ix.names {
-		for i, w := range ws {
-			if held[nm.term]&(1<<i) == 0 && containsKey(nm.key, w) {
-				held[nm.term] |= 1 << i
-			}
-		}
-	}
-	all := uint64(1)<<len(ws) - 1
-	if held[c] == all {
-		return c, cov
-	}
-	best, count := -1, 0
-	for t, h := range held {
-		if t != c && h == all {
-			best = t
-			count++
-		}
-	}
-	if count != 1 {
-		return c, cov
-	}
-	return best, 1
-}
-
-// typo returns the one term within the allowed edit distance of ck, or -1
-// and the terms a little further away (for "did you mean").
-func (ix *Index) typo(ck string) (int, []int) {
-	q := []rune(ck)
-	allowed := 0
-	switch {
-	case len(q) >= 10:
-		allowed = 2
-	case len(q) >= 4:
-		allowed = 1
-	}
-	bestD := map[int]int{}
-	for _, n := range ix.names {
-		k := []rune(n.key)
-		if abs(len(k)-len(q)) > allowed+1 {
-			continue
-		}
-		d := osa(q, k, allowed+1)
-		if d > allowed+1 {
-			continue
-		}
-		if old, ok := bestD[n.term]; !ok || d < old {
-			bestD[n.term] = d
-		}
-	}
-	minD, count, term := allowed+2, 0, -1
-	for t, d := range bestD {
-		switch {
-		case d < minD:
-			minD, count, term = d, 1, t
-		case d == minD:
-			count++
-		}
-	}
-	if allowed > 0 && minD <= allowed && count == 1 {
-		return term, nil
-	}
-	var near []int
-	for t := range bestD {
-		near = append(near, t)
-	}
-	sort.Slice(near, func(a, b int) bool {
-		if bestD[near[a]] != bestD[near[b]] {
-			return bestD[near[a]] < bestD[near[b]]
-		}
-		return near[a] < near[b]
-	})
-	return -1, near
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
-
-// osa is the optimal-string-alignment edit distance of a and b, or limit+1
-// once it is sure to exceed limit.
-func osa(a, b []rune, limit int) int {
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				v = min(v, prev2[j-2]+1)
-			}
-			cur[j] = v
-			rowMin = min(rowMin, v)
-		}
-		if rowMin > limit {
-			return limit + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
+	return false, nil
 }
 
 // sortedByScore returns the keys of m, highest value first.
@@ -450,190 +443,4 @@ func sortedByScore(m map[int]float64) []int {
 		return out[a] < out[b]
 	})
 	return out
-}
-
-// coverage is the weighted share of the query tokens qt found in set.
-func coverage(qt []token, set map[string]struct{}) float64 {
-	var have, total float64
-	seen := map[string]bool{}
-	for _, t := range qt {
-		if seen[t.term] {
-			continue
-		}
-		seen[t.term] = true
-		w := tokenWeight(t)
-		total += w
-		if _, ok := set[t.term]; ok {
-			have += w
-		}
-	}
-	if total == 0 {
-		return 0
-	}
-	return have / total
-}
-
-// distinctTokens counts the distinct tokens of qt.
-func distinctTokens(qt []token) int {
-	seen := map[string]bool{}
-	for _, t := range qt {
-		seen[t.term] = true
-	}
-	return len(seen)
-}
-
-// matched counts the distinct tokens of qt found in set.
-func matched(qt []token, set map[string]struct{}) int {
-	n := 0
-	seen := map[string]bool{}
-	for _, t := range qt {
-		if _, ok := set[t.term]; ok && !seen[t.term] {
-			seen[t.term] = true
-			n++
-		}
-	}
-	return n
-}
-
-// tokenWeight is what a query token counts for in coverage: a grammar
-// bigram nothing, a weak (particle) bigram little, a Latin word as many as
-// the bigrams a Japanese word of its length would make (up to
-// latinMaxWeight), so that an unknown English word (docker) weighs like an
-// unknown Japanese one.
-func tokenWeight(t token) float64 {
-	switch {
-	case t.grammar:
-		return 0
-	case t.weak:
-		return weakWeight
-	case t.typ == analysis.AlphaNumeric:
-		return min(latinMaxWeight, max(1, float64(len(t.term)-1)))
-	}
-	return 1
-}
-
-func strongTokens(qt []token) int {
-	n := 0
-	for _, t := range qt {
-		if !t.weak {
-			n++
-		}
-	}
-	return n
-}
-
-// matchQuery builds a Bleve query for text: one Match query per field, each
-// with its boost. The text is analyzed as data, never parsed as syntax.
-func matchQuery(text string, fields []string, boosts []float64) query.Query {
-	qs := make([]query.Query, len(fields))
-	for i, f := range fields {
-		m := bleve.NewMatchQuery(text)
-		m.SetField(f)
-		m.Analyzer = bleveAnalyzer
-		m.SetBoost(boosts[i])
-		qs[i] = m
-	}
-	return bleve.NewDisjunctionQuery(qs...)
-}
-
-// searchTerms returns the terms whose names and definitions best match text.
-func (ft *fullText) searchTerms(ctx context.Context, text string) ([]int, error) {
-	q := matchQuery(text, []string{"name", "alias", "gloss", "definition"},
-		[]float64{boostName, boostAlias, boostGloss, boostDefinition})
-	req := bleve.NewSearchRequestOptions(q, 5, 0, false)
-	res, err := ft.termIdx.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]int, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		if i, err := strconv.Atoi(h.ID); err == nil {
-			out = append(out, i)
-		}
-	}
-	return out, nil
-}
-
-// Term answers what /term QUERY asks: the glossary entry the query means,
-// or kind none with suggestions. It returns knowledge.CheckQuery's errors
-// for queries secbot cannot look up.
-func (ix *Index) Term(ctx context.Context, q string) (knowledge.Answer, error) {
-	q, err := check(ctx, q)
-	if err != nil {
-		return knowledge.Answer{}, err
-	}
-	res, err := ix.resolve(ctx, q, true, fullTextAnswer)
-	if err != nil {
-		return knowledge.Answer{}, err
-	}
-	if res.term >= 0 {
-		return ix.termAnswer(q, res.term), nil
-	}
-	// A chapter concept that is not in the glossary (2025年の崖, 守りのIT投資)
-	// is answered by the passage that explains it. A query close to several
-	// glossary names (リスク → リスク評価, リスクアセスメント) keeps its
-	// "did you mean" instead: /term is asked for a term.
-	//
-	// /term names a concept, it does not describe one: the section must hold
-	// every word of the name (termPassageWords), not half of them as a
-	// question's may. ネットの闇市 is not answered by the passages on the
-	// Internet: 闇市, the word that makes it a concept, is nowhere in them.
-	core := stripWrappers(q)
-	if !ix.partOfNames(Key(core), res.suggestions) {
-		if a, ok, err := ix.passageAnswer(ctx, q, core, termPassageWords); err != nil || ok {
-			if ok {
-				a.Suggestions = ix.noneAnswer(q, res.suggestions).Suggestions
-			}
-			return a, err
-		}
-	}
-	return ix.noneAnswer(q, res.suggestions), nil
-}
-
-// termAnswer is the answer naming term t.
-func (ix *Index) termAnswer(q string, t int) knowledge.Answer {
-	e := &ix.terms[t]
-	term := e.term
-	// Fresh, non-nil slices: the JSON contract shows [] rather than null,
-	// and callers may change the answer.
-	term.Aliases = append([]string{}, term.Aliases...)
-	term.Refs = append([]string{}, term.Refs...)
-	a := knowledge.Answer{Query: q, Kind: knowledge.KindTerm, Term: &term,
-		Passages: []knowledge.Passage{}, Suggestions: []string{},
-		Related: append([]string{}, e.related...)}
-	for _, p := range e.passages {
-		a.Passages = append(a.Passages, ix.passages[p].p)
-	}
-	return a
-}
-
-// noneAnswer is the answer saying nothing answers q, with suggestions.
-func (ix *Index) noneAnswer(q string, sugg []int) knowledge.Answer {
-	a := knowledge.Answer{Query: q, Kind: knowledge.KindNone,
-		Passages: []knowledge.Passage{}, Suggestions: []string{}}
-	seen := map[int]bool{}
-	for _, t := range sugg {
-		if seen[t] || len(a.Suggestions) == maxSuggestions {
-			continue
-		}
-		seen[t] = true
-		a.Suggestions = append(a.Suggestions, ix.terms[t].term.Name)
-	}
-	return a
-}
-
-// partOfNames reports whether key is part of a name of one of the terms:
-// the query is then an ambiguous piece of glossary names, not a concept.
-func (ix *Index) partOfNames(key string, terms []int) bool {
-	if key == "" {
-		return false
-	}
-	for _, n := range ix.names {
-		for _, t := range terms {
-			if n.term == t && strings.Contains(n.key, key) {
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -122,7 +122,7 @@ func (ix *Index) Search(ctx context.Context, question string, n int) ([]Hit, err
 	if err != nil {
 		return nil, err
 	}
-	core := stripWrappers(q)
+	core := understand(q).question
 	hits, err := ix.search(ctx, core, n)
 	if err != nil {
 		return nil, err
@@ -139,7 +139,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 	if err != nil {
 		return nil, err
 	}
-	q := matchQuery(text, []string{"text", "title"}, []float64{boostText, boostTitle})
+	q := ix.matchQuery(text, []string{"text", "title"}, []float64{boostText, boostTitle})
 	req := bleve.NewSearchRequestOptions(q, max(n, rerankDepth), 0, false)
 	res, err := ft.passageIdx.SearchInContext(ctx, req)
 	if err != nil {
@@ -161,8 +161,12 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 	// the question the passage and its whole section cover. A section that
 	// holds every word of the question (攻め, IT投資, 手順) beats one that
 	// repeats some of them.
-	if len(hits) > 0 && !bleveOnly {
-		secScore := ft.sectionScores(qt, headStart(text, qt))
+	if len(hits) > 0 && !ix.opts.BleveOnly {
+		secs := make([]string, 0, len(hits))
+		for _, h := range hits {
+			secs = append(secs, h.Passage.Section)
+		}
+		secScore := ft.sectionScores(qt, headStart(text, qt), secs)
 		top := res.Hits[0].Score
 		defines := Key(text) + "トハ" // 「2025年の崖」とは…: the passage that defines it
 		for i := range hits {
@@ -183,7 +187,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 	if len(hits) > n {
 		hits = hits[:n]
 	}
-	ws := ft.compoundWords(text)
+	ws := ix.vocab.compoundWords(text)
 	for i := range hits {
 		hits[i].Words = wordCoverage(ws, ft.sectionKeys[hits[i].Passage.Section])
 	}
@@ -207,16 +211,21 @@ func headStart(text string, qt []token) int {
 	return len(qt)
 }
 
-// sectionScores scores each section for the query tokens qt, relative to
-// the best section: a sum over the tokens of idf (over sections) times a
+// sectionScores scores the sections secs (those of the passages found;
+// scoring every section would grow with the pack) for the query tokens
+// qt, relative to the best of them: a sum over the tokens of idf (over sections) times a
 // saturating term frequency, BM25 without length normalization. Sections
 // are long and uneven; what counts is that a section is about every word
 // of the question, several times.
-func (ft *fullText) sectionScores(qt []token, head int) map[string]float64 {
-	out := make(map[string]float64, len(ft.sectionTF))
+func (ft *fullText) sectionScores(qt []token, head int, secs []string) map[string]float64 {
+	out := make(map[string]float64, len(secs))
 	n := float64(len(ft.sectionTF))
 	best := 0.0
-	for id, tf := range ft.sectionTF {
+	for _, id := range secs {
+		if _, done := out[id]; done {
+			continue
+		}
+		tf := ft.sectionTF[id]
 		s := 0.0
 		seen := map[string]bool{}
 		for i, t := range qt {
@@ -251,7 +260,10 @@ func (ft *fullText) sectionScores(qt []token, head int) map[string]float64 {
 // with hiragana (particles, okurigana) and punctuation between them.
 // 社食のメニュー → 社食, メニユ; IT人材の不足 → it, 人材, 不足. Each word is in
 // Key form.
-func words(text string) []string {
+func words(text string) []string { return wordsOf(keyRunes(text)) }
+
+// wordsOf is words of a text already in key runes.
+func wordsOf(ks []keyRune) []string {
 	var out []string
 	var cur []rune
 	class := 0
@@ -261,15 +273,15 @@ func words(text string) []string {
 		}
 		cur, class = nil, 0
 	}
-	for _, k := range keyRunes(text) {
-		c := runeClass(k.r)
-		if k.hira || k.brk || c != class {
+	for _, k := range ks {
+		c := runeClass(k.R)
+		if k.Hira || k.Brk || c != class {
 			flush()
 		}
-		if k.hira {
+		if k.Hira {
 			continue
 		}
-		cur, class = append(cur, k.r), c
+		cur, class = append(cur, k.R), c
 	}
 	flush()
 	return out
@@ -360,36 +372,56 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 		return knowledge.Answer{}, err
 	}
 	if res.term >= 0 {
-		return ix.termAnswer(q, res.term), nil
+		return ix.resolvedAnswer(q, res), nil
 	}
-	core := stripWrappers(q)
-	if a, ok, err := ix.passageAnswer(ctx, q, core, passageWords); err != nil || ok {
-		return a, err
+	// A description of a thing names its term (reverse lookup,
+	// describe.go) unless a chapter passage answers the question much
+	// better; a tentative one, or one that does not read as a description,
+	// yields to any passage that answers.
+	u := understand(q)
+	a, ok, err := ix.passageAnswer(ctx, q, u.question, passageWords)
+	if err != nil {
+		return knowledge.Answer{}, err
 	}
-	if c, cov := ix.contained(Key(core)); c >= 0 && cov >= containsMin {
+	if res.describe == describeConfident && isDescription(q, u.core) && (!ok || askName(q) || isThing(u.core) || a.coverage < describeOverPassage || res.describeScore >= a.coverage) {
+		return ix.resolvedAnswer(q, resolution{term: res.described}), nil
+	}
+	if ok {
+		return a.Answer, nil
+	}
+	if res.describe != describeNone {
+		return ix.resolvedAnswer(q, resolution{term: res.described, tentative: true, suggestions: res.suggestions}), nil
+	}
+	if c, cov := ix.contained(Key(u.core)); c >= 0 && cov >= containsMin && !ix.setAside(u)[c] {
 		return ix.termAnswer(q, c), nil
 	}
 	return ix.noneAnswer(q, res.suggestions), nil
+}
+
+// scoredAnswer is a passage answer with the coverage of its best passage.
+type scoredAnswer struct {
+	knowledge.Answer
+	coverage float64
 }
 
 // passageAnswer answers q with the chapter's passages on core (q without
 // its question wrappers) when the best one holds enough of the question's
 // bigrams and its section at least minWords of the question's words (see
 // words); ok is false when none does.
-func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords float64) (a knowledge.Answer, ok bool, err error) {
+func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords float64) (a scoredAnswer, ok bool, err error) {
 	ft, err := ix.fullText(ctx)
 	if err != nil {
-		return knowledge.Answer{}, false, err
+		return scoredAnswer{}, false, err
 	}
-	if ft.unknownLatin(core) != "" {
-		return knowledge.Answer{}, false, nil // see offtopic.go
+	if ix.vocab.unknownLatin(core) != "" {
+		return scoredAnswer{}, false, nil // see offtopic.go
 	}
 	hits, err := ix.search(ctx, core, maxPassages)
 	if err != nil {
-		return knowledge.Answer{}, false, err
+		return scoredAnswer{}, false, err
 	}
 	if len(hits) == 0 || hits[0].Words < minWords {
-		return knowledge.Answer{}, false, nil
+		return scoredAnswer{}, false, nil
 	}
 	if hits[0].Coverage < passageCoverage {
 		// A question may join what several passages of one section say
@@ -397,10 +429,11 @@ func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords flo
 		// answer shows the hits of the best one's section together, and it
 		// is judged on what they hold together.
 		if ft.sectionHitsCoverage(tokenize(core), hits) < passageCoverage {
-			return knowledge.Answer{}, false, nil
+			return scoredAnswer{}, false, nil
 		}
 	}
-	a = knowledge.Answer{Query: q, Kind: knowledge.KindPassage, Passages: []knowledge.Passage{}, Suggestions: []string{}}
+	a.coverage = hits[0].Coverage
+	a.Answer = knowledge.Answer{Query: q, Kind: knowledge.KindPassage, Passages: []knowledge.Passage{}, Suggestions: []string{}}
 	for i, h := range hits {
 		// After the best, only passages that say something more.
 		if i == 0 || h.Coverage >= passageCoverage/2 && utf8.RuneCountInString(h.Passage.Text) >= minExtraLength {

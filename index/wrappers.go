@@ -17,7 +17,7 @@ var (
 		"とは何のこと", "とはなんのこと", "って何のこと", "ってなんのこと", "とはどんなもの", "ってどんなもの",
 		"ですか", "でしょうか", "ますか", "です", "ください", "教えて", "おしえて",
 		// A comparison, and verb endings after the word meant.
-		"の違いは", "の違い", "のちがい", "の差は", "の差",
+		"の違いは", "の違い", "のちがい", "の差は", "の差", "の方", "のほう",
 		"にされるとは", "にされる", "にされた", "されるとは", "される", "された", "している", "する",
 		"please", "meaning", "mean", " means", " stand for", " stands for", " work", " works", " do", " for me", " is", " are",
 	}
@@ -61,15 +61,4 @@ func stripWrappers(q string) string {
 		return strings.TrimSpace(q)
 	}
 	return s
-}
-
-// asciiLower lowers A–Z only, so that byte offsets stay those of s.
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }

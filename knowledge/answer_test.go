@@ -1,6 +1,9 @@
 package knowledge
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestAnswerShows(t *testing.T) {
 	term := &Term{Name: "VPN", Definition: "…"}
@@ -19,5 +22,15 @@ func TestAnswerShows(t *testing.T) {
 		if got := tt.a.Shows(); got != tt.want {
 			t.Errorf("%+v.Shows() = %s, want %s", tt.a, got, tt.want)
 		}
+	}
+}
+
+// TestListGroups: a list's heading and its items are one passage; steps
+// keep the lines under them; items of no list stay alone.
+func TestListGroups(t *testing.T) {
+	got := ListGroups([]string{"進め方", "手順１：可視化", "手順2：洗い出し", "STEP1 導入前", "口頭での業務", "STEP2 置き換え", "紙をITに", "経営面", "人材面", "これは一文の項目です。単独で残ります。"})
+	want := []string{"進め方\n手順１：可視化\n手順2：洗い出し", "STEP1 導入前\n口頭での業務\nSTEP2 置き換え\n紙をITに", "経営面\n人材面", "これは一文の項目です。単独で残ります。"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("ListGroups = %q, want %q", got, want)
 	}
 }

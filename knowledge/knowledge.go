@@ -7,7 +7,11 @@
 // further packs (a company glossary, say) in the same format.
 package knowledge
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
 
 // Term is one glossary entry.
 type Term struct {
@@ -24,6 +28,12 @@ type Term struct {
 	Definition string `yaml:"definition" json:"definition"`
 	// Refs are the section ids and columns the entry cites (2-2-4, 第一回コラム).
 	Refs []string `yaml:"refs,omitempty" json:"refs"`
+	// Keywords are everyday words people use for the thing when they do not
+	// know its name (乗っ取り, 怪しい添付ファイル, 大量アクセス): search
+	// ranks a description against them as well as the definition. They
+	// are not names: a query equal to a keyword is not answered by it alone.
+	// They are not part of the JSON contract.
+	Keywords []string `yaml:"keywords,omitempty" json:"-"`
 
 	// Origin names the file the term was loaded from; it is set by the loader.
 	Origin string `yaml:"-" json:"-"`
@@ -116,7 +126,9 @@ func (p *Pack) SectionTitle(id string) string {
 }
 
 // Passages returns every searchable passage of the chapter: each body
-// paragraph, case study and list item of every section, in order.
+// paragraph and case study of every section, its lists (a heading and the
+// items under it together, see ListGroups), and its figure captions, in
+// order.
 func (p *Pack) Passages() []Passage {
 	var out []Passage
 	for _, s := range p.Sections {
@@ -129,9 +141,102 @@ func (p *Pack) Passages() []Passage {
 		}
 		add(s.Body)
 		add(s.Cases)
-		add(s.Lists)
+		add(ListGroups(s.Lists))
 		add(s.Figures)
 	}
+	return out
+}
+
+// reListMarker matches the start of a list item: a number (1. ２．), a step
+// (STEP1, 手順１：), a circled number, a bullet, or a label and a colon
+// (目的：…).
+var reListMarker = regexp.MustCompile(`^\s*(?:([0-9０-９]+)[.．、]|(STEP)\s*[0-9０-９]|(手順)\s*[0-9０-９]|([①-⑳])|(ポイント)[①-⑳0-9０-９]|([・•])|([^\s：:]{1,6})[：:])`)
+
+// listKind says which kind of marker item starts with ("" for none): items
+// of one kind belong to one list.
+func listKind(item string) string {
+	m := reListMarker.FindStringSubmatch(item)
+	if m == nil {
+		return ""
+	}
+	for i, g := range m[1:] {
+		if g != "" {
+			if i == 0 {
+				return "number"
+			}
+			if i == 6 {
+				return "label"
+			}
+			return g
+		}
+	}
+	return ""
+}
+
+// maxPlainRun is the most short unmarked items ListGroups joins.
+const maxPlainRun = 12
+
+// short reports whether a list item is a label rather than a sentence: at
+// most 40 characters and no full stop.
+func short(item string) bool {
+	return utf8.RuneCountInString(item) <= 40 && !strings.Contains(item, "。")
+}
+
+// ListGroups joins the items of a section's lists into passages, one line
+// each: a heading with the items under it (我が国がデジタル化で後れを取った
+// ６つの理由 with 1. … 6.), a step or a label with the lines that follow it
+// (STEP2 置き換えステージ with its example). A heading is an item without a
+// marker that the next item, with a marker, follows. An item that is
+// neither a heading, nor marked, nor after a marked item joins the short
+// items around it (a figure's labels), up to maxPlainRun, or stays alone.
+func ListGroups(items []string) []string {
+	var out []string
+	var cur []string
+	kind := ""         // the marker kind of the current group
+	afterMark := false // the last item had a marker
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, strings.Join(cur, "\n"))
+		}
+		cur, kind, afterMark = nil, "", false
+	}
+	for i, it := range items {
+		it = strings.TrimSpace(it)
+		if it == "" {
+			continue
+		}
+		k := listKind(it)
+		next := ""
+		if i+1 < len(items) {
+			next = listKind(strings.TrimSpace(items[i+1]))
+		}
+		switch {
+		case k != "" && len(cur) > 0 && (kind == "" || kind == k):
+			cur, kind, afterMark = append(cur, it), k, true
+		case k != "":
+			flush()
+			cur, kind, afterMark = []string{it}, k, true
+		case afterMark:
+			// A line under a marked item (STEP1 … then its example).
+			cur = append(cur, it)
+			afterMark = false
+		case next != "" && next != kind:
+			// A heading: the next item starts a list.
+			flush()
+			cur = []string{it}
+		case kind == "plain" && len(cur) < maxPlainRun && short(it):
+			cur = append(cur, it)
+		case short(it):
+			// Short lines with no marker (a figure's labels and values,
+			// 経営面 人材面 技術面): one run, as the figure shows them.
+			flush()
+			cur, kind = []string{it}, "plain"
+		default:
+			flush()
+			out = append(out, it)
+		}
+	}
+	flush()
 	return out
 }
 
@@ -163,6 +268,10 @@ type Answer struct {
 	Term        *Term     `json:"term,omitempty"`
 	Passages    []Passage `json:"passages"`
 	Suggestions []string  `json:"suggestions"`
+	// Tentative is set on a term answer that secbot is not sure of: a
+	// description that fits Term best but not clearly ("もしかして"). Its
+	// Suggestions are the runners-up. It is omitted from JSON when false.
+	Tentative bool `json:"tentative,omitempty"`
 	// Related names glossary terms related to Term (for buttons and cards).
 	Related []string `json:"-"`
 }

@@ -20,7 +20,7 @@ import (
 
 // A pack on disk is a directory of YAML files:
 //
-//	DIR/glossary.yaml   terms:    [{name, reading, aliases, english, definition, refs}]
+//	DIR/glossary.yaml   terms:    [{name, reading, aliases, english, definition, refs, keywords}]
 //	DIR/chapter.yaml    sections: [{id, title, body, figures, lists, cases, citations, sources}]
 //	DIR/tips.yaml       tips:     [{id, section, title, body, terms}]
 //
@@ -222,8 +222,11 @@ func (p *Pack) validate(file string, data []byte) error {
 			return invalid(file, "%sterm %q has no definition", at("terms", i), t.Name)
 		case names[t.Name]:
 			return invalid(file, "%sterm %q is defined twice", at("terms", i), t.Name)
-		case !validText(t.Name, t.Reading, t.English, t.Definition) || !validText(t.Aliases...) || !validText(t.Refs...):
+		case !validText(t.Name, t.Reading, t.English, t.Definition) || !validText(t.Aliases...) || !validText(t.Refs...) || !validText(t.Keywords...):
 			return invalid(file, "%sterm %q is not valid UTF-8", at("terms", i), t.Name)
+		}
+		if err := checkKeywords(t.Keywords); err != nil {
+			return invalid(file, "%sterm %q: %v", at("terms", i), t.Name, err)
 		}
 		names[t.Name] = true
 	}
@@ -255,6 +258,28 @@ func (p *Pack) validate(file string, data []byte) error {
 			return invalid(file, "%stip %q is defined twice", at("tips", i), t.ID)
 		}
 		tipIDs[t.ID] = true
+	}
+	return nil
+}
+
+// MaxKeywordRunes is the longest keyword a term may have, in characters: a
+// keyword is a word or a short phrase, not a sentence.
+const MaxKeywordRunes = 30
+
+// checkKeywords checks a term's keywords: none blank, none longer than
+// MaxKeywordRunes, none twice.
+func checkKeywords(kws []string) error {
+	seen := map[string]bool{}
+	for _, k := range kws {
+		switch k = strings.TrimSpace(k); {
+		case k == "":
+			return fmt.Errorf("a blank keyword")
+		case utf8.RuneCountInString(k) > MaxKeywordRunes:
+			return fmt.Errorf("keyword %q is longer than %d characters", k, MaxKeywordRunes)
+		case seen[k]:
+			return fmt.Errorf("keyword %q is given twice", k)
+		}
+		seen[k] = true
 	}
 	return nil
 }
@@ -357,6 +382,7 @@ func (p *Pack) Clone() *Pack {
 	for i, t := range p.Terms {
 		t.Aliases = clone(t.Aliases)
 		t.Refs = clone(t.Refs)
+		t.Keywords = clone(t.Keywords)
 		out.Terms[i] = t
 	}
 	for i, s := range p.Sections {

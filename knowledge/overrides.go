@@ -23,6 +23,7 @@ import (
 //	    english: ""                # set when present
 //	    definition: ""             # set when present
 //	    add_refs: []
+//	    add_keywords: [大量アクセス] # everyday words for the thing (see Term.Keywords)
 //
 // An override naming no term of the pack is an error: a correction that no
 // longer applies is caught when the importer changes.
@@ -39,6 +40,7 @@ type TermOverride struct {
 	AddAliases    []string `yaml:"add_aliases"`
 	RemoveAliases []string `yaml:"remove_aliases"`
 	AddRefs       []string `yaml:"add_refs"`
+	AddKeywords   []string `yaml:"add_keywords"`
 }
 
 // ParseOverrides parses an overrides file; name is used in errors.
@@ -98,6 +100,13 @@ func (o *Overrides) Apply(p *Pack) error {
 		}
 		t.Aliases = appendNew(t.Aliases, ov.AddAliases...)
 		t.Refs = appendNew(t.Refs, ov.AddRefs...)
+		if err := checkKeywords(ov.AddKeywords); err != nil {
+			return fmt.Errorf("%w: override for term %q: %v", ErrInvalid, ov.Name, err)
+		}
+		t.Keywords = appendNew(t.Keywords, ov.AddKeywords...)
+		if err := checkKeywords(t.Keywords); err != nil {
+			return fmt.Errorf("%w: override for term %q: %v", ErrInvalid, ov.Name, err)
+		}
 	}
 	return nil
 }

@@ -8,9 +8,9 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"unicode"
 	"unicode/utf8"
 
+	"secbot/jtext"
 	"secbot/knowledge"
 )
 
@@ -516,49 +516,16 @@ func replaceFold(s, old, repl string) string {
 	}
 }
 
-// indexFold finds sub in s at or after from, ASCII case-insensitively; when
-// sub starts or ends with an ASCII letter or digit, a match must not touch
-// another one on that side (a whole word).
-func indexFold(s, sub string, from int) int {
-	ls, lsub := asciiLower(s), asciiLower(sub)
-	for from <= len(ls) {
-		i := strings.Index(ls[from:], lsub)
-		if i < 0 {
-			return -1
-		}
-		i += from
-		end := i + len(lsub)
-		okL := !isAlnum(lsub[0]) || i == 0 || !isAlnum(ls[i-1])
-		okR := !isAlnum(lsub[len(lsub)-1]) || end == len(ls) || !isAlnum(ls[end])
-		if okL && okR {
-			return i
-		}
-		from = i + 1
-	}
-	return -1
-}
+// indexFold, containsFold and normalize are jtext's: the quiz folds names
+// as search does.
+func indexFold(s, sub string, from int) int { return jtext.IndexFold(s, sub, from) }
 
-func containsFold(s, sub string) bool { return sub != "" && indexFold(s, sub, 0) >= 0 }
+func containsFold(s, sub string) bool { return jtext.ContainsFold(s, sub) }
 
-// normalize folds s for comparing how names are written: full-width ASCII
-// to ASCII, lower case, spaces, punctuation and symbols removed
+// normalize folds s for comparing how names are written (jtext.Fold):
+// width and case folded, spaces, punctuation and symbols removed
 // ("ＳＯＣＩＥＴＹ ５．０" and "Society5.0" are both "society50").
-func normalize(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r >= 0xFF01 && r <= 0xFF5E:
-			r -= 0xFEE0
-		case r == 0x3000:
-			r = ' '
-		}
-		if unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
-			continue
-		}
-		b.WriteRune(unicode.ToLower(r))
-	}
-	return b.String()
-}
+func normalize(s string) string { return jtext.Fold(s) }
 
 // normOverlaps reports whether, normalized, one of a and b contains the
 // other (a prompt that is the name written differently gives it away).
@@ -581,15 +548,7 @@ func isAlnum(c byte) bool {
 }
 
 // asciiLower lowercases A-Z only, keeping byte offsets.
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
-}
+func asciiLower(s string) string { return jtext.ASCIILower(s) }
 
 func asciiWords(s string) []string {
 	var out []string

@@ -9,6 +9,14 @@
 // answer is a section id prefix, several separated by |, "none", or
 // "term:NAME" when the question names a glossary term.
 //
+// The mode follows the file's base name (see ModeOf): ask… and offtopic…
+// files are asked as mentions (secbot ask), and so are chatty… files,
+// whose second column names glossary terms as a term file's does; describe… files
+// both as /term and as a mention, and a row counts only when both answer
+// it; fact… files are asked as mentions and their second column is a fact
+// string that the answer's shown text (see ShownText) must contain, both
+// folded as names are; any other file is asked as /term.
+//
 // Scoring follows the shared eval files' rules: a returned term counts when
 // an expected name, folded (NFKC-style width folding, lower case, spaces and
 // punctuation removed), is contained in the returned name folded the same
@@ -46,6 +54,9 @@ type Mode string
 const (
 	ModeTerm Mode = "term" // secbot term
 	ModeAsk  Mode = "ask"  // secbot ask
+	ModeBoth Mode = "both" // secbot term and secbot ask, both right
+	ModeFact Mode = "fact" // secbot ask, the fact in the shown text
+	ModeChat Mode = "chat" // secbot ask, a glossary term expected
 )
 
 // Case is one row of a query file.
@@ -56,6 +67,8 @@ type Case struct {
 	None     bool
 	// Term is set for ask rows of the form term:NAME.
 	Term bool
+	// Fact is set for rows of a fact file: Expected holds the fact.
+	Fact bool
 }
 
 // Set is a parsed query file.
@@ -65,11 +78,18 @@ type Set struct {
 	Cases []Case
 }
 
-// ModeOf returns the mode of the file at path: ask when its base name
-// starts with "ask", else term.
+// ModeOf returns the mode of the file at path from its base name: ask for
+// ask… and offtopic…; chat for chatty…; both for describe…; fact for fact…; else
+// term.
 func ModeOf(path string) Mode {
-	if strings.HasPrefix(filepath.Base(path), "ask") {
-		return ModeAsk
+	base := filepath.Base(path)
+	for _, m := range []struct {
+		prefix string
+		mode   Mode
+	}{{"ask", ModeAsk}, {"chatty", ModeChat}, {"offtopic", ModeAsk}, {"describe", ModeBoth}, {"fact", ModeFact}} {
+		if strings.HasPrefix(base, m.prefix) {
+			return m.mode
+		}
 	}
 	return ModeTerm
 }
@@ -104,6 +124,9 @@ func Parse(r io.Reader, name string, mode Mode) (*Set, error) {
 		switch {
 		case exp == "none":
 			c.None = true
+		case mode == ModeFact:
+			c.Fact = true
+			c.Expected = []string{exp}
 		case mode == ModeAsk && strings.HasPrefix(exp, "term:"):
 			c.Term = true
 			exp = strings.TrimPrefix(exp, "term:")
@@ -115,7 +138,7 @@ func Parse(r io.Reader, name string, mode Mode) (*Set, error) {
 				}
 			}
 		}
-		if mode == ModeTerm && !c.None {
+		if (mode == ModeTerm || mode == ModeBoth || mode == ModeChat) && !c.None {
 			c.Term = true
 		}
 		set.Cases = append(set.Cases, c)
@@ -143,17 +166,18 @@ type Report struct {
 	Mode                  Mode
 	TermRows, TermHits    int
 	SectionRows, SecHits  int
+	FactRows, FactHits    int
 	NoneRows, NoneRefused int
 	Results               []Result
 }
 
-// HitAt1 is the share of term and section rows answered right first.
+// HitAt1 is the share of term, section and fact rows answered right first.
 func (r *Report) HitAt1() float64 {
-	n := r.TermRows + r.SectionRows
+	n := r.TermRows + r.SectionRows + r.FactRows
 	if n == 0 {
 		return 1
 	}
-	return float64(r.TermHits+r.SecHits) / float64(n)
+	return float64(r.TermHits+r.SecHits+r.FactHits) / float64(n)
 }
 
 // Refused is the share of none rows answered none.
@@ -173,24 +197,46 @@ func (r *Report) Pass() bool {
 func Run(ctx context.Context, a Answerer, set *Set) *Report {
 	rep := &Report{Set: set.Name, Mode: set.Mode}
 	for _, c := range set.Cases {
-		var ans knowledge.Answer
+		var ans, other knowledge.Answer
 		var err error
-		if set.Mode == ModeAsk {
+		switch set.Mode {
+		case ModeAsk, ModeFact, ModeChat:
 			ans, err = a.Ask(ctx, c.Query)
-		} else {
+		case ModeBoth:
+			// The mention's answer must agree with /term's.
+			ans, err = a.Term(ctx, c.Query)
+			if err == nil {
+				other, err = a.Ask(ctx, c.Query)
+			}
+		default:
 			ans, err = a.Term(ctx, c.Query)
 		}
 		res := Result{Case: c, Answer: ans, Err: err}
+		both := func(ok func(knowledge.Answer) bool) bool {
+			if set.Mode == ModeBoth {
+				if !ok(other) {
+					res.Answer = other // show the answer that missed
+					return false
+				}
+			}
+			return ok(ans)
+		}
 		switch {
 		case c.None:
 			rep.NoneRows++
-			res.OK = err == nil && ans.Kind == knowledge.KindNone
+			res.OK = err == nil && both(func(a knowledge.Answer) bool { return a.Kind == knowledge.KindNone })
 			if res.OK {
 				rep.NoneRefused++
 			}
+		case c.Fact:
+			rep.FactRows++
+			res.OK = err == nil && FactHit(ans, c.Expected[0])
+			if res.OK {
+				rep.FactHits++
+			}
 		case c.Term:
 			rep.TermRows++
-			res.OK = err == nil && TermHit(ans, c.Expected)
+			res.OK = err == nil && both(func(a knowledge.Answer) bool { return TermHit(a, c.Expected) })
 			if res.OK {
 				rep.TermHits++
 			}
@@ -220,6 +266,31 @@ func TermHit(ans knowledge.Answer, expected []string) bool {
 	return false
 }
 
+// ShownText is the text a person sees in ans: the term's definition and
+// the passages shown with it, or the passages of a passage answer.
+func ShownText(ans knowledge.Answer) string {
+	var b strings.Builder
+	switch ans.Shows() {
+	case knowledge.KindTerm:
+		b.WriteString(ans.Term.Definition + "\n")
+		for _, p := range ans.Passages {
+			b.WriteString(p.Text + "\n")
+		}
+	case knowledge.KindPassage:
+		for _, p := range ans.Passages {
+			b.WriteString(p.Text + "\n")
+		}
+	}
+	return b.String()
+}
+
+// FactHit reports whether the shown text of ans (see ShownText) contains
+// fact, both folded as names are (see index.Fold).
+func FactHit(ans knowledge.Answer, fact string) bool {
+	f := index.Fold(fact)
+	return f != "" && strings.Contains(index.Fold(ShownText(ans)), f)
+}
+
 // SectionHit reports whether the first passage of ans is in one of the
 // expected sections.
 func SectionHit(ans knowledge.Answer, expected []string) bool {
@@ -240,8 +311,8 @@ func (r *Report) Write(w io.Writer, verbose bool) {
 	if !r.Pass() {
 		status = "FAIL"
 	}
-	fmt.Fprintf(w, "%s %-36s %-4s rows=%d hit@1=%.3f (terms %d/%d, sections %d/%d) none refused=%d/%d\n",
-		status, r.Set, r.Mode, len(r.Results), r.HitAt1(), r.TermHits, r.TermRows, r.SecHits, r.SectionRows, r.NoneRefused, r.NoneRows)
+	fmt.Fprintf(w, "%s %-36s %-4s rows=%d hit@1=%.3f (terms %d/%d, sections %d/%d, facts %d/%d) none refused=%d/%d\n",
+		status, r.Set, r.Mode, len(r.Results), r.HitAt1(), r.TermHits, r.TermRows, r.SecHits, r.SectionRows, r.FactHits, r.FactRows, r.NoneRefused, r.NoneRows)
 	for _, res := range r.Results {
 		if res.OK && !verbose {
 			continue
@@ -266,6 +337,9 @@ func Describe(a knowledge.Answer, err error) string {
 	switch a.Kind {
 	case knowledge.KindTerm:
 		s := "term " + a.Term.Name
+		if a.Tentative {
+			s = "tentative " + a.Term.Name + " (" + strings.Join(a.Suggestions, ",") + ")"
+		}
 		if len(a.Passages) > 0 {
 			s += " [" + a.Passages[0].Section + "]"
 		}

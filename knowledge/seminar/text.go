@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"secbot/jtext"
 )
 
 // joinLines joins hard-wrapped lines into one string, the way a reader
@@ -52,24 +54,11 @@ func isURLRune(r rune) bool {
 	return r < utf8.RuneSelf && (isLatin(r) || strings.ContainsRune("/-_.~%?=&#:+", r))
 }
 
-// isLatin reports whether r is an ASCII letter or digit.
-func isLatin(r rune) bool {
-	return r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r))
-}
-
-// isJapanese reports whether r is kana, a kanji, or Japanese punctuation
-// (the CJK symbols block, full-width forms, the middle dot and long vowel mark).
-func isJapanese(r rune) bool {
-	return unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Han) ||
-		isJapanesePunct(r) || r == 'ー' || r == '・' || r == '々'
-}
-
-// isJapanesePunct reports whether r is Japanese punctuation: 。、「」（）etc.
-func isJapanesePunct(r rune) bool {
-	return (r >= 0x3000 && r <= 0x303F) || (r >= 0xFF01 && r <= 0xFF0F) ||
-		(r >= 0xFF1A && r <= 0xFF20) || (r >= 0xFF3B && r <= 0xFF40) ||
-		(r >= 0xFF5B && r <= 0xFF65)
-}
+// The character classes of the importer are jtext's (shared with search
+// and the quiz).
+func isLatin(r rune) bool         { return jtext.IsLatin(r) }
+func isJapanese(r rune) bool      { return jtext.IsJapanese(r) }
+func isJapanesePunct(r rune) bool { return jtext.IsJapanesePunct(r) }
 
 // squeeze removes the stray spaces a PDF leaves in Japanese text and
 // collapses runs of spaces to one. A space next to Japanese punctuation

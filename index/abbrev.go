@@ -1,0 +1,53 @@
+package index
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Abbreviations the chapter writes both ways. A question about DX should
+// find the passages that write デジタルトランスフォーメーション, and one
+// about 情報通信技術 those that write ICT. The pairs are read from the pack
+// itself, where a text gives an abbreviation in brackets after the words
+// it stands for (デジタルトランスフォーメーション（DX）, 情報技術（IT）),
+// never from a list: a company's pack brings its own.
+
+// reAbbrev finds "words（ABBR）": two to six capital letters in brackets
+// after a run of kanji or katakana.
+var reAbbrev = regexp.MustCompile(`([\p{Han}\p{Katakana}ー・]{2,30})[（(]([A-Z]{2,6})[）)]`)
+
+// abbrev is one pair, in Key form.
+type abbrev struct{ long, short string }
+
+// findAbbrevs returns the pairs the texts give, once each.
+func findAbbrevs(texts []string) []abbrev {
+	var out []abbrev
+	seen := map[abbrev]bool{}
+	for _, t := range texts {
+		for _, m := range reAbbrev.FindAllStringSubmatch(t, -1) {
+			a := abbrev{Key(m[1]), Key(m[2])}
+			if !seen[a] {
+				seen[a] = true
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
+// expansions returns what a passage (its Key) should also be found by:
+// the abbreviation of the words it writes out, and the words of the
+// abbreviation it writes, separated by newlines; "" when none.
+func expansions(key string, abbrevs []abbrev) string {
+	var b strings.Builder
+	for _, a := range abbrevs {
+		hasLong, hasShort := strings.Contains(key, a.long), containsKey(key, a.short)
+		switch {
+		case hasLong && !hasShort:
+			b.WriteString("\n" + a.short)
+		case hasShort && !hasLong:
+			b.WriteString("\n" + a.long)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,382 @@
+package index
+
+import (
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Reverse lookup: a description of a thing → the term that names it
+// (大量のアクセスを一斉に送りつけてサーバを止める攻撃 → DDoS攻撃). Each term is
+// a bag of tokens (see tokenize) from four fields, each with a weight: its
+// names and its keywords (knowledge.Term.Keywords, the everyday words for
+// the thing) count fully, its definition a little less, the names of its
+// related terms least. A query scores each term by the share of its
+// content tokens, weighted by how rare each is among the terms (idf), that
+// the term's fields hold, each at its best field's weight. The decision is
+// calibrated on the description sets (testdata/people): a confident answer,
+// a tentative one ("もしかして", shown with the runner-up as suggestions),
+// or none.
+
+// Field weights of reverse lookup.
+const (
+	describeName     = 1.0
+	describeKeyword  = 1.0
+	describeDef      = 0.8
+	describeRelated  = 0.4
+	describeMinRunes = 4 // a shorter query is a word, not a description
+)
+
+// Decision thresholds of reverse lookup, calibrated on the description
+// sets (testdata/people/describe.tsv and our own) against the none rows and
+// chapter questions of every set (go test ./index -run TestQuality -v):
+// the best term's score and its lead over the runner-up (a ratio) decide.
+const (
+	// describeSure and describeLead: a confident answer.
+	describeSure = 0.30
+	describeLead = 1.2
+	// describeMaybe: a tentative answer ("もしかして"), with the
+	// runners-up as suggestions.
+	describeMaybe = 0.20
+	// describeMinMatched: the least number of distinct content tokens a
+	// term must hold.
+	describeMinMatched = 2
+	// describeOverPassage: in a free question, a confident description
+	// yields to a chapter passage that holds at least this share of the
+	// question's bigrams, and more than the description's score (a
+	// question about the chapter matches its passages far better than a
+	// description of a thing does).
+	describeOverPassage = 0.5
+)
+
+// describer is the reverse-lookup table, built with the index.
+type describer struct {
+	// postings maps a token to the terms holding it, with the weight of
+	// the best field that holds it.
+	postings map[string][]posting
+	nTerms   int
+	// chapterDF counts the passages holding each token, nPassages the
+	// passages: a word the whole chapter uses says little about a term.
+	chapterDF map[string]int
+	nPassages int
+	// scratch holds rankScratch values sized for the terms.
+	scratch sync.Pool
+}
+
+type posting struct {
+	term int32
+	w    float32
+}
+
+// newDescriber builds the table for ix.terms (names, keywords, definition
+// and related terms must be set).
+func newDescriber(terms []termEntry, chapterDF map[string]int, nPassages int) *describer {
+	d := &describer{postings: map[string][]posting{}, nTerms: len(terms), chapterDF: chapterDF, nPassages: nPassages}
+	n := len(terms)
+	d.scratch.New = func() any { return &rankScratch{score: make([]float64, n), matched: make([]int32, n)} }
+	for i, e := range terms {
+		best := map[string]float64{}
+		addTokens := func(toks []token, w float64) {
+			for _, t := range toks {
+				if t.grammar {
+					continue
+				}
+				if w > best[t.term] {
+					best[t.term] = w
+				}
+			}
+		}
+		add := func(s string, w float64) { addTokens(tokenize(s), w) }
+		for _, r := range e.related {
+			add(r, describeRelated)
+		}
+		addTokens(e.defTokens, describeDef)
+		for _, k := range e.term.Keywords {
+			add(k, describeKeyword)
+		}
+		for _, n := range e.given {
+			add(n, describeName)
+		}
+		for t, w := range best {
+			d.postings[t] = append(d.postings[t], posting{int32(i), float32(w)})
+		}
+	}
+	return d
+}
+
+// candidate is a term scored by reverse lookup.
+type candidate struct {
+	term    int
+	score   float64
+	matched int
+}
+
+// rank scores the terms for the query tokens qt, best first; terms in skip
+// are left out.
+func (d *describer) rank(qt []token, skip map[int]bool) []candidate {
+	var total float64
+	seen := map[string]bool{}
+	sc := d.scratch.Get().(*rankScratch)
+	defer d.scratch.Put(sc)
+	for _, t := range qt {
+		if seen[t.term] {
+			continue
+		}
+		seen[t.term] = true
+		w := tokenWeight(t)
+		if w == 0 {
+			continue
+		}
+		ps := d.postings[t.term]
+		idf := math.Log(1 + float64(d.nTerms+d.nPassages)/float64(1+len(ps)+d.chapterDF[t.term]))
+		total += w * idf
+		for _, p := range ps {
+			if skip[int(p.term)] {
+				continue
+			}
+			if sc.score[p.term] == 0 && sc.matched[p.term] == 0 {
+				sc.touched = append(sc.touched, p.term)
+			}
+			sc.score[p.term] += w * idf * float64(p.w)
+			if !t.weak {
+				sc.matched[p.term]++
+			}
+		}
+	}
+	defer sc.reset()
+	if total == 0 {
+		return nil
+	}
+	// The best maxCandidates, by score then term.
+	better := func(a, b candidate) bool {
+		if a.score != b.score {
+			return a.score > b.score
+		}
+		return a.term < b.term
+	}
+	out := make([]candidate, 0, maxCandidates+1)
+	for _, t := range sc.touched {
+		c := candidate{int(t), sc.score[t] / total, int(sc.matched[t])}
+		if len(out) == maxCandidates && !better(c, out[len(out)-1]) {
+			continue
+		}
+		i := sort.Search(len(out), func(i int) bool { return better(c, out[i]) })
+		out = slices.Insert(out, i, c)
+		if len(out) > maxCandidates {
+			out = out[:maxCandidates]
+		}
+	}
+	return out
+}
+
+// maxCandidates is how many terms rank returns.
+const maxCandidates = 8
+
+// rankScratch is rank's per-term tables, reused across queries.
+type rankScratch struct {
+	score   []float64
+	matched []int32
+	touched []int32
+}
+
+func (sc *rankScratch) reset() {
+	for _, t := range sc.touched {
+		sc.score[t], sc.matched[t] = 0, 0
+	}
+	sc.touched = sc.touched[:0]
+}
+
+// namingCues ask for a name: a message with one asks what a thing is
+// called, whatever its grammar (…の名前は？, 何て言うんだっけ).
+var namingCues = []string{"何て言う", "なんて言う", "何と言う", "なんと言う", "何ていう", "なんていう", "何という", "なんという",
+	"何て呼", "なんて呼", "何と呼", "なんと呼", "名前", "呼び方", "呼び名", "呼称", "用語", "言い方", "略称", "言いましたっけ"}
+
+// vagueCues ask "what was it" without asking for a name: a description
+// with one reads as a description, but a chapter passage that answers it
+// still wins (デジタル化が遅れている理由の2番目は何でしたっけ).
+var vagueCues = []string{"何だっけ", "なんだっけ", "何でしたっけ", "なんでしたっけ", "何だった", "なんだった"}
+
+// askName reports whether msg asks for a name (see namingCues).
+func askName(msg string) bool {
+	for _, c := range namingCues {
+		if strings.Contains(msg, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// isThing reports whether core, its question form stripped, ends in a
+// nominalizer (こと, もの, やつ): "the thing that …" describes a thing and
+// asks for its name as surely as a naming cue does.
+func isThing(core string) bool {
+	core = strings.TrimRight(core, trimChars)
+	for _, suf := range []string{"こと", "もの", "やつ", "ことの総称", "ことの全般", "こと全般"} {
+		if strings.HasSuffix(core, suf) && len(core) > len(suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// isDescription reports whether msg reads as a description of a thing
+// rather than a question about the chapter: it asks for a name (see
+// namingCues), or, its question form stripped, it ends in a noun (a kanji,
+// katakana or Latin rune, こと, もの, やつ, or okurigana after kanji: 仕組み).
+// ネットワーク通信を信用できない領域として扱う考え方 is one; セキュリティ
+// 対策でリスクはどこまで減らせる is a question.
+func isDescription(msg, core string) bool {
+	if askName(msg) {
+		return true
+	}
+	for _, c := range vagueCues {
+		if strings.Contains(msg, c) {
+			return true
+		}
+	}
+	core = strings.TrimRight(core, trimChars)
+	for _, suf := range []string{"こと", "もの", "やつ", "の"} {
+		if strings.HasSuffix(core, suf) && len(core) > len(suf) {
+			return suf != "の" || !strings.HasSuffix(core, "るの") && !strings.HasSuffix(core, "たの")
+		}
+	}
+	last, size := utf8.DecodeLastRuneInString(core)
+	if last == utf8.RuneError {
+		return false
+	}
+	if !(last >= 0x3041 && last <= 0x309F) {
+		return true
+	}
+	prev, _ := utf8.DecodeLastRuneInString(core[:len(core)-size])
+	return unicode.Is(unicode.Han, prev) && strings.ContainsRune("みりきえしちび", last)
+}
+
+// namedIn returns the terms whose names (two runes or more) ck holds,
+// but for a name in a simile (防火壁みたいな仕組み: the thing is like it, so
+// it may well be it).
+func (ix *Index) namedIn(ck string) map[int]bool {
+	out := map[int]bool{}
+	ix.nameIx.in(ck, func(id int32, at int) {
+		if !simile(ck[at+len(ix.names[id].key):]) {
+			out[ix.names[id].term] = true
+		}
+	})
+	return out
+}
+
+// similes are the Key forms of the words that make a simile of the noun
+// before them.
+var similes = func() []string {
+	var out []string
+	for _, s := range []string{"みたいな", "みたいに", "のような", "のように", "っぽい", "的な"} {
+		out = append(out, Key(s))
+	}
+	return out
+}()
+
+func simile(rest string) bool {
+	for _, s := range similes {
+		if strings.HasPrefix(rest, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// subjectNamed reports whether ck names a term not in skip, outside a
+// simile: the question is about that term (社内のWi-Fiのパスワード asks
+// about Wi-Fi, it does not describe another term).
+func (ix *Index) subjectNamed(ck string, skip map[int]bool) bool {
+	for t := range ix.namedIn(ck) {
+		if !skip[t] {
+			return true
+		}
+	}
+	return false
+}
+
+// maxShortSuggestions: how many terms a word that is no name suggests.
+const maxShortSuggestions = 3
+
+// contentWords counts the words of s (see words) of two runes or more.
+func contentWords(s string) int {
+	n := 0
+	for _, w := range words(s) {
+		if utf8.RuneCountInString(w) >= 2 {
+			n++
+		}
+	}
+	return n
+}
+
+// describeVerdict is what reverse lookup decides.
+type describeVerdict int
+
+const (
+	describeNone describeVerdict = iota
+	describeTentative
+	describeConfident
+)
+
+// describe runs reverse lookup on core: the verdict, the best term and the
+// runners-up worth suggesting.
+func (ix *Index) describe(core string, skip map[int]bool) (describeVerdict, int, []int, float64) {
+	ck := Key(core)
+	if n := utf8.RuneCountInString(ck); n < describeMinRunes || n < fullTextMinRunes || contentWords(core) < 2 {
+		// A word, not a description: a keyword only suggests the terms
+		// that have it (乗っ取り → 不正アクセス?). A keyword may name a
+		// neighbouring thing the pack does not cover (トロイの木馬 is a
+		// kind of マルウェア, not its name): asked alone it is no answer.
+		var sugg []int
+		for _, t := range ix.keywordTerms[ck] {
+			if !skip[t] {
+				sugg = append(sugg, t)
+			}
+		}
+		// And the terms whose fields hold most of it (ネットの闇市 →
+		// ブラックマーケット?).
+		for i, c := range ix.describer.rank(tokenize(core), skip) {
+			if i == maxShortSuggestions || c.score < suggestCoverage {
+				break
+			}
+			if !slices.Contains(sugg, c.term) {
+				sugg = append(sugg, c.term)
+			}
+		}
+		return describeNone, -1, sugg, 0
+	}
+	// A description names the neighbours of the thing, not the thing
+	// (ファイアウォールなどを作っているメーカー is Fortinet): a term whose
+	// name the query holds is not its answer.
+	named := ix.namedIn(ck)
+	for t := range skip {
+		named[t] = true
+	}
+	qt := tokenize(core)
+	cands := ix.describer.rank(qt, named)
+	var alts []int
+	for _, c := range cands[min(1, len(cands)):min(3, len(cands))] {
+		if c.score >= describeMaybe && c.matched >= describeMinMatched {
+			alts = append(alts, c.term)
+		}
+	}
+	if len(cands) == 0 || cands[0].matched < describeMinMatched {
+		return describeNone, -1, nil, 0
+	}
+	best := cands[0]
+	second := 0.0
+	if len(cands) > 1 {
+		second = cands[1].score
+	}
+	switch {
+	case best.score >= describeSure && best.score >= describeLead*second:
+		return describeConfident, best.term, alts, best.score
+	case best.score >= describeMaybe:
+		return describeTentative, best.term, alts, best.score
+	}
+	return describeNone, -1, append([]int{best.term}, alts...), best.score
+}

@@ -1,0 +1,164 @@
+package index
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/upsidedown"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// buildFullText analyzes the terms and passages and indexes them in Bleve.
+func (ix *Index) buildFullText() (*fullText, error) {
+	ft := &fullText{
+		sections:    map[string]map[string]struct{}{},
+		sectionKeys: map[string]string{},
+		sectionTF:   map[string]map[string]int{},
+		sectionDF:   map[string]int{},
+		vocabulary:  ix.vocab,
+	}
+	var err error
+	if ft.passageIdx, err = ix.newMemIndex(); err != nil {
+		return nil, fmt.Errorf("index: passages: %w", err)
+	}
+	if ix.opts.BleveOnly {
+		// Full text over the terms answers only when measuring the
+		// analyzers (see stageFullText).
+		if err := ix.buildTermText(ft); err != nil {
+			return nil, err
+		}
+	}
+
+	batch := ft.passageIdx.NewBatch()
+	if err := ix.passagesText(ft, batch); err != nil {
+		return nil, err
+	}
+	if err := ft.passageIdx.Batch(batch); err != nil {
+		return nil, fmt.Errorf("index: passages: %w", err)
+	}
+	for _, tf := range ft.sectionTF {
+		for t := range tf {
+			ft.sectionDF[t]++
+		}
+	}
+	return ft, nil
+}
+
+// buildTermText indexes the terms' names and definitions in Bleve.
+func (ix *Index) buildTermText(ft *fullText) error {
+	var err error
+	if ft.termIdx, err = ix.newMemIndex(); err != nil {
+		return fmt.Errorf("index: terms: %w", err)
+	}
+	batch := ft.termIdx.NewBatch()
+	for i, e := range ix.terms {
+		tokens := map[string]struct{}{}
+		var doc termDoc
+		for j, s := range e.given {
+			switch e.givenTiers[j] {
+			case tierName:
+				doc.Name += s + "\n"
+			case tierAlias:
+				doc.Alias += s + "\n"
+			default:
+				doc.Gloss += s + "\n"
+			}
+			addTokens(tokens, s)
+		}
+		doc.Definition = e.term.Definition
+		addTokens(tokens, e.term.Definition)
+		ft.termTokens = append(ft.termTokens, tokens)
+		if err := batch.Index(strconv.Itoa(i), doc); err != nil {
+			return fmt.Errorf("index: term %q: %w", e.term.Name, err)
+		}
+	}
+	if err := ft.termIdx.Batch(batch); err != nil {
+		return fmt.Errorf("index: terms: %w", err)
+	}
+	return nil
+}
+
+// passagesText fills ft's passage index and tables.
+func (ix *Index) passagesText(ft *fullText, batch *bleve.Batch) error {
+	const maxBatch = 2000
+	var texts []string
+	for _, e := range ix.passages {
+		texts = append(texts, e.p.Text)
+	}
+	for _, e := range ix.terms {
+		texts = append(texts, e.term.Definition)
+	}
+	abbrevs := findAbbrevs(texts)
+	for i, e := range ix.passages {
+		p := e.p
+		tf := ft.sectionTF[p.Section]
+		sec := ft.sections[p.Section]
+		if tf == nil {
+			tf, sec = map[string]int{}, map[string]struct{}{}
+			ft.sectionTF[p.Section], ft.sections[p.Section] = tf, sec
+			addTokens(sec, p.Title)
+			ft.sectionKeys[p.Section] = Key(p.Title)
+		}
+		// A passage is also found by the other form of the abbreviations
+		// it uses (abbrev.go): DX for デジタルトランスフォーメーション.
+		extra := expansions(e.key, abbrevs)
+		ft.sectionKeys[p.Section] += "\n" + e.key + extra
+		tokens := map[string]struct{}{}
+		toks := tokenize(p.Text + extra)
+		for _, t := range toks {
+			tf[t.term]++
+			tokens[t.term] = struct{}{}
+			sec[t.term] = struct{}{}
+		}
+		addTokens(tokens, p.Title)
+		ft.passageTokens = append(ft.passageTokens, tokens)
+		if err := batch.Index(strconv.Itoa(i), passageDoc{Title: p.Title, Text: p.Text + extra}); err != nil {
+			return fmt.Errorf("index: passage %s: %w", p.Section, err)
+		}
+		if batch.Size() >= maxBatch {
+			// A batch holds its documents analyzed until it is applied:
+			// a large pack is indexed in parts, to bound memory.
+			if err := ft.passageIdx.Batch(batch); err != nil {
+				return fmt.Errorf("index: passages: %w", err)
+			}
+			batch.Reset()
+		}
+	}
+	return nil
+}
+
+// newMemIndex returns an empty in-memory Bleve index. bleve.NewMemOnly
+// makes an upsidedown index over a gtreap store; scorch with no path keeps
+// its segments in memory too and builds the same documents several times
+// faster (README, "Search and answers", has the figures), which is what
+// start-up needs.
+func (ix *Index) newMemIndex() (bleve.Index, error) {
+	m := newMapping(ix.opts.analyzer())
+	if ix.opts.IndexType == upsidedown.Name {
+		return bleve.NewMemOnly(m)
+	}
+	return bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+}
+
+// newMapping is the Bleve mapping of both indexes: every field is text
+// analyzed by secbot's analyzer, neither stored nor put in _all.
+func newMapping(analyzer string) mapping.IndexMapping {
+	im := bleve.NewIndexMapping()
+	im.DefaultAnalyzer = analyzer
+	im.StoreDynamic = false
+	im.DocValuesDynamic = false
+	dm := bleve.NewDocumentMapping()
+	for _, f := range []string{"name", "alias", "gloss", "definition", "title", "text"} {
+		fm := bleve.NewTextFieldMapping()
+		fm.Analyzer = analyzer
+		fm.Store = false
+		fm.IncludeInAll = false
+		fm.IncludeTermVectors = false
+		fm.DocValues = false
+		dm.AddFieldMappingsAt(f, fm)
+	}
+	im.DefaultMapping = dm
+	return im
+}

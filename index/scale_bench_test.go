@@ -1,0 +1,121 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strconv"
+	"testing"
+	"time"
+
+	"secbot/knowledge"
+)
+
+// Benchmarks of a company's own glossary at scale (issue 10): the default
+// pack copied n times, every term and section renamed per copy.
+//
+//	go test ./index -run '^$' -bench 'BuildScaled' -benchtime 1x
+//	go test ./index -run '^$' -bench 'TermScaled|AskScaled' -benchtime 2000x
+//
+// Targets at 100×: build ≤ 3 s, peak ≤ 400 MB, term p99 ≤ 2 ms.
+
+// scaledPack returns the default pack copied n times.
+func scaledPack(tb testing.TB, n int) *knowledge.Pack {
+	tb.Helper()
+	def, err := knowledge.Default()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if n == 1 {
+		return def
+	}
+	out := &knowledge.Pack{}
+	for k := 0; k < n; k++ {
+		suffix := ""
+		if k > 0 {
+			suffix = "第" + strconv.Itoa(k) + "版"
+		}
+		for _, t := range def.Terms {
+			t.Name += suffix
+			if t.Reading != "" {
+				t.Reading += suffix
+			}
+			as := make([]string, len(t.Aliases))
+			for i, a := range t.Aliases {
+				as[i] = a + suffix
+			}
+			t.Aliases = as
+			if t.English != "" {
+				t.English += suffix
+			}
+			out.Terms = append(out.Terms, t)
+		}
+		for _, s := range def.Sections {
+			if k > 0 {
+				s.ID = s.ID + "." + strconv.Itoa(k)
+			}
+			out.Sections = append(out.Sections, s)
+		}
+	}
+	return out
+}
+
+var scales = []int{1, 10, 100}
+
+// BenchmarkBuildScaled measures Build until full text is ready, and the
+// heap in use afterwards (heap-MB).
+func BenchmarkBuildScaled(b *testing.B) {
+	for _, n := range scales {
+		b.Run(fmt.Sprintf("%dx", n), func(b *testing.B) {
+			pack := scaledPack(b, n)
+			b.ResetTimer()
+			var ix *Index
+			var sync time.Duration
+			for i := 0; i < b.N; i++ {
+				if ix != nil {
+					ix.Close()
+				}
+				var err error
+				t0 := time.Now()
+				if ix, err = Build(pack); err != nil {
+					b.Fatal(err)
+				}
+				sync += time.Since(t0)
+				if err := ix.Ready(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			// Build returning: /term answers from then on; ns/op is until
+			// full text (Ask) is ready too.
+			b.ReportMetric(float64(sync.Milliseconds())/float64(b.N), "build-ms")
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			b.ReportMetric(float64(ms.HeapInuse)/1e6, "heap-MB")
+			ix.Close()
+		})
+	}
+}
+
+// BenchmarkTermScaled and BenchmarkAskScaled measure query latency over
+// the query sets at each scale (p50-µs, p99-µs).
+func BenchmarkTermScaled(b *testing.B) { benchScaled(b, "term", (*Index).Term) }
+func BenchmarkAskScaled(b *testing.B)  { benchScaled(b, "ask", (*Index).Ask) }
+
+func benchScaled(b *testing.B, prefix string, f func(*Index, context.Context, string) (knowledge.Answer, error)) {
+	for _, n := range scales {
+		b.Run(fmt.Sprintf("%dx", n), func(b *testing.B) {
+			ix, err := Build(scaledPack(b, n))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer ix.Close()
+			if err := ix.Ready(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+			qs := benchQueries(b, prefix)
+			benchLatency(b, qs, func(ctx context.Context, q string) (knowledge.Answer, error) { return f(ix, ctx, q) })
+		})
+	}
+}

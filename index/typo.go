@@ -1,0 +1,94 @@
+package index
+
+import "sort"
+
+// typo returns the one term within the allowed edit distance of ck, or -1
+// and the terms a little further away (for "did you mean").
+func (ix *Index) typo(ck string) (int, []int) {
+	q := []rune(ck)
+	allowed := 0
+	switch {
+	case len(q) >= 10:
+		allowed = 2
+	case len(q) >= 4:
+		allowed = 1
+	}
+	bestD := map[int]int{}
+	// A name within the distance shares a bigram with the query (lookup.go).
+	ix.nameIx.sharing(ck, func(id int32) {
+		n := ix.names[id]
+		k := []rune(n.key)
+		if abs(len(k)-len(q)) > allowed+1 {
+			return
+		}
+		d := osa(q, k, allowed+1)
+		if d > allowed+1 {
+			return
+		}
+		if old, ok := bestD[n.term]; !ok || d < old {
+			bestD[n.term] = d
+		}
+	})
+	minD, count, term := allowed+2, 0, -1
+	for t, d := range bestD {
+		switch {
+		case d < minD:
+			minD, count, term = d, 1, t
+		case d == minD:
+			count++
+		}
+	}
+	if allowed > 0 && minD <= allowed && count == 1 {
+		return term, nil
+	}
+	var near []int
+	for t := range bestD {
+		near = append(near, t)
+	}
+	sort.Slice(near, func(a, b int) bool {
+		if bestD[near[a]] != bestD[near[b]] {
+			return bestD[near[a]] < bestD[near[b]]
+		}
+		return near[a] < near[b]
+	})
+	return -1, near
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// osa is the optimal-string-alignment edit distance of a and b, or limit+1
+// once it is sure to exceed limit.
+func osa(a, b []rune, limit int) int {
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			rowMin = min(rowMin, v)
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}

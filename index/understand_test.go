@@ -1,0 +1,83 @@
+package index
+
+import (
+	"secbot/knowledge"
+
+	"context"
+	"slices"
+	"testing"
+)
+
+// TestUnderstand: the chat around a question is peeled off by the shape of
+// the message, not by whole sentences.
+func TestUnderstand(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		msg, core string
+		aside     []string
+		topic     string // one of the topics, when set
+	}{
+		{msg: "ゼロトラストって何？", core: "ゼロトラスト"},
+		{msg: "いつもお世話になっております。経理の田中です。最近よく聞くSASEについて簡単に教えていただけますか", core: "SASE"},
+		{msg: "部長に聞かれたんですけど、そもそもゼロトラストって", core: "ゼロトラスト"},
+		{msg: "ランサムウェアってなに笑", core: "ランサムウェア"},
+		{msg: "EDRってなに？w", core: "EDR"},
+		{msg: "EDRって何をするの？😅", core: "EDR"},
+		{msg: "すみません、恐れ入りますがBCPは何のため？", core: "BCP"},
+		{msg: "WAFってどういう意味！！", core: "WAF"},
+		{msg: "ファイアウォールと違って、通信の中身まで見て侵入を遮断する仕組み", core: "通信の中身まで見て侵入を遮断する仕組み", aside: []string{"ファイアウォール"}},
+		{msg: "IPSとは違って検知するだけの仕組み", core: "検知するだけの仕組み", aside: []string{"IPS"}},
+		{msg: "VPNではなくSDPとは", core: "SDP", aside: []string{"VPN"}},
+		{msg: "お疲れ様です。ランサムウェアって普通のウイルスと何が違うんですか", topic: "ランサムウェア"},
+	}
+	for _, tt := range tests {
+		u := understand(tt.msg)
+		if tt.core != "" && u.core != tt.core {
+			t.Errorf("understand(%q).core = %q, want %q", tt.msg, u.core, tt.core)
+		}
+		if !slices.Equal(u.setAside, tt.aside) {
+			t.Errorf("understand(%q).setAside = %q, want %q", tt.msg, u.setAside, tt.aside)
+		}
+		if tt.topic != "" && !slices.Contains(u.topics, tt.topic) {
+			t.Errorf("understand(%q).topics = %q, want %q among them", tt.msg, u.topics, tt.topic)
+		}
+	}
+}
+
+// TestContrastNeverAnswersSetAside: whatever answers a contrast, it is not
+// the term the contrast sets aside.
+func TestContrastNeverAnswersSetAside(t *testing.T) {
+	t.Parallel()
+	ix := smallIndex(t)
+	for _, q := range []string{
+		"ファイアウォールと違って、通信の中身まで見て侵入を遮断する仕組み",
+		"ファイアウォールとは違うWebアプリ専用の防御",
+		"ゼロトラストではなく従来の境界型の考え方",
+	} {
+		for _, f := range []func(context.Context, string) (string, error){
+			func(ctx context.Context, q string) (string, error) {
+				a, err := ix.Term(ctx, q)
+				return answerName(a), err
+			},
+			func(ctx context.Context, q string) (string, error) {
+				a, err := ix.Ask(ctx, q)
+				return answerName(a), err
+			},
+		} {
+			got, err := f(context.Background(), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got == "ファイアウォール" || got == "ゼロトラスト" {
+				t.Errorf("%q answered %q, the term it sets aside", q, got)
+			}
+		}
+	}
+}
+
+func answerName(a knowledge.Answer) string {
+	if a.Term == nil {
+		return ""
+	}
+	return a.Term.Name
+}
