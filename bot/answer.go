@@ -103,12 +103,24 @@ func AnswerReply(ans knowledge.Answer, pack *knowledge.Pack) Reply {
 	return r
 }
 
+// TentativeNote heads a term answer secbot is not sure of (a description
+// that fits the term best, but not clearly).
+func TentativeNote(name string) string {
+	return "もしかして「" + name + "」のことですか？ 違う場合は言い換えてみてください。"
+}
+
+// OtherCandidates labels the runners-up of a tentative answer.
+const OtherCandidates = "ほかの候補"
+
 // AnswerText is the plain-text form of an answer.
 func AnswerText(ans knowledge.Answer, sections []SectionRef, source string) string {
 	var b strings.Builder
 	switch ans.Shows() {
 	case knowledge.KindTerm:
 		t := ans.Term
+		if ans.Tentative {
+			b.WriteString(TentativeNote(t.Name) + "\n")
+		}
 		b.WriteString("■ " + t.Name)
 		if t.Reading != "" {
 			b.WriteString("（" + t.Reading + "）")
@@ -122,6 +134,9 @@ func AnswerText(ans knowledge.Answer, sections []SectionRef, source string) stri
 		}
 		if len(ans.Related) > 0 {
 			b.WriteString("関連用語: " + strings.Join(ans.Related, "、") + "\n")
+		}
+		if ans.Tentative && len(ans.Suggestions) > 0 {
+			b.WriteString(OtherCandidates + ": " + strings.Join(ans.Suggestions, "、") + "\n")
 		}
 	case knowledge.KindPassage:
 		for i, p := range ans.Passages {

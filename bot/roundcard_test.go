@@ -43,3 +43,19 @@ func TestRoundReply(t *testing.T) {
 		}
 	}
 }
+
+// TestTentativeAnswerSaysSo: a term answer secbot is not sure of says
+// もしかして and offers the runners-up; a sure one does not.
+func TestTentativeAnswerSaysSo(t *testing.T) {
+	term := &knowledge.Term{Name: "WAF", Definition: "Webアプリケーションへの攻撃を防ぐ。"}
+	sure := AnswerText(knowledge.Answer{Query: "q", Kind: knowledge.KindTerm, Term: term, Suggestions: []string{"IPS"}}, nil, "第4章")
+	unsure := AnswerText(knowledge.Answer{Query: "q", Kind: knowledge.KindTerm, Term: term, Tentative: true, Suggestions: []string{"IPS", "ファイアウォール"}}, nil, "第4章")
+	if strings.Contains(sure, "もしかして") || strings.Contains(sure, OtherCandidates) {
+		t.Errorf("a sure answer hedges:\n%s", sure)
+	}
+	for _, want := range []string{"もしかして「WAF」", OtherCandidates + ": IPS、ファイアウォール", "■ WAF"} {
+		if !strings.Contains(unsure, want) {
+			t.Errorf("tentative answer lacks %q:\n%s", want, unsure)
+		}
+	}
+}

@@ -199,6 +199,9 @@ func (rd *renderer) termCard(r bot.Reply) {
 	if t.Reading != "" {
 		title += "（" + t.Reading + "）"
 	}
+	if a.Tentative {
+		rd.context(escape(bot.TentativeNote(t.Name)))
+	}
 	rd.header(title)
 	rd.section(escape(t.Definition))
 	var meta []string
@@ -223,6 +226,10 @@ func (rd *renderer) termCard(r bot.Reply) {
 	if len(a.Related) > 0 {
 		rd.section("*関連用語*")
 		rd.termButtons(a.Related)
+	}
+	if a.Tentative && len(a.Suggestions) > 0 {
+		rd.section("*" + bot.OtherCandidates + "*")
+		rd.termButtons(a.Suggestions)
 	}
 	if r.Private && !rd.direct {
 		rd.context("この回答はあなたにだけ表示されています。")

@@ -54,6 +54,9 @@ func (rd *renderer) answer(r bot.Reply) {
 
 func (rd *renderer) term(r bot.Reply) {
 	a, t := r.Answer, r.Answer.Term
+	if a.Tentative {
+		rd.note(inert(bot.TentativeNote(t.Name)))
+	}
 	rd.title(t.Name)
 	if t.Reading != "" {
 		rd.add(element{Type: "TextBlock", Text: t.Reading, IsSubtle: true, Wrap: true, Spacing: "None"})
@@ -80,8 +83,19 @@ func (rd *renderer) term(r bot.Reply) {
 	if len(a.Related) > 0 {
 		fs = append(fs, fact{"関連用語", strings.Join(a.Related, "、")})
 	}
+	if a.Tentative && len(a.Suggestions) > 0 {
+		fs = append(fs, fact{bot.OtherCandidates, strings.Join(a.Suggestions, "、")})
+	}
 	rd.facts(fs)
-	rd.termHint(a.Related)
+	rd.termHint(append(append([]string(nil), a.Related...), suggestionsIf(a)...))
+}
+
+// suggestionsIf is a tentative answer's runners-up (none otherwise).
+func suggestionsIf(a *knowledge.Answer) []string {
+	if a.Tentative {
+		return a.Suggestions
+	}
+	return nil
 }
 
 func (rd *renderer) passages(a *knowledge.Answer) {
