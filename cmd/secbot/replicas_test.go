@@ -170,6 +170,7 @@ func TestThreeReplicasOnPostgreSQL(t *testing.T) {
 
 	fake := fakeslack.New(t)
 	var armed atomic.Bool
+	var heldSlot atomic.Int64 // the second slot, once armed
 	rateLimited := make(chan fakeslack.Call, 1)
 	tries := map[string]int{} // claim → tries; only FailWhen touches it, under the fake's lock
 	fake.FailWhen = func(c fakeslack.Call, _ int) (fakeslack.Failure, bool) {
@@ -183,7 +184,7 @@ func TestThreeReplicasOnPostgreSQL(t *testing.T) {
 		if tries[id] > 1 || (i+slot.Minute())%3 != 0 {
 			return fakeslack.Failure{}, false
 		}
-		if armed.Load() {
+		if armed.Load() && slot.Unix() == heldSlot.Load() {
 			select {
 			case rateLimited <- c:
 			default:
@@ -195,7 +196,6 @@ func TestThreeReplicasOnPostgreSQL(t *testing.T) {
 	// answered only 2 s later: a replica killed meanwhile has posted
 	// without knowing it.
 	const hold = 2 * time.Second
-	var heldSlot atomic.Int64
 	fake.Hold = func(c fakeslack.Call) time.Duration {
 		if _, slot, ok := tipClaim(claimOfCall(c)); ok && slot.Unix() == heldSlot.Load() {
 			return hold
