@@ -31,7 +31,7 @@ const testSigning = "durable-signing-secret"
 
 // proc is a running secbot.
 type proc struct {
-	t    *testing.T
+	t    testing.TB
 	cmd  *exec.Cmd
 	base string
 
@@ -42,7 +42,7 @@ type proc struct {
 
 // startProc runs `secbot run` with env (plus a free loopback address)
 // and waits until it listens.
-func startProc(t *testing.T, env []string) *proc {
+func startProc(t testing.TB, env []string) *proc {
 	t.Helper()
 	cmd := exec.Command(secbotBinary(t))
 	cmd.Env = append(env, "SECBOT_ADDR=127.0.0.1:0")
@@ -114,12 +114,12 @@ func (p *proc) post(client *http.Client, path, contentType string, body []byte, 
 	return resp.StatusCode, nil
 }
 
-func slackEnv(t *testing.T, fake *fakeslack.Server, db, config string) []string {
+func slackEnv(t testing.TB, fake *fakeslack.Server, db, config string) []string {
 	return append(cleanEnv(t), "SECBOT_DB="+db, "SECBOT_CONFIG="+config,
 		"SLACK_BOT_TOKEN=xoxb-test", "SLACK_SIGNING_SECRET="+testSigning, "SLACK_API_URL="+fake.APIURL())
 }
 
-func writeConfig(t *testing.T, text string) string {
+func writeConfig(t testing.TB, text string) string {
 	path := filepath.Join(t.TempDir(), "secbot.yaml")
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
@@ -142,7 +142,7 @@ func clickBody(fake *fakeslack.Server, channel, msgTS, user, value string, at ti
 
 // exportAnswers runs `secbot quiz export` on db: user → choice letter,
 // with how many rows each user has.
-func exportAnswers(t *testing.T, db string) (choice map[string]string, rows map[string]int) {
+func exportAnswers(t testing.TB, db string) (choice map[string]string, rows map[string]int) {
 	t.Helper()
 	cmd := exec.Command(secbotBinary(t), "quiz", "export", "--format", "csv")
 	cmd.Env = append(cleanEnv(t), "SECBOT_DB="+db)

@@ -33,7 +33,7 @@ var (
 	buildErr  error
 )
 
-func secbotBinary(t *testing.T) string {
+func secbotBinary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "secbot-bin")
@@ -56,7 +56,7 @@ func secbotBinary(t *testing.T) string {
 
 // cleanEnv is the environment of a secbot process in a test: no chat
 // credentials leak in from the machine.
-func cleanEnv(t *testing.T, extra ...string) []string {
+func cleanEnv(t testing.TB, extra ...string) []string {
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "SECBOT_DB=" + filepath.Join(t.TempDir(), "secbot.db")}
 	return append(env, extra...)
 }

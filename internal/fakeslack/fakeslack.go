@@ -41,6 +41,8 @@ type Call struct {
 	// Args holds the form fields, or the top-level fields of a JSON body
 	// (as strings: JSON values other than strings keep their JSON text).
 	Args url.Values
+	// At is when the server took the call up (after APIDelay).
+	At time.Time
 }
 
 // Blocks decodes the call's "blocks" argument.
@@ -126,6 +128,12 @@ type Server struct {
 	// of every fifth channel. It runs under the server's lock: it must not
 	// call the server. Set it before the server is used.
 	FailWhen func(c Call, n int) (Failure, bool)
+	// Hold, when set, is asked after each chat.postMessage that posted (the
+	// message is stored: conversations.history shows it) how long to keep
+	// the caller waiting for its answer, so that a test can kill a process
+	// that has posted without knowing it. It runs without the server's
+	// lock. Set it before the server is used.
+	Hold func(c Call) time.Duration
 	// tries counts the calls per method and channel, for FailWhen.
 	tries map[string]int
 	// uploads are the files of the external upload flow, in order.
@@ -266,7 +274,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	method := r.PathValue("method")
 	body, _ := io.ReadAll(r.Body)
-	call := Call{Method: method, Args: url.Values{}}
+	call := Call{Method: method, Args: url.Values{}, At: time.Now()}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		var m map[string]json.RawMessage
 		_ = json.Unmarshal(body, &m)
@@ -328,7 +336,13 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 		s.mu.Lock()
 		s.messages[channel] = append(s.messages[channel], msg)
+		hold := s.Hold
 		s.mu.Unlock()
+		if hold != nil {
+			if d := hold(call); d > 0 {
+				time.Sleep(d)
+			}
+		}
 		writeJSON(w, map[string]any{"ok": true, "channel": channel, "ts": ts, "message": msg})
 	case "conversations.history":
 		// Newest first, metadata only when asked for, as Slack does.
