@@ -103,6 +103,7 @@ func (a *App) buildCore(cfg *Config) (_ *core, err error) {
 		Pack: pack, Store: a.db, Posters: posters, Location: cfg.Location, Seasons: &seasons,
 		AnswerWindow: time.Duration(cfg.Quiz.AnswerWindow),
 		RemindBefore: time.Duration(cfg.Quiz.RemindBefore),
+		Metrics:      a.metrics,
 		RunDue:       func(ctx context.Context) error { return sched.RunNow(ctx) },
 		Log:          a.log,
 	})

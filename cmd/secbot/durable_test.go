@@ -326,6 +326,17 @@ func TestClicksSurviveSIGKILL(t *testing.T) {
 		t.Errorf("%d chat.update calls in %s, want at most %d (Slack allows about 50 a minute)", ups, elapsed.Round(time.Second), limit)
 	}
 	t.Logf("second burst: %d chat.update calls in %s", ups, elapsed.Round(time.Millisecond))
+	resp, err := http.Get(p.base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsText, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`secbot_quiz_answers_total{outcome="recorded"}`, `secbot_quiz_answers_total{outcome="duplicate"}`} {
+		if !strings.Contains(string(metricsText), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
 	p.kill(syscall.SIGTERM)
 }
 

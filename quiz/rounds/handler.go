@@ -123,6 +123,7 @@ func (r *Rounds) answer(ctx context.Context, req bot.Request, rd quiz.Round, cho
 		at = now
 	}
 	if !rd.Open(at) {
+		r.countAnswer("closed")
 		return bot.Reply{}, bot.Userf("このクイズは締め切られました。正解と解説はチャンネルで発表されます。")
 	}
 	if choice < 0 || choice >= len(rd.Question.Choices) {
@@ -138,7 +139,10 @@ func (r *Rounds) answer(ctx context.Context, req bot.Request, rd quiz.Round, cho
 		return bot.Reply{}, err
 	}
 	if added {
+		r.countAnswer("recorded")
 		r.cards.touch(rd)
+	} else {
+		r.countAnswer("duplicate")
 	}
 	closes := bot.FormatCloses(rd.Closes, r.cfg.Location)
 	var msg string
@@ -197,6 +201,13 @@ func (r *Rounds) leaderboard(ctx context.Context, req bot.Request, which string)
 		board.Rows = append(board.Rows, bot.LeaderRow{Rank: s.Rank, UserID: s.UserID, UserName: s.UserName, Correct: s.Correct, Answered: s.Answered})
 	}
 	return bot.BoardReply(board), nil
+}
+
+// countAnswer tells Metrics, if any, what became of an answer.
+func (r *Rounds) countAnswer(outcome string) {
+	if r.cfg.Metrics != nil {
+		r.cfg.Metrics.QuizAnswer(outcome)
+	}
 }
 
 // orName is how a reply names the asker.

@@ -63,6 +63,9 @@ type Config struct {
 	// RunDue asks the scheduler to do what is due now (the reveal of a
 	// round /quiz stop closed); nil leaves it to the scheduler's next run.
 	RunDue func(ctx context.Context) error
+	// Metrics counts quiz answers (recorded, duplicate, closed); nil
+	// counts nothing. *metrics.Metrics implements it.
+	Metrics interface{ QuizAnswer(outcome string) }
 	// Now defaults to time.Now; Log to slog.Default().
 	Now func() time.Time
 	Log *slog.Logger
