@@ -24,6 +24,9 @@ var TermUsage = HelpLine{Usage: "/term 用語", What: "用語集の定義・読�
 // AskUsage is the help line of free questions.
 var AskUsage = HelpLine{Usage: "@secbot 質問", What: "教材の該当箇所を探して答えます（例: @secbot 2025年の崖って何？）"}
 
+// GapsUsage is the help line of /term gaps.
+var GapsUsage = HelpLine{Usage: "/term gaps", What: "（管理者）過去30日に答えられなかった質問と、役に立たなかった回答"}
+
 // NewTermHandler returns the handler of /term and of the term buttons.
 func NewTermHandler(a Answerer, pack *knowledge.Pack) Handler {
 	return HandlerFunc(func(ctx context.Context, req Request) (Reply, error) {

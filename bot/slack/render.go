@@ -235,6 +235,14 @@ func (rd *renderer) termCard(r bot.Reply) {
 		rd.context("この回答はあなたにだけ表示されています。")
 		rd.buttons([]button{{label: shareLabel, action: bot.ActionShareTerm, value: t.Name, primary: true}})
 	}
+	rd.voteButtons(a)
+}
+
+// voteButtons asks whether the answer helped (👍/👎, one vote a person):
+// what the glossary's owners see in /term gaps.
+func (rd *renderer) voteButtons(a *knowledge.Answer) {
+	key := bot.AnswerKey(a)
+	rd.buttons([]button{{label: "👍 役に立った", action: bot.ActionVoteUp, value: key}, {label: "👎 役に立たなかった", action: bot.ActionVoteDown, value: key}})
 }
 
 func (rd *renderer) passages(r bot.Reply) {
@@ -261,6 +269,7 @@ func (rd *renderer) passages(r bot.Reply) {
 		rd.context("この回答はあなたにだけ表示されています。")
 		rd.buttons([]button{{label: shareLabel, action: bot.ActionShareTerm, value: q, primary: true}})
 	}
+	rd.voteButtons(a)
 }
 
 func (rd *renderer) none(a *knowledge.Answer) {

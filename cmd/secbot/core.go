@@ -138,8 +138,10 @@ func (a *App) buildCore(cfg *Config) (_ *core, err error) {
 		return nil, err
 	}
 
-	router.Handle("term", bot.NewTermHandler(idx, pack), bot.TermUsage)
-	router.Handle("ask", bot.NewAskHandler(idx, pack), bot.AskUsage)
+	gaps := &bot.Gaps{Store: a.db, Log: a.log}
+	router.Handle("term", gaps.Wrap(bot.NewTermHandler(idx, pack)), bot.TermUsage, bot.GapsUsage)
+	router.Handle("ask", gaps.Wrap(bot.NewAskHandler(idx, pack)), bot.AskUsage)
+	router.Handle("answer", gaps.Feedback()) // the 👍/👎 under answers
 	var subs bot.Subscriptions = a.db
 	if console {
 		subs = nil // nothing sends the DM digest from a console: don't promise it

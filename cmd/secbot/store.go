@@ -30,6 +30,7 @@ type Store interface {
 	bot.Subscriptions
 	teamsbot.Store
 	report.Source
+	bot.GapStore
 	// Version is the schema version; /healthz asks it.
 	Version(ctx context.Context) (int, error)
 	Close() error
@@ -62,6 +63,7 @@ func openStoreAt(path string) (Store, error) {
 type readStore interface {
 	report.Source
 	rounds.History
+	bot.GapStore
 	Close() error
 }
 

@@ -51,6 +51,12 @@ type Store interface {
 	History(ctx context.Context, channel string, from, to time.Time) ([]quiz.Asked, error)
 
 	// Teams conversation references and members.
+	// Knowledge gaps: unanswered questions and votes on answers.
+	RecordGap(ctx context.Context, text string) error
+	Vote(ctx context.Context, answer, user string, up bool) (bool, error)
+	Gaps(ctx context.Context, since time.Time, limit int) ([]store.Gap, error)
+	LeastHelpful(ctx context.Context, since time.Time, limit int) ([]store.Feedback, error)
+
 	// What the Teams bot remembers (teamsbot.Store).
 	SaveConversation(ctx context.Context, c store.Conversation) error
 	Conversation(ctx context.Context, id string, personal bool) (store.Conversation, error)
@@ -91,6 +97,7 @@ func Run(t *testing.T, b Backend) {
 	t.Run("EarliestAnswerRace", func(t *testing.T) { testEarliestAnswerRace(t, b) })
 	t.Run("Reports", func(t *testing.T) { testReports(t, b) })
 	t.Run("Teams", func(t *testing.T) { testTeams(t, b) })
+	t.Run("Gaps", func(t *testing.T) { testGaps(t, b) })
 }
 
 // Clock is a settable clock for a store's Now.
