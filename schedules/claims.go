@@ -175,7 +175,7 @@ func (s *Scheduler) channelOf(ctx context.Context, c Claim) string {
 			return r.Channel
 		}
 		return ""
-	case JobTipDM:
+	case JobTipDM, JobDigest:
 		return "dm:" + c.Key
 	}
 	return c.Key
@@ -249,6 +249,25 @@ func (s *Scheduler) perform(ctx context.Context, c Claim, now time.Time) (string
 		return s.cfg.Rounds.Reveal(ctx, c.Key, tag)
 	case JobRemind:
 		return s.cfg.Rounds.Remind(ctx, c.Key, tag)
+	case JobDigest:
+		platform := bot.Teams // a Teams user's Entra object id
+		if strings.HasPrefix(c.Key, "U") || strings.HasPrefix(c.Key, "W") {
+			platform = bot.Slack
+		}
+		var dp bot.DirectPoster
+		ok := false
+		if s.cfg.Direct != nil {
+			dp, ok = s.cfg.Direct(platform)
+		}
+		if !ok || dp == nil {
+			return "", fmt.Errorf("%w %s: no direct messages on this platform for the manager's digest", errNoPoster, platform)
+		}
+		reply, err := s.cfg.Digest(ctx, s.cfg.Managers[c.Key], c.Slot)
+		if err != nil {
+			return "", err
+		}
+		reply.Tag = tag
+		return "", dp.PostDirect(ctx, c.Key, reply)
 	}
 	return "", fmt.Errorf("%w: unknown job %q", bot.ErrPermanent, c.Job)
 }

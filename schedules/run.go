@@ -3,6 +3,7 @@ package schedules
 import (
 	"context"
 	"errors"
+	"sort"
 	"sync"
 	"time"
 
@@ -55,6 +56,15 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 		if err := s.runDigest(ctx, now); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if s.digestSched != nil {
+		slots := s.slots(s.digestSched, now)
+		managers := make([]string, 0, len(s.cfg.Managers))
+		for m := range s.cfg.Managers {
+			managers = append(managers, m)
+		}
+		sort.Strings(managers)
+		errs = append(errs, s.each(managers, func(m string) error { return s.runSlots(ctx, JobDigest, m, slots, now) }))
 	}
 	if s.quizSched != nil {
 		slots := s.slots(s.quizSched, now)

@@ -26,6 +26,7 @@ const (
 	JobQuiz   = "quiz"           // Key: channel
 	JobReveal = "reveal"         // Key: round id; Slot: the round's closing time
 	JobRemind = rounds.JobRemind // Key: round id; Slot: the reminder's time
+	JobDigest = "digest"         // Key: the manager's user id
 )
 
 // Defaults of Config.
@@ -57,6 +58,13 @@ type Config struct {
 	TipChannels  []string
 	QuizSpec     string
 	QuizChannels []string
+	// DigestSpec schedules the managers' weekly digest ("0 17 * * 5"); ""
+	// or no Managers disables it. Managers maps a manager's user id (Slack
+	// U…, or a Teams user's Entra object id) to the quiz channels they
+	// follow; Digest writes their digest (package digest).
+	DigestSpec string
+	Managers   map[string][]string
+	Digest     func(ctx context.Context, channels []string, at time.Time) (bot.Reply, error)
 	// Grace is how late a slot may still be posted (catch-up after a
 	// restart, retries after transient errors); default 2h.
 	Grace time.Duration
@@ -129,11 +137,12 @@ type RoundOwner interface {
 // at now; Start runs it on a timer computed from the cron schedules, and
 // tests call it with any time they like.
 type Scheduler struct {
-	cfg       Config
-	tipSched  cron.Schedule
-	quizSched cron.Schedule
-	tips      *Tips
-	log       *slog.Logger
+	cfg         Config
+	tipSched    cron.Schedule
+	quizSched   cron.Schedule
+	digestSched cron.Schedule
+	tips        *Tips
+	log         *slog.Logger
 
 	runMu sync.Mutex // one RunDue at a time
 	mu    sync.Mutex
@@ -186,6 +195,14 @@ func New(cfg Config) (*Scheduler, error) {
 			return nil, fmt.Errorf("schedules: quiz: %w", err)
 		}
 	}
+	if cfg.DigestSpec != "" && len(cfg.Managers) > 0 {
+		if cfg.Digest == nil {
+			return nil, errors.New("schedules: a digest schedule needs Config.Digest")
+		}
+		if s.digestSched, err = ParseSpec(cfg.DigestSpec, cfg.Location); err != nil {
+			return nil, fmt.Errorf("schedules: digest: %w", err)
+		}
+	}
 	return s, nil
 }
 
@@ -226,7 +243,7 @@ func (s *Scheduler) loop(ctx context.Context) {
 	for {
 		now := s.cfg.Now()
 		wait := maxWait
-		for _, sched := range []cron.Schedule{s.tipSched, s.quizSched} {
+		for _, sched := range []cron.Schedule{s.tipSched, s.quizSched, s.digestSched} {
 			if sched != nil {
 				if d := sched.Next(now).Sub(now); d < wait {
 					wait = d

@@ -705,3 +705,40 @@ func TestClosingReminderOnce(t *testing.T) {
 		t.Errorf("posts = %q; want the round, one reminder, the reveal", texts)
 	}
 }
+
+// TestManagersDigestOnce: each manager gets the Friday digest once, by DM,
+// whichever of two processes runs the slot, built for their channels.
+func TestManagersDigestOnce(t *testing.T) {
+	e := newEnv(t)
+	var asked [][]string
+	var mu sync.Mutex
+	digest := func(c *schedules.Config) {
+		c.TipSpec, c.QuizSpec, c.DigestSpec = "", "", "0 17 * * 5"
+		c.Managers = map[string][]string{"U0BOSS": {"CQ"}, "U0CFO": {"CQ", "C1"}}
+		c.Digest = func(_ context.Context, chs []string, at time.Time) (bot.Reply, error) {
+			mu.Lock()
+			asked = append(asked, chs)
+			mu.Unlock()
+			return bot.Reply{Text: "今週のセキュリティ ダイジェスト " + strings.Join(chs, ",")}, nil
+		}
+	}
+	s1, _ := e.open(digest, func(c *schedules.Config) { c.Owner = "one" })
+	s2, _ := e.open(digest, func(c *schedules.Config) { c.Owner = "two" })
+	friday := at(30, 17, 0).AddDate(0, 0, 4) // Friday 4 December, 17:00
+	for _, tm := range []time.Time{friday.Add(-time.Minute), friday, friday.Add(time.Minute)} {
+		e.now = tm
+		for _, s := range []*schedules.Scheduler{s1, s2} {
+			if err := s.RunDue(context.Background(), tm); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	_, _, dms := e.p.snapshot()
+	got := map[string]string{}
+	for _, d := range dms {
+		got[d.channel] += d.reply.Text
+	}
+	if len(dms) != 2 || !strings.HasSuffix(got["U0BOSS"], " CQ") || !strings.HasSuffix(got["U0CFO"], " CQ,C1") {
+		t.Errorf("digest DMs = %v; want one each, for their channels", got)
+	}
+}

@@ -32,9 +32,10 @@ type Config struct {
 	// (Go duration, default 2h).
 	CatchUpGrace Duration `yaml:"catchup_grace"`
 
-	Tips  TipsConfig  `yaml:"tips"`
-	Quiz  QuizConfig  `yaml:"quiz"`
-	Teams TeamsConfig `yaml:"teams"`
+	Tips   TipsConfig   `yaml:"tips"`
+	Quiz   QuizConfig   `yaml:"quiz"`
+	Digest DigestConfig `yaml:"digest"`
+	Teams  TeamsConfig  `yaml:"teams"`
 
 	// Location is Timezone, loaded.
 	Location *time.Location `yaml:"-"`
@@ -70,6 +71,14 @@ type QuizConfig struct {
 	RemindBefore Duration `yaml:"remind_before"`
 }
 
+// DigestConfig schedules the managers' weekly digest by DM.
+type DigestConfig struct {
+	// Schedule is a 5-field cron spec (default Fridays 17:00).
+	Schedule string `yaml:"schedule"`
+	// Managers maps a manager's user id to the quiz channels they follow.
+	Managers map[string][]string `yaml:"managers"`
+}
+
 // TeamsConfig names the Workflows webhooks that scheduled Teams posts go to.
 // A channel entry "teams:NAME" in tips.channels or quiz.channels posts to
 // Workflows[NAME]; "teams:default" posts to TEAMS_WORKFLOW_URL.
@@ -101,11 +110,12 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 
 // Defaults.
 const (
-	defaultTimezone     = "Asia/Tokyo"
-	defaultTipsSchedule = "0 9 * * 1-5"
-	defaultQuizSchedule = "0 10 * * 1"
-	defaultAnswerWindow = 24 * time.Hour
-	defaultCatchUpGrace = 2 * time.Hour
+	defaultTimezone       = "Asia/Tokyo"
+	defaultTipsSchedule   = "0 9 * * 1-5"
+	defaultQuizSchedule   = "0 10 * * 1"
+	defaultDigestSchedule = "0 17 * * 5"
+	defaultAnswerWindow   = 24 * time.Hour
+	defaultCatchUpGrace   = 2 * time.Hour
 )
 
 // DefaultConfig is the configuration used when SECBOT_CONFIG is not set: no
@@ -234,6 +244,22 @@ func (c *Config) complete(root *yaml.Node) error {
 	}
 	if c.Quiz.Schedule == "" {
 		c.Quiz.Schedule = defaultQuizSchedule
+	}
+	if c.Digest.Schedule == "" {
+		c.Digest.Schedule = defaultDigestSchedule
+	}
+	if _, err := schedules.ParseSpec(c.Digest.Schedule, loc); err != nil {
+		return fmt.Errorf("%sdigest.schedule: %v", at("digest", "schedule"), err)
+	}
+	for m, chs := range c.Digest.Managers {
+		if strings.TrimSpace(m) == "" {
+			return fmt.Errorf("%sdigest.managers: an empty user id", at("digest", "managers"))
+		}
+		for _, ch := range chs {
+			if err := c.checkChannel(ch); err != nil {
+				return fmt.Errorf("%sdigest.managers.%s: %v", at("digest", "managers", m), m, err)
+			}
+		}
 	}
 	if _, err := schedules.ParseSpec(c.Quiz.Schedule, loc); err != nil {
 		return fmt.Errorf("%squiz.schedule: %v", at("quiz", "schedule"), err)

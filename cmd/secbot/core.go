@@ -98,6 +98,10 @@ func (a *App) buildCore(cfg *Config) (_ *core, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("quiz.season_start: %w", err)
 	}
+	managers := cfg.Digest.Managers
+	if console {
+		managers = nil // the console sends no DMs
+	}
 	var sched *schedules.Scheduler
 	quizRounds, err := rounds.New(rounds.Config{
 		Pack: pack, Store: a.db, Posters: posters, Location: cfg.Location, Seasons: &seasons,
@@ -120,6 +124,8 @@ func (a *App) buildCore(cfg *Config) (_ *core, err error) {
 		Pack:         pack,
 		Store:        a.db,
 		Rounds:       quizRounds,
+		DigestSpec:   cfg.Digest.Schedule,
+		Managers:     managers,
 		Owner:        a.owner,
 		Metrics:      a.metrics,
 		Posters:      posters,
