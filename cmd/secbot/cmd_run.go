@@ -92,6 +92,9 @@ func runCheck(env *Env, s Settings, cfg *Config) error {
 	}
 	fmt.Fprintf(w, "  tips:      %q → %s\n", cfg.Tips.Schedule, channelList(cfg.Tips.Channels))
 	fmt.Fprintf(w, "  quiz:      %q → %s, answers for %s\n", cfg.Quiz.Schedule, channelList(cfg.Quiz.Channels), time.Duration(cfg.Quiz.AnswerWindow))
+	if n := len(cfg.Digest.Managers); n > 0 {
+		fmt.Fprintf(w, "  digest:    %q → %d managers by DM\n", cfg.Digest.Schedule, n)
+	}
 	return nil
 }
 
