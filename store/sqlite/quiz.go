@@ -112,7 +112,12 @@ func (db *DB) updateOpenRound(ctx context.Context, id, query string, args ...any
 // DueRounds implements quiz.Rounds.
 func (db *DB) DueRounds(ctx context.Context, now time.Time) (_ []quiz.Round, err error) {
 	defer wrap(&err, "due rounds")
-	rows, err := db.db.QueryContext(ctx, `SELECT `+roundCols+` FROM rounds WHERE revealed = 0 AND closes_at <= ? ORDER BY closes_at, id`, ms(now))
+	return db.rounds(ctx, `WHERE revealed = 0 AND closes_at <= ? ORDER BY closes_at, id`, ms(now))
+}
+
+// rounds returns the rounds a WHERE … ORDER BY clause selects.
+func (db *DB) rounds(ctx context.Context, where string, args ...any) ([]quiz.Round, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT `+roundCols+` FROM rounds `+where, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -56,20 +56,7 @@ func OpenReadOnly(path string) (_ *DB, err error) {
 func (db *DB) ListRounds(ctx context.Context, f quiz.Filter) (_ []quiz.Round, err error) {
 	defer wrap(&err, "list rounds")
 	where, args := roundFilter(f)
-	rows, err := db.db.QueryContext(ctx, `SELECT `+roundCols+` FROM rounds `+where+` ORDER BY opened_at, id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []quiz.Round
-	for rows.Next() {
-		r, err := scanRound(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return db.rounds(ctx, where+` ORDER BY opened_at, id`, args...)
 }
 
 // History returns what a channel was asked in [from, to), oldest first:
