@@ -38,3 +38,10 @@ type PostTag struct {
 	// the channel's recent history) does so before posting again.
 	Recheck bool
 }
+
+// MemberCounter is a Poster that can tell how many members a channel has
+// (Slack: conversations.info). Optional: HR's participation rate divides
+// by it when known.
+type MemberCounter interface {
+	Members(ctx context.Context, channel string) (int, error)
+}

@@ -91,6 +91,21 @@ func (a *Adapter) findPost(ctx context.Context, channel, id string) (ts string, 
 	return "", false, nil
 }
 
+// Members implements bot.MemberCounter: the channel's member count
+// (conversations.info; scopes channels:read, groups:read). People and
+// bots alike, secbot included.
+func (a *Adapter) Members(ctx context.Context, channel string) (int, error) {
+	var n int
+	err := a.call(ctx, "conversations.info", channel, false, func(ctx context.Context) error {
+		ch, err := a.api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: channel, IncludeNumMembers: true})
+		if err == nil {
+			n = ch.NumMembers
+		}
+		return err
+	})
+	return n, err
+}
+
 // Update replaces message ts of channel with r (chat.update).
 func (a *Adapter) Update(ctx context.Context, channel, ts string, r bot.Reply) error {
 	m := render(r, isDirect(channel))

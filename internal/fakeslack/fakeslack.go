@@ -118,6 +118,10 @@ type Server struct {
 	// first, for conversations.history.
 	messages map[string][]map[string]any
 
+	// Members is each channel's member count for conversations.info
+	// (default 25). Set it before the server is used.
+	Members map[string]int
+
 	// APIDelay and ResponseDelay slow every Web API call and every
 	// response_url post down, as a loaded Slack would be. Set them before
 	// the server is used.
@@ -258,6 +262,14 @@ func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(w, "OK - %d", len(data))
 }
 
+// MembersOf is the member count conversations.info reports for channel.
+func (s *Server) MembersOf(channel string) int {
+	if n, ok := s.Members[channel]; ok {
+		return n
+	}
+	return 25
+}
+
 // URL is the server's base URL.
 func (s *Server) URL() string { return s.srv.URL }
 
@@ -344,6 +356,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		writeJSON(w, map[string]any{"ok": true, "channel": channel, "ts": ts, "message": msg})
+	case "conversations.info":
+		writeJSON(w, map[string]any{"ok": true, "channel": map[string]any{"id": channel, "num_members": s.MembersOf(channel)}})
 	case "conversations.history":
 		// Newest first, metadata only when asked for, as Slack does.
 		s.mu.Lock()

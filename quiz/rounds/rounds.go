@@ -218,6 +218,7 @@ func (r *Rounds) open(ctx context.Context, channel, id string, seed int64, opene
 	if err != nil {
 		return rd, err
 	}
+	r.countMembers(rctx, p, rd)
 	if !ok {
 		// Closed (/quiz stop, another process) while it was being
 		// posted: it stays closed, and the message just posted says so.
@@ -246,6 +247,30 @@ func (r *Rounds) question(ctx context.Context, channel string, seed int64, opene
 		return quiz.Generate(r.cfg.Pack, seed)
 	}
 	return quiz.GenerateFor(r.cfg.Pack, next[0].Term, next[0].Kind, seed)
+}
+
+// memberStore is a store that keeps a round's member count (for HR's
+// participation rate); both stores are.
+type memberStore interface {
+	SetRoundMembers(ctx context.Context, id string, n int) error
+}
+
+// countMembers records how many members rd's channel has, when the poster
+// can tell and the store can keep it (best effort: the report then leaves
+// the rate out).
+func (r *Rounds) countMembers(ctx context.Context, p bot.Poster, rd quiz.Round) {
+	mc, ok := p.(bot.MemberCounter)
+	ms, ok2 := r.cfg.Store.(memberStore)
+	if !ok || !ok2 {
+		return
+	}
+	n, err := mc.Members(ctx, rd.Channel)
+	if err == nil && n > 0 {
+		err = ms.SetRoundMembers(ctx, rd.ID, n)
+	}
+	if err != nil {
+		r.log.Warn("could not record the channel's member count", "channel", rd.Channel, "round", rd.ID, "err", err)
+	}
 }
 
 // showCard updates rd's message to its card with the current count (best

@@ -382,3 +382,30 @@ func TestScheduledRoundsFollowTheCurriculum(t *testing.T) {
 		}
 	}
 }
+
+// counting is a poster that can tell a channel's member count.
+type counting struct {
+	*poster
+	n int
+}
+
+func (c counting) Members(context.Context, string) (int, error) { return c.n, nil }
+
+// TestRoundRecordsMembers: a round posted where the platform tells the
+// channel's member count keeps it, for HR's participation rate.
+func TestRoundRecordsMembers(t *testing.T) {
+	e := newEnv(t)
+	withCount := counting{e.p, 37}
+	rs, err := rounds.New(rounds.Config{Pack: pack, Store: e.db, Location: time.UTC, Now: e.clock,
+		Posters: func(string) (bot.Poster, error) { return withCount, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rs.OpenScheduled(context.Background(), "C7", e.clock(), bot.PostTag{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.db.RoundMembers(context.Background(), quiz.Filter{Channel: "C7"})
+	if err != nil || got[rs.ScheduledID("C7", e.clock())] != 37 {
+		t.Errorf("RoundMembers = %v, %v; want 37", got, err)
+	}
+}

@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"context"
+	"fmt"
+	"secbot/quiz"
 	"testing"
 	"time"
 )
@@ -52,5 +54,22 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// testMembers: a round's member count, recorded when it is posted, is what
+// the report's participation rate divides by; unknown counts are left out.
+func testMembers(t *testing.T, b Backend) {
+	ctx := context.Background()
+	e := newEnv(t, b)
+	s := e.open(t)
+	for i, ch := range []string{"C1", "C2"} {
+		r := quiz.Round{ID: fmt.Sprintf("r%d", i), Channel: ch, Question: question, Opened: T0, Closes: T0.Add(time.Hour)}
+		must(t, s.CreateRound(ctx, r))
+	}
+	must(t, s.SetRoundMembers(ctx, "r0", 42))
+	got, err := s.RoundMembers(ctx, quiz.Filter{From: T0.Add(-time.Hour)})
+	if err != nil || len(got) != 1 || got["r0"] != 42 {
+		t.Errorf("RoundMembers = %v, %v; want r0: 42 only", got, err)
 	}
 }

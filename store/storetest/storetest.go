@@ -51,6 +51,10 @@ type Store interface {
 	History(ctx context.Context, channel string, from, to time.Time) ([]quiz.Asked, error)
 
 	// Teams conversation references and members.
+	// Channel member counts at rounds (report.MemberSource).
+	SetRoundMembers(ctx context.Context, id string, n int) error
+	RoundMembers(ctx context.Context, f quiz.Filter) (map[string]int, error)
+
 	// Knowledge gaps: unanswered questions and votes on answers.
 	RecordGap(ctx context.Context, text string) error
 	Vote(ctx context.Context, answer, user string, up bool) (bool, error)
@@ -98,6 +102,7 @@ func Run(t *testing.T, b Backend) {
 	t.Run("Reports", func(t *testing.T) { testReports(t, b) })
 	t.Run("Teams", func(t *testing.T) { testTeams(t, b) })
 	t.Run("Gaps", func(t *testing.T) { testGaps(t, b) })
+	t.Run("Members", func(t *testing.T) { testMembers(t, b) })
 }
 
 // Clock is a settable clock for a store's Now.
