@@ -616,8 +616,11 @@ func TestPostgreSQLConnectionLoss(t *testing.T) {
 	}
 	time.Sleep(1500 * time.Millisecond)
 
-	proxy.cut()
+	// The phase boundaries are taken before the cut and before the
+	// restore: a click that ends between the boundary and the actual cut
+	// (or restore) is then "across", where either answer is right.
 	cutAt := time.Now()
+	proxy.cut()
 	var downAfter time.Duration
 	for time.Since(cutAt) < 10*time.Second {
 		if health() == http.StatusServiceUnavailable {
@@ -631,8 +634,8 @@ func TestPostgreSQLConnectionLoss(t *testing.T) {
 	}
 	time.Sleep(3 * time.Second) // clicks during the outage
 
-	proxy.restore(t)
 	restoredAt := time.Now()
+	proxy.restore(t)
 	var upAfter time.Duration
 	for time.Since(restoredAt) < 30*time.Second {
 		if health() == 200 {
