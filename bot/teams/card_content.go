@@ -88,6 +88,18 @@ func (rd *renderer) term(r bot.Reply) {
 	}
 	rd.facts(fs)
 	rd.termHint(append(append([]string(nil), a.Related...), suggestionsIf(a)...))
+	rd.voteButtons(a)
+}
+
+// voteButtons asks whether the answer helped (👍/👎, one vote a person),
+// where cards can have buttons (the bot, not the outgoing webhook).
+func (rd *renderer) voteButtons(a *knowledge.Answer) {
+	if !rd.buttons {
+		return
+	}
+	key := bot.AnswerKey(a)
+	rd.add(element{Type: "ActionSet", Actions: []action{
+		button("👍 役に立った", bot.ActionVoteUp, key), button("👎 役に立たなかった", bot.ActionVoteDown, key)}})
 }
 
 // suggestionsIf is a tentative answer's runners-up (none otherwise).
@@ -117,6 +129,7 @@ func (rd *renderer) passages(a *knowledge.Answer) {
 		rd.facts([]fact{{"関連用語", strings.Join(a.Related, "、")}})
 		rd.termHint(a.Related)
 	}
+	rd.voteButtons(a)
 }
 
 func (rd *renderer) none(a *knowledge.Answer) {
