@@ -8,7 +8,6 @@ package digest
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -109,15 +108,13 @@ func (b *Builder) week(ctx context.Context, channel string, from, to time.Time) 
 		return Week{}, err
 	}
 	var w Week
-	var people []string
+	people := map[string]bool{}
 	for _, a := range as {
 		w.Answers++
 		if a.Correct {
 			w.Correct++
 		}
-		if !slices.Contains(people, a.UserID) {
-			people = append(people, a.UserID)
-		}
+		people[a.UserID] = true
 	}
 	w.People = len(people)
 	return w, nil

@@ -208,6 +208,13 @@ func (m *Metrics) Claims(job, result string, n int) {
 	m.claims.WithLabelValues(job, result).Add(float64(n))
 }
 
+// Quiz answer outcomes (QuizAnswer).
+const (
+	QuizRecorded  = "recorded"  // a person's first answer to the round
+	QuizDuplicate = "duplicate" // an answer after theirs was recorded
+	QuizClosed    = "closed"    // an answer after the round closed
+)
+
 // QuizAnswer counts one quiz answer with its outcome: "recorded" (a first
 // answer), "changed", "duplicate" (the same click again), "closed" (after
 // the reveal). Keep to a few fixed values.

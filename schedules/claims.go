@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"secbot/bot"
+	"secbot/metrics"
 	"secbot/quiz"
 	"secbot/quiz/rounds"
 	"secbot/retry"
@@ -66,7 +67,7 @@ func (s *Scheduler) runPending(ctx context.Context, now time.Time) error {
 			if !won {
 				continue
 			}
-			s.count(c.Job, claimAbandoned)
+			s.count(c.Job, metrics.ClaimAbandoned)
 			if next.Status == StatusFailed {
 				s.log.Error("scheduler: claim abandoned mid-post, too late to retry", "job", c.Job, "key", c.Key, "slot", c.Slot.In(s.cfg.Location).Format(time.RFC3339), "owner", c.Owner)
 				s.giveUp(ctx, c)

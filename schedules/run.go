@@ -10,6 +10,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"secbot/bot"
+	"secbot/metrics"
 	"secbot/quiz"
 )
 
@@ -180,7 +181,7 @@ func (s *Scheduler) runSlots(ctx context.Context, job, key string, slots []time.
 		return nil
 	}
 	if late > s.cfg.Grace {
-		s.count(job, claimSkipped)
+		s.count(job, metrics.ClaimSkipped)
 		return missed(0)
 	}
 	if err := missed(1); err != nil {
@@ -195,7 +196,7 @@ func (s *Scheduler) runSlots(ctx context.Context, job, key string, slots []time.
 	if !won {
 		return nil
 	}
-	s.count(job, claimWon)
+	s.count(job, metrics.ClaimWon)
 	if late > time.Minute {
 		s.log.Info("scheduler: catching up a missed slot", "job", job, "key", key, "slot", latest.In(s.cfg.Location).Format(time.RFC3339), "late", late.Round(time.Second).String())
 	}
@@ -280,7 +281,7 @@ func (s *Scheduler) runReveal(ctx context.Context, r quiz.Round, now time.Time) 
 		return err
 	}
 	if won {
-		s.count(JobReveal, claimWon)
+		s.count(JobReveal, metrics.ClaimWon)
 		s.execute(ctx, c, now)
 	}
 	return nil
@@ -308,7 +309,7 @@ func (s *Scheduler) runReminders(ctx context.Context, now time.Time) error {
 			continue
 		}
 		if won {
-			s.count(JobRemind, claimWon)
+			s.count(JobRemind, metrics.ClaimWon)
 			s.execute(ctx, c, now)
 		}
 	}

@@ -102,13 +102,6 @@ type Metrics interface {
 	StoreError(op string)
 }
 
-// Claim results counted (metrics.ClaimWon, …).
-const (
-	claimWon       = "won"
-	claimSkipped   = "skipped"
-	claimAbandoned = "abandoned"
-)
-
 // count tells Metrics, if any.
 func (s *Scheduler) count(job, result string) {
 	if s.cfg.Metrics != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"secbot/bot"
+	"secbot/metrics"
 	"secbot/retry"
 )
 
@@ -232,15 +233,15 @@ func (a *Adapter) countPost(method string, err error) {
 	if a.cfg.Metrics == nil || method != "chat.postMessage" {
 		return
 	}
-	outcome := "ok"
+	outcome := metrics.PostOK
 	switch _, limited := retryAfter(err); {
 	case err == nil:
 	case limited:
-		outcome = "429"
+		outcome = metrics.PostRateLimited
 	case isPermanent(err):
-		outcome = "permanent_error"
+		outcome = metrics.PostPermanent
 	default:
-		outcome = "transient_error"
+		outcome = metrics.PostTransient
 	}
 	a.cfg.Metrics.Post("slack", outcome)
 }

@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"secbot/bot"
+	"secbot/metrics"
 	"secbot/quiz"
 )
 
@@ -123,7 +124,7 @@ func (r *Rounds) answer(ctx context.Context, req bot.Request, rd quiz.Round, cho
 		at = now
 	}
 	if !rd.Open(at) {
-		r.countAnswer("closed")
+		r.countAnswer(metrics.QuizClosed)
 		return bot.Reply{}, bot.Userf("このクイズは締め切られました。正解と解説はチャンネルで発表されます。")
 	}
 	if choice < 0 || choice >= len(rd.Question.Choices) {
@@ -139,10 +140,10 @@ func (r *Rounds) answer(ctx context.Context, req bot.Request, rd quiz.Round, cho
 		return bot.Reply{}, err
 	}
 	if added {
-		r.countAnswer("recorded")
+		r.countAnswer(metrics.QuizRecorded)
 		r.cards.touch(rd)
 	} else {
-		r.countAnswer("duplicate")
+		r.countAnswer(metrics.QuizDuplicate)
 	}
 	closes := bot.FormatCloses(rd.Closes, r.cfg.Location)
 	var msg string
