@@ -61,6 +61,16 @@ type Store interface {
 	Gaps(ctx context.Context, since time.Time, limit int) ([]store.Gap, error)
 	LeastHelpful(ctx context.Context, since time.Time, limit int) ([]store.Feedback, error)
 
+	// Spaced practice (practice.Store).
+	SetLearner(ctx context.Context, l store.Learner) error
+	Learner(ctx context.Context, userID string) (store.Learner, bool, error)
+	DueLearners(ctx context.Context, day string) ([]store.Learner, error)
+	MissTerms(ctx context.Context, cards []store.Card) (int, error)
+	Cards(ctx context.Context, userID string) ([]store.Card, error)
+	PutDrill(ctx context.Context, d store.Drill) (store.Drill, error)
+	Drill(ctx context.Context, userID, day string) (store.Drill, error)
+	AnswerDrill(ctx context.Context, d store.Drill, next store.Card) (bool, error)
+
 	// What the Teams bot remembers (teamsbot.Store).
 	SaveConversation(ctx context.Context, c store.Conversation) error
 	Conversation(ctx context.Context, id string, personal bool) (store.Conversation, error)
@@ -103,6 +113,8 @@ func Run(t *testing.T, b Backend) {
 	t.Run("Teams", func(t *testing.T) { testTeams(t, b) })
 	t.Run("Gaps", func(t *testing.T) { testGaps(t, b) })
 	t.Run("Members", func(t *testing.T) { testMembers(t, b) })
+	t.Run("Practice", func(t *testing.T) { testPractice(t, b) })
+	t.Run("DrillAnswerRace", func(t *testing.T) { testDrillAnswerRace(t, b) })
 }
 
 // Clock is a settable clock for a store's Now.
