@@ -106,6 +106,21 @@ type RoundCard struct {
 	Correct int
 	// Source names the material the explanation is from ("第4章").
 	Source string
+
+	// Practice marks one person's spaced-practice question (RoundID names
+	// the drill): its buttons are ActionPracticeAnswer, and it has no
+	// count, closing time or share of right answers.
+	Practice bool
+	// Box is the practice question's Leitner box (1–4).
+	Box int
+}
+
+// ButtonAction is the Action id of c's answer buttons.
+func (c *RoundCard) ButtonAction() string {
+	if c.Practice {
+		return ActionPracticeAnswer
+	}
+	return ActionQuizAnswer
 }
 
 // SourceLabel is how a message names the material: label, or 教材 when

@@ -57,4 +57,6 @@ const (
 	ActionOpenTerm   = "term.open"   // Value: a term name; show its card
 	ActionShareTerm  = "term.share"  // Value: a term name; post its card in the channel
 	ActionQuizAnswer = "quiz.answer" // Value: EncodeAnswer(round, choice)
+	// ActionPracticeAnswer answers a spaced-practice question sent by DM.
+	ActionPracticeAnswer = "quiz.practice" // Value: EncodeAnswer(drill, choice)
 )

@@ -80,6 +80,37 @@ func NewRoundCard(pack *knowledge.Pack, r quiz.Round, t quiz.Tally, loc *time.Lo
 	return c
 }
 
+// PracticeReply renders a spaced-practice question (c.Practice) as a
+// private Reply: the question with its buttons, or once answered
+// (c.Revealed), the answer and its explanation.
+func PracticeReply(c RoundCard) Reply {
+	c.Practice = true
+	var b strings.Builder
+	if c.Revealed {
+		b.WriteString("復習クイズの答え\n")
+	} else {
+		fmt.Fprintf(&b, "復習クイズ（ボックス%d）\n", c.Box)
+	}
+	b.WriteString(c.Question + "\n")
+	for i, ch := range c.Choices {
+		fmt.Fprintf(&b, "%s. %s\n", quiz.ChoiceLetter(i), ch)
+	}
+	if !c.Revealed {
+		b.WriteString("ボタンで回答してください（1回だけ有効です）。")
+		return Reply{Private: true, Round: &c, Text: b.String()}
+	}
+	if c.Answer >= 0 && c.Answer < len(c.Choices) {
+		fmt.Fprintf(&b, "正解: %s. %s\n", quiz.ChoiceLetter(c.Answer), c.Choices[c.Answer])
+	}
+	if c.Explanation != "" {
+		b.WriteString("解説: " + c.Explanation + "\n")
+	}
+	if c.Section.ID != "" {
+		b.WriteString("該当箇所: " + SectionsText([]SectionRef{c.Section}))
+	}
+	return Reply{Private: true, Round: &c, Text: strings.TrimRight(b.String(), "\n")}
+}
+
 // RoundReply renders a round card as a public Reply: the round message, or
 // once revealed, the reveal (正解, the explanation with its section, and the
 // share who got it right).

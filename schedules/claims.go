@@ -10,8 +10,10 @@ import (
 	"secbot/bot"
 	"secbot/metrics"
 	"secbot/quiz"
+	"secbot/quiz/practice"
 	"secbot/quiz/rounds"
 	"secbot/retry"
+	"secbot/store"
 )
 
 // runPending retries claims whose retry time has come, and takes over the
@@ -125,6 +127,8 @@ func (s *Scheduler) execute(ctx context.Context, c Claim, now time.Time) error {
 		next.Status, next.Detail = StatusFailed, err.Error()
 		s.log.Error("scheduler: quiz slot not posted: the channel still has an open round; not retrying", "channel", c.Key,
 			"slot", c.Slot.In(s.cfg.Location).Format(time.RFC3339), "err", err)
+	case c.Job == JobPractice && errors.Is(err, practice.ErrNothingDue):
+		next.Status, next.Detail = StatusSkipped, err.Error()
 	case errors.Is(err, rounds.ErrClosed):
 		next.Status, next.Detail = StatusSkipped, err.Error()
 		s.log.Warn("scheduler: quiz round not posted: its answer window already closed", "channel", c.Key,
@@ -176,7 +180,7 @@ func (s *Scheduler) channelOf(ctx context.Context, c Claim) string {
 			return r.Channel
 		}
 		return ""
-	case JobTipDM, JobDigest:
+	case JobTipDM, JobDigest, JobPractice:
 		return "dm:" + c.Key
 	}
 	return c.Key
@@ -235,6 +239,17 @@ func (s *Scheduler) perform(ctx context.Context, c Claim, now time.Time) (string
 		reply := bot.TipReply(bot.NewTipCard(s.cfg.Pack, tip, day))
 		reply.Tag = tag
 		return "", dp.PostDirect(ctx, user, reply)
+	case JobPractice:
+		platform, user, _ := strings.Cut(c.Key, ":")
+		var dp bot.DirectPoster
+		ok := false
+		if s.cfg.Direct != nil {
+			dp, ok = s.cfg.Direct(bot.Platform(platform))
+		}
+		if !ok || dp == nil || s.cfg.Practice == nil {
+			return "", fmt.Errorf("%w %s: no direct messages on this platform", errNoPoster, platform)
+		}
+		return "", s.cfg.Practice.Send(ctx, store.Learner{Platform: platform, UserID: user}, c.Slot, dp, tag)
 	case JobQuiz:
 		id, err := s.cfg.Rounds.OpenScheduled(ctx, c.Key, c.Slot, tag)
 		if errors.Is(err, quiz.ErrRoundOpen) {

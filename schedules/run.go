@@ -57,6 +57,9 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 		if err := s.runDigest(ctx, now); err != nil {
 			errs = append(errs, err)
 		}
+		if err := s.runPractice(ctx, now); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if s.digestSched != nil {
 		slots := s.slots(s.digestSched, now)
@@ -160,6 +163,9 @@ func (s *Scheduler) runSlots(ctx context.Context, job, key string, slots []time.
 	}
 	late := now.Sub(latest)
 	missed := func(posted int) error {
+		if job == JobPractice {
+			return nil // a learner is not due every day: nothing to count
+		}
 		last, ok, err := s.cfg.Store.LastClaim(ctx, job, key)
 		if err != nil {
 			s.forget(job, key, latest)
@@ -235,6 +241,49 @@ func (s *Scheduler) runDigest(ctx context.Context, now time.Time) error {
 		}
 		return s.runSlots(ctx, JobTipDM, k, due, now)
 	})
+}
+
+// runPractice sends the day's practice question to each learner with one
+// due, at the day's first tip slot: one claim per learner and day, so one
+// question a day at most, and none on a day the tip schedule skips.
+func (s *Scheduler) runPractice(ctx context.Context, now time.Time) error {
+	if s.cfg.Practice == nil {
+		return nil
+	}
+	var firsts []time.Time // the first tip slot of each day
+	for _, t := range s.slots(s.tipSched, now) {
+		if n := len(firsts); n == 0 || !sameDay(firsts[n-1], t, s.cfg.Location) {
+			firsts = append(firsts, t)
+		}
+	}
+	if len(firsts) == 0 {
+		return nil
+	}
+	latest := firsts[len(firsts)-1]
+	// Who is due on a day is settled by its first slot (misses and wrong
+	// answers fall due the next day at the earliest): look once a slot.
+	if !s.once(JobPractice, "", latest) {
+		return nil
+	}
+	learners, err := s.cfg.Practice.Due(ctx, latest)
+	if err != nil {
+		s.forget(JobPractice, "", latest)
+		return err
+	}
+	keys := make([]string, 0, len(learners))
+	for _, l := range learners {
+		if s.canDirect(bot.Platform(l.Platform)) {
+			keys = append(keys, l.Key())
+		}
+	}
+	return s.each(keys, func(k string) error { return s.runSlots(ctx, JobPractice, k, firsts, now) })
+}
+
+// sameDay reports whether a and b fall on one day in loc.
+func sameDay(a, b time.Time, loc *time.Location) bool {
+	ya, ma, da := a.In(loc).Date()
+	yb, mb, db := b.In(loc).Date()
+	return ya == yb && ma == mb && da == db
 }
 
 // canDirect reports whether the platform's subscribers can be sent DMs,

@@ -17,6 +17,7 @@ import (
 	"secbot/knowledge"
 	"secbot/quiz"
 	"secbot/quiz/rounds"
+	"secbot/store"
 )
 
 // Job names, as stored in claims.
@@ -27,6 +28,9 @@ const (
 	JobReveal = "reveal"         // Key: round id; Slot: the round's closing time
 	JobRemind = rounds.JobRemind // Key: round id; Slot: the reminder's time
 	JobDigest = "digest"         // Key: the manager's user id
+	// JobPractice sends a learner the day's practice question; Key:
+	// "platform:userID", Slot: the day's first tip slot.
+	JobPractice = "practice"
 )
 
 // Defaults of Config.
@@ -65,6 +69,9 @@ type Config struct {
 	DigestSpec string
 	Managers   map[string][]string
 	Digest     func(ctx context.Context, channels []string, at time.Time) (bot.Reply, error)
+	// Practice sends spaced-practice questions by DM on tip days, at the
+	// day's first tip slot (nil: none; it needs TipSpec and Direct).
+	Practice Practice
 	// Grace is how late a slot may still be posted (catch-up after a
 	// restart, retries after transient errors); default 2h.
 	Grace time.Duration
@@ -107,6 +114,15 @@ func (s *Scheduler) count(job, result string) {
 	if s.cfg.Metrics != nil {
 		s.cfg.Metrics.Claim(job, result)
 	}
+}
+
+// Practice is spaced practice as the scheduler drives it;
+// practice.Practice implements it.
+type Practice interface {
+	// Due lists the learners with a question due on the day at falls on.
+	Due(ctx context.Context, at time.Time) ([]store.Learner, error)
+	// Send sends learner l the question of slot's day through dp.
+	Send(ctx context.Context, l store.Learner, slot time.Time, dp bot.DirectPoster, tag bot.PostTag) error
 }
 
 // RoundOwner opens and reveals quiz rounds; rounds.Rounds implements it.

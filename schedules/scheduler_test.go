@@ -15,6 +15,7 @@ import (
 	"secbot/bot"
 	"secbot/knowledge"
 	"secbot/quiz"
+	"secbot/quiz/practice"
 	"secbot/quiz/rounds"
 	"secbot/schedules"
 	"secbot/store/sqlite"
@@ -116,12 +117,14 @@ type env struct {
 	t      *testing.T
 	window time.Duration // the rounds' answer window (24h)
 	remind time.Duration // the closing reminder (none)
-	rounds map[*schedules.Scheduler]*rounds.Rounds
-	path   string
-	now    time.Time
-	p      *fakePoster
-	log    *bytes.Buffer
-	logMu  sync.Mutex
+	// practice wires spaced practice into the rounds and the scheduler.
+	practice bool
+	rounds   map[*schedules.Scheduler]*rounds.Rounds
+	path     string
+	now      time.Time
+	p        *fakePoster
+	log      *bytes.Buffer
+	logMu    sync.Mutex
 }
 
 func newEnv(t *testing.T) *env {
@@ -163,8 +166,21 @@ func (e *env) open(mod ...func(*schedules.Config)) (*schedules.Scheduler, *sqlit
 		m(&cfg)
 	}
 	var s *schedules.Scheduler
-	rs, err := rounds.New(rounds.Config{Pack: cfg.Pack, Store: db, Posters: cfg.Posters, Location: cfg.Location,
-		AnswerWindow: e.window, RemindBefore: e.remind, Now: clock, Log: cfg.Log, RunDue: func(ctx context.Context) error { return s.RunNow(ctx) }})
+	rcfg := rounds.Config{Pack: cfg.Pack, Store: db, Posters: cfg.Posters, Location: cfg.Location,
+		AnswerWindow: e.window, RemindBefore: e.remind, Now: clock, Log: cfg.Log, RunDue: func(ctx context.Context) error { return s.RunNow(ctx) }}
+	if e.practice {
+		spec, err := schedules.ParseSpec(cfg.TipSpec, cfg.Location)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		pr, err := practice.New(practice.Config{Pack: cfg.Pack, Store: db, Location: cfg.Location,
+			Days: schedules.NewTips(cfg.Pack, spec, cfg.Location), Direct: func(bot.Platform) bool { return true }, Now: clock, Log: cfg.Log})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		rcfg.Practice, cfg.Practice = pr, pr
+	}
+	rs, err := rounds.New(rcfg)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -307,7 +307,11 @@ func (rd *renderer) tip(c *bot.TipCard) {
 var choiceLetter = quiz.ChoiceLetter
 
 func (rd *renderer) round(c *bot.RoundCard) {
-	rd.section("*クイズ*\n" + escape(c.Question))
+	title := "*クイズ*"
+	if c.Practice {
+		title = fmt.Sprintf("*復習クイズ*（ボックス%d）", c.Box)
+	}
+	rd.section(title + "\n" + escape(c.Question))
 	var b strings.Builder
 	for i, ch := range c.Choices {
 		mark := ""
@@ -320,9 +324,13 @@ func (rd *renderer) round(c *bot.RoundCard) {
 	if !c.Revealed {
 		bs := make([]button, len(c.Choices))
 		for i, ch := range c.Choices {
-			bs[i] = button{label: choiceLetter(i) + ". " + ch, action: bot.ActionQuizAnswer, value: bot.EncodeAnswer(c.RoundID, i)}
+			bs[i] = button{label: choiceLetter(i) + ". " + ch, action: c.ButtonAction(), value: bot.EncodeAnswer(c.RoundID, i)}
 		}
 		rd.buttons(bs)
+		if c.Practice {
+			rd.context("以前まちがえた用語の復習です。ボタンで回答してください（1回だけ有効です）。")
+			return
+		}
 		info := fmt.Sprintf("回答済み: %d人", c.Answered)
 		if c.Closes != "" {
 			info += "　締切: " + escape(c.Closes)
@@ -342,6 +350,9 @@ func (rd *renderer) round(c *bot.RoundCard) {
 			s += " " + escape(c.Section.Title)
 		}
 		rd.context(s)
+	}
+	if c.Practice {
+		return
 	}
 	stats := fmt.Sprintf("正解 %d人 / 回答 %d人", c.Correct, c.Answered)
 	if c.Answered > 0 {

@@ -174,7 +174,12 @@ func choiceLetter(i int) string {
 
 func (rd *renderer) round(c *bot.RoundCard) {
 	head := "今週のセキュリティクイズ"
-	if c.Revealed {
+	switch {
+	case c.Practice && c.Revealed:
+		head = "復習クイズの答え"
+	case c.Practice:
+		head = fmt.Sprintf("復習クイズ（ボックス%d）", c.Box)
+	case c.Revealed:
 		head = "クイズの答え合わせ"
 	}
 	rd.note(head)
@@ -191,9 +196,13 @@ func (rd *renderer) round(c *bot.RoundCard) {
 	if !c.Revealed && rd.buttons {
 		as := make([]action, len(c.Choices))
 		for i := range c.Choices {
-			as[i] = button(choiceLetter(i), bot.ActionQuizAnswer, bot.EncodeAnswer(c.RoundID, i))
+			as[i] = button(choiceLetter(i), c.ButtonAction(), bot.EncodeAnswer(c.RoundID, i))
 		}
 		rd.add(element{Type: "ActionSet", Actions: as})
+		if c.Practice {
+			rd.note("以前まちがえた用語の復習です。ボタンで回答してください（1回だけ有効です）。")
+			return
+		}
 		info := []string{fmt.Sprintf("回答済み: %d人", c.Answered)}
 		if c.Closes != "" {
 			info = append(info, "締切: "+c.Closes)
@@ -236,12 +245,16 @@ func (rd *renderer) round(c *bot.RoundCard) {
 		}
 		fs2 = append(fs2, fact{"出典", v})
 	}
-	stats := fmt.Sprintf("正解 %d人 / 回答 %d人", c.Correct, c.Answered)
-	if c.Answered > 0 {
-		stats += fmt.Sprintf("（正答率 %d%%）", c.Share())
+	if !c.Practice {
+		stats := fmt.Sprintf("正解 %d人 / 回答 %d人", c.Correct, c.Answered)
+		if c.Answered > 0 {
+			stats += fmt.Sprintf("（正答率 %d%%）", c.Share())
+		}
+		fs2 = append(fs2, fact{"結果", stats})
 	}
-	fs2 = append(fs2, fact{"結果", stats})
-	rd.facts(fs2)
+	if len(fs2) > 0 {
+		rd.facts(fs2)
+	}
 }
 
 func (rd *renderer) board(lb *bot.Leaderboard) {

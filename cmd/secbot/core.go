@@ -13,6 +13,7 @@ import (
 	"secbot/knowledge"
 	"secbot/metrics"
 	"secbot/quiz"
+	"secbot/quiz/practice"
 	"secbot/quiz/rounds"
 	"secbot/schedules"
 )
@@ -102,12 +103,42 @@ func (a *App) buildCore(cfg *Config) (_ *core, err error) {
 	if console {
 		managers = nil // the console sends no DMs
 	}
+	// Practice questions go out on tip days only; without a tip schedule
+	// /quiz practice on says so.
+	var days practice.Days
+	if cfg.Tips.Schedule != "" {
+		spec, err := schedules.ParseSpec(cfg.Tips.Schedule, cfg.Location)
+		if err != nil {
+			return nil, fmt.Errorf("tips.schedule: %w", err)
+		}
+		days = schedules.NewTips(pack, spec, cfg.Location)
+	}
+	direct := func(p bot.Platform) (bot.DirectPoster, bool) {
+		switch {
+		case console:
+			return nil, false // the console sends no DMs
+		case p == bot.Slack && slackA != nil:
+			return slackA, true
+		case p == bot.Teams && a.teamsBot != nil:
+			return a.teamsBot, true
+		}
+		return nil, false
+	}
+	drills, err := practice.New(practice.Config{
+		Pack: pack, Store: a.db, Location: cfg.Location, Seasons: &seasons, Days: days,
+		Direct: func(p bot.Platform) bool { _, ok := direct(p); return ok },
+		Log:    a.log,
+	})
+	if err != nil {
+		return nil, err
+	}
 	var sched *schedules.Scheduler
 	quizRounds, err := rounds.New(rounds.Config{
 		Pack: pack, Store: a.db, Posters: posters, Location: cfg.Location, Seasons: &seasons,
 		AnswerWindow: time.Duration(cfg.Quiz.AnswerWindow),
 		RemindBefore: time.Duration(cfg.Quiz.RemindBefore),
 		Metrics:      a.metrics,
+		Practice:     drills,
 		RunDue:       func(ctx context.Context) error { return sched.RunNow(ctx) },
 		Log:          a.log,
 	})
@@ -129,16 +160,9 @@ func (a *App) buildCore(cfg *Config) (_ *core, err error) {
 		Owner:        a.owner,
 		Metrics:      a.metrics,
 		Posters:      posters,
-		Direct: func(p bot.Platform) (bot.DirectPoster, bool) {
-			switch {
-			case p == bot.Slack && slackA != nil:
-				return slackA, true
-			case p == bot.Teams && a.teamsBot != nil:
-				return a.teamsBot, true
-			}
-			return nil, false
-		},
-		Log: a.log,
+		Direct:       direct,
+		Practice:     drills,
+		Log:          a.log,
 	})
 	if err != nil {
 		return nil, err

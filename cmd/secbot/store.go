@@ -13,6 +13,7 @@ import (
 	"secbot/bot"
 	"secbot/bot/teamsbot"
 	"secbot/intake"
+	"secbot/quiz/practice"
 	"secbot/quiz/rounds"
 	"secbot/report"
 	"secbot/schedules"
@@ -26,6 +27,7 @@ type Store interface {
 	schedules.Store
 	rounds.Store
 	rounds.History
+	practice.Store
 	intake.Store
 	bot.Subscriptions
 	teamsbot.Store

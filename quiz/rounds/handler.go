@@ -17,7 +17,8 @@ import (
 var Usage = []bot.HelpLine{
 	{Usage: "/quiz", What: "このチャンネルで開催中のクイズを表示します（ボタン、または「answer B」で回答）"},
 	{Usage: "/quiz leaderboard [week|season|all|channel]", What: "クイズのランキング（今週・今シーズン・通算・このチャンネル）"},
-	{Usage: "/quiz me", What: "あなたの成績（回答数・正解率・連続正解・今シーズンの順位・間違えた用語）"},
+	{Usage: "/quiz me", What: "あなたの成績（回答数・正解率・連続正解・今シーズンの順位・間違えた用語・復習の進み具合）"},
+	{Usage: "/quiz practice on|off", What: "クイズで間違えた用語を 1・3・7・14 日後に DM で復習します（1日1問まで）"},
 	{Usage: "/quiz start | /quiz stop", What: "（管理者）このチャンネルでクイズを今すぐ開始・締め切ります"},
 	{Usage: "/quiz report [all] [--from YYYY-MM-DD --to YYYY-MM-DD]", What: "（管理者）このチャンネル（all で全チャンネル）の集計レポート（Excel）を DM に送ります。既定は今シーズン"},
 }
@@ -30,6 +31,9 @@ func (r *Rounds) Handler() bot.Handler { return bot.HandlerFunc(r.handle) }
 func (r *Rounds) handle(ctx context.Context, req bot.Request) (bot.Reply, error) {
 	st := r.cfg.Store
 	if req.Action != nil {
+		if req.Action.ID == bot.ActionPracticeAnswer {
+			return r.practice(ctx, req)
+		}
 		if req.Action.ID != bot.ActionQuizAnswer {
 			return bot.Reply{}, fmt.Errorf("unknown quiz action %q", req.Action.ID)
 		}
@@ -85,6 +89,8 @@ func (r *Rounds) handle(ctx context.Context, req bot.Request) (bot.Reply, error)
 		return r.report(ctx, req, rest)
 	case "me", "自分", "成績":
 		return r.me(ctx, req)
+	case "practice", "練習", "復習":
+		return r.practice(ctx, req)
 	case "start", "開始":
 		if !req.Admin {
 			return bot.Reply{}, bot.Userf("/quiz start は管理者だけが使えます。管理者は設定ファイルの admins で指定します。")
@@ -111,8 +117,16 @@ func (r *Rounds) handle(ctx context.Context, req bot.Request) (bot.Reply, error)
 		}
 		return bot.Reply{Private: true, Text: "クイズを締め切り、チャンネルに正解を発表しました。"}, nil
 	default:
-		return bot.Reply{}, bot.Userf("使い方: /quiz（開催中のクイズ）、/quiz leaderboard [week|season|all|channel]（ランキング）、/quiz me（自分の成績）、answer B（回答）")
+		return bot.Reply{}, bot.Userf("使い方: /quiz（開催中のクイズ）、/quiz leaderboard [week|season|all|channel]（ランキング）、/quiz me（自分の成績）、/quiz practice on|off（復習）、answer B（回答）")
 	}
+}
+
+// practice hands /quiz practice and the practice buttons to Config.Practice.
+func (r *Rounds) practice(ctx context.Context, req bot.Request) (bot.Reply, error) {
+	if r.cfg.Practice == nil {
+		return bot.Reply{}, bot.Userf("復習（/quiz practice）はこの環境では使えません。")
+	}
+	return r.cfg.Practice.Handle(ctx, req)
 }
 
 // answer records a person's answer (their earliest counts) and returns

@@ -138,8 +138,16 @@ func (r *Rounds) me(ctx context.Context, req bot.Request) (bot.Reply, error) {
 		return bot.Reply{}, err
 	}
 	season := seasonName(p.Season, r.cfg.Location)
+	practice := ""
+	if r.cfg.Practice != nil {
+		line, err := r.cfg.Practice.Summary(ctx, req.UserID)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		practice = "\n" + line
+	}
 	if p.Rounds == 0 {
-		return bot.Reply{Private: true, Text: fmt.Sprintf("%sは、締め切られたクイズへのあなたの回答はまだありません。/quiz で開催中のクイズを表示できます。", season)}, nil
+		return bot.Reply{Private: true, Text: fmt.Sprintf("%sは、締め切られたクイズへのあなたの回答はまだありません。/quiz で開催中のクイズを表示できます。", season) + practice}, nil
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "📊 あなたの成績（%s）\n", season)
@@ -164,6 +172,6 @@ func (r *Rounds) me(ctx context.Context, req bot.Request) (bot.Reply, error) {
 		}
 		reply.TermButtons = shown
 	}
-	reply.Text = b.String()
+	reply.Text = b.String() + practice
 	return reply, nil
 }

@@ -63,6 +63,10 @@ type Config struct {
 	// RunDue asks the scheduler to do what is due now (the reveal of a
 	// round /quiz stop closed); nil leaves it to the scheduler's next run.
 	RunDue func(ctx context.Context) error
+	// Practice, when set, is spaced practice: Rounds files each round's
+	// misses with it before the reveal (Missed), and hands it /quiz
+	// practice, its buttons and /quiz me's practice line.
+	Practice Practice
 	// Metrics counts quiz answers (recorded, duplicate, closed); nil
 	// counts nothing. *metrics.Metrics implements it.
 	Metrics interface{ QuizAnswer(outcome string) }
@@ -78,6 +82,14 @@ type Rounds struct {
 	cfg   Config
 	log   *slog.Logger
 	cards *cards
+}
+
+// Practice is spaced practice as Rounds uses it; practice.Practice
+// implements it.
+type Practice interface {
+	bot.Handler
+	Missed(ctx context.Context, rd quiz.Round) error
+	Summary(ctx context.Context, userID string) (string, error)
 }
 
 // History is what a store that remembers a channel's rounds offers: with
@@ -305,6 +317,12 @@ func (r *Rounds) Reveal(ctx context.Context, id string, tag bot.PostTag) (string
 	t, err := st.Tally(ctx, id)
 	if err != nil {
 		return "", err
+	}
+	if r.cfg.Practice != nil {
+		// Before anything is shown, so that a failure retries the reveal.
+		if err := r.cfg.Practice.Missed(ctx, rd); err != nil {
+			return "", fmt.Errorf("filing the round's misses for practice: %w", err)
+		}
 	}
 	rd.Revealed = true
 	reply := bot.RoundReply(bot.NewRoundCard(r.cfg.Pack, rd, t, r.cfg.Location))
