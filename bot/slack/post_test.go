@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -163,6 +164,37 @@ func TestPostDirectOpensConversation(t *testing.T) {
 	h.slack.Fail("conversations.open", fakeslack.Failure{Error: "user_not_found"})
 	if err := h.a.PostDirect(context.Background(), "U404", tipReply()); !errors.Is(err, bot.ErrPermanent) {
 		t.Errorf("err %v, want ErrPermanent", err)
+	}
+}
+
+// TestPracticeQuestionByDM: a practice question goes to the learner's DM
+// with one button a choice, each carrying the practice action and the
+// drill; a click on one reaches the router as that action.
+func TestPracticeQuestionByDM(t *testing.T) {
+	var got bot.Action
+	h := newHarness(t, routerFunc(func(_ context.Context, req bot.Request) bot.Reply {
+		got = *req.Action
+		return bot.Reply{Private: true, Text: "正解です！"}
+	}))
+	q := bot.PracticeReply(bot.RoundCard{RoundID: "2026-12-03/U77", Question: "Q", Choices: []string{"a", "b", "c", "d"}, Box: 1})
+	q.Private = false
+	if err := h.a.PostDirect(context.Background(), "U77", q); err != nil {
+		t.Fatal(err)
+	}
+	posts := h.slack.Calls("chat.postMessage")
+	if len(posts) != 1 || posts[0].Args.Get("channel") != "D77" {
+		t.Fatalf("posts %v; want one in D77", posts)
+	}
+	blocks := posts[0].Args.Get("blocks")
+	for i := range 4 {
+		if want := `"value":"2026-12-03/U77|` + strconv.Itoa(i) + `"`; !strings.Contains(blocks, want) || !strings.Contains(blocks, `"action_id":"quiz.practice`) {
+			t.Errorf("blocks lack the practice button %s: %s", want, blocks)
+		}
+	}
+	h.click("quiz.practice#2", "2026-12-03/U77|2", "D77", false)
+	h.settle()
+	if got.ID != bot.ActionPracticeAnswer || got.Value != "2026-12-03/U77|2" {
+		t.Errorf("click routed as %+v", got)
 	}
 }
 

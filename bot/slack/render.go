@@ -308,7 +308,10 @@ var choiceLetter = quiz.ChoiceLetter
 
 func (rd *renderer) round(c *bot.RoundCard) {
 	title := "*クイズ*"
-	if c.Practice {
+	switch {
+	case c.Practice && c.Revealed:
+		title = "*復習クイズの答え*"
+	case c.Practice:
 		title = fmt.Sprintf("*復習クイズ*（ボックス%d）", c.Box)
 	}
 	rd.section(title + "\n" + escape(c.Question))

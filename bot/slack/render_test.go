@@ -53,6 +53,11 @@ func renderCases(t *testing.T) []struct {
 			RoundID: "r42", Question: "インシデントに対応する組織を何と呼ぶ？", Choices: []string{"CSIRT", "VPN", "ゼロトラスト", "EDR"},
 			Answered: 5, Revealed: true, Answer: 0, Correct: 3, Explanation: "CSIRTはセキュリティインシデントに対応する組織です。",
 			Section: bot.SectionRef{ID: "4-3-2", Title: "経営者が果たすべき責任"}}}, false},
+		{"practice_open", bot.PracticeReply(bot.RoundCard{RoundID: "2026-12-03/U1", Question: "インシデントに対応する組織を何と呼ぶ？",
+			Choices: []string{"CSIRT", "VPN", "ゼロトラスト", "EDR"}, Box: 2}), true},
+		{"practice_answered", bot.PracticeReply(bot.RoundCard{RoundID: "2026-12-03/U1", Question: "インシデントに対応する組織を何と呼ぶ？",
+			Choices: []string{"CSIRT", "VPN", "ゼロトラスト", "EDR"}, Box: 2, Revealed: true, Answer: 0,
+			Explanation: "CSIRTはセキュリティインシデントに対応する組織です。", Section: bot.SectionRef{ID: "4-3-2", Title: "経営者が果たすべき責任"}}), true},
 		{"leaderboard", bot.Reply{Text: "ランキング", Board: &bot.Leaderboard{Title: "今週のランキング", Rows: []bot.LeaderRow{
 			{Rank: 1, UserID: "U1", UserName: "taro", Correct: 5, Answered: 6},
 			{Rank: 2, UserID: "U2", Correct: 4, Answered: 6}}}}, false},
