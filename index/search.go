@@ -434,10 +434,14 @@ func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords flo
 	}
 	a.coverage = hits[0].Coverage
 	a.Answer = knowledge.Answer{Query: q, Kind: knowledge.KindPassage, Passages: []knowledge.Passage{}, Suggestions: []string{}}
+	qt, kind := tokenize(core), askedFor(q)
 	for i, h := range hits {
 		// After the best, only passages that say something more.
 		if i == 0 || h.Coverage >= passageCoverage/2 && utf8.RuneCountInString(h.Passage.Text) >= minExtraLength {
-			a.Passages = append(a.Passages, h.Passage)
+			// The sentence that holds what is asked first (lead.go).
+			p := h.Passage
+			p.Text = leadSentence(p.Text, qt, kind)
+			a.Passages = append(a.Passages, p)
 		}
 	}
 	return a, true, nil
