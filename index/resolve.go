@@ -363,7 +363,7 @@ func (ix *Index) stageDescribe(_ context.Context, r *request, res *resolution) (
 	if r.u.asked != "" {
 		asked = r.u.asked
 	}
-	if r.fullText == fullTextOff || ix.vocab.describesOffTopic(asked) {
+	if r.fullText == fullTextOff || ix.vocab.describesOffTopic(asked) || asksHowTo(r.q) {
 		return false, nil
 	}
 	v, t, alts, score := ix.describe(r.core, r.skip)

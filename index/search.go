@@ -389,7 +389,16 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 	if ok {
 		return a.Answer, nil
 	}
-	if res.describe != describeNone {
+	if res.describe == describeTentative && ok && (askName(q) || isThing(u.core)) && a.coverage < res.describeScore {
+		// A thing described (…をまとめたもの) that a term fits better than
+		// any passage fits the question: "もしかして" that term.
+		ok = false
+	}
+	if res.describe != describeNone && isDescription(q, u.core) {
+		// Only a message that reads as a description of a thing (or asks
+		// for a name) gets a "もしかして": a request that uses a word of a
+		// term (出張先のホテルの予約はどうすればいい, 振込口座を変更したい)
+		// describes nothing.
 		return ix.resolvedAnswer(q, resolution{term: res.described, tentative: true, suggestions: res.suggestions}), nil
 	}
 	if c, cov := ix.contained(Key(u.core)); c >= 0 && cov >= containsMin && !ix.setAside(u)[c] {
