@@ -108,6 +108,12 @@ const (
 	passageWords = 0.5
 	// minExtraLength is the shortest passage shown after the best one.
 	minExtraLength = 20
+	// weightOwnText weighs the share of the question's tokens the
+	// passage's text holds, without its section's title.
+	weightOwnText = 0.25
+	// weightAsked rewards a passage that holds the kind of figure the
+	// question asks for (a number, a percentage, a year; see askedFor).
+	weightAsked = 0.5
 	// weightHead is the weight in sectionScores of the tokens of the
 	// question's head (see headStart).
 	weightHead = 2
@@ -169,6 +175,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 		secScore := ft.sectionScores(qt, headStart(text, qt), secs)
 		top := res.Hits[0].Score
 		defines := Key(text) + "トハ" // 「2025年の崖」とは…: the passage that defines it
+		kind := askedFor(text)      // a figure asked for (lead.go)
 		for i := range hits {
 			p := &hits[i]
 			secCov := coverage(qt, ft.sections[p.Passage.Section])
@@ -180,6 +187,15 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 			}
 			if len(defines) > len("トハ") && strings.Contains(ix.passages[ids[i]].key, defines) {
 				p.Score += weightDefines
+			}
+			// The passage's own words, its section's title aside (every
+			// passage of 4-2-1 has 守り in its title; the one that says
+			// 守り itself answers a question on 守り).
+			p.Score += weightOwnText * keyCoverage(qt, ix.passages[ids[i]].key)
+			if kind != askedAny && kind != askedReason && carries(p.Passage.Text, kind) {
+				// A question asking for a figure (何%, いつ, 何年後) is
+				// answered by a passage that gives one.
+				p.Score += weightAsked
 			}
 		}
 	}
@@ -320,6 +336,27 @@ func wordCoverage(ws []string, key string) float64 {
 		return 1
 	}
 	return float64(n) / float64(total)
+}
+
+// keyCoverage is coverage of qt by the text whose Key form is key.
+func keyCoverage(qt []token, key string) float64 {
+	var have, total float64
+	seen := map[string]bool{}
+	for _, t := range qt {
+		if seen[t.term] {
+			continue
+		}
+		seen[t.term] = true
+		w := tokenWeight(t)
+		total += w
+		if w > 0 && strings.Contains(key, t.term) {
+			have += w
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return have / total
 }
 
 // sectionHitsCoverage is the coverage of qt by hits[0] and the other hits
