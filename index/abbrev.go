@@ -16,6 +16,39 @@ import (
 // after a run of kanji or katakana.
 var reAbbrev = regexp.MustCompile(`([\p{Han}\p{Katakana}ー・]{2,30})[（(]([A-Z]{2,6})[）)]`)
 
+// reAbbrevAfter finds the other order, "ABBR（words）": IT（情報技術）.
+var reAbbrevAfter = regexp.MustCompile(`([A-Z]{2,6})[（(]([\p{Han}\p{Katakana}ー・]{2,30})[）)]`)
+
+// reAbbrevName matches a term name that is an abbreviation: two to six
+// Latin letters, two of them or more capitals (BCP, ICT, IoT).
+var reAbbrevName = regexp.MustCompile(`^[A-Za-z]{2,6}$`)
+
+// reJapaneseName matches a name in kanji and katakana only.
+var reJapaneseName = regexp.MustCompile(`^[\p{Han}\p{Katakana}ー・]{2,30}$`)
+
+// termAbbrevs returns the pairs the glossary gives: a term named by an
+// abbreviation with an alias in Japanese (BCP: 事業継続計画, ICT: 情報通信技術).
+func termAbbrevs(names []string, aliases [][]string) []abbrev {
+	var out []abbrev
+	for i, n := range names {
+		caps := 0
+		for _, r := range n {
+			if r >= 'A' && r <= 'Z' {
+				caps++
+			}
+		}
+		if !reAbbrevName.MatchString(n) || caps < 2 {
+			continue
+		}
+		for _, a := range aliases[i] {
+			if reJapaneseName.MatchString(a) {
+				out = append(out, abbrev{Key(a), Key(n)})
+			}
+		}
+	}
+	return out
+}
+
 // abbrev is one pair, in Key form.
 type abbrev struct{ long, short string }
 
@@ -26,6 +59,13 @@ func findAbbrevs(texts []string) []abbrev {
 	for _, t := range texts {
 		for _, m := range reAbbrev.FindAllStringSubmatch(t, -1) {
 			a := abbrev{Key(m[1]), Key(m[2])}
+			if !seen[a] {
+				seen[a] = true
+				out = append(out, a)
+			}
+		}
+		for _, m := range reAbbrevAfter.FindAllStringSubmatch(t, -1) {
+			a := abbrev{Key(m[2]), Key(m[1])}
 			if !seen[a] {
 				seen[a] = true
 				out = append(out, a)

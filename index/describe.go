@@ -45,6 +45,10 @@ const (
 	// describeMinMatched: the least number of distinct content tokens a
 	// term must hold.
 	describeMinMatched = 2
+	// describeMinWords: the least number of the query's words (runs of
+	// kanji, katakana or Latin of two runes or more, see words) the best
+	// term must hold whole for a tentative answer.
+	describeMinWords = 2
 	// describeOverPassage: in a free question, a confident description
 	// yields to a chapter passage that holds at least this share of the
 	// question's bigrams, and more than the description's score (a
@@ -173,6 +177,38 @@ func (d *describer) rank(qt []token, skip map[int]bool) []candidate {
 	return out
 }
 
+// heldWords counts the words of text (see words; two runes or more) whose
+// every token term t holds in one of its fields.
+func (d *describer) heldWords(text string, t int) int {
+	n := 0
+	for _, w := range words(text) {
+		if utf8.RuneCountInString(w) < 2 {
+			continue
+		}
+		all := true
+		for _, tok := range tokenize(w) {
+			if !d.holds(tok.term, t) {
+				all = false
+				break
+			}
+		}
+		if all {
+			n++
+		}
+	}
+	return n
+}
+
+// holds reports whether term t holds token tok.
+func (d *describer) holds(tok string, t int) bool {
+	for _, p := range d.postings[tok] {
+		if int(p.term) == t {
+			return true
+		}
+	}
+	return false
+}
+
 // maxCandidates is how many terms rank returns.
 const maxCandidates = 8
 
@@ -199,6 +235,27 @@ var namingCues = []string{"何て言う", "なんて言う", "何と言う", "�
 // with one reads as a description, but a chapter passage that answers it
 // still wins (デジタル化が遅れている理由の2番目は何でしたっけ).
 var vagueCues = []string{"何だっけ", "なんだっけ", "何でしたっけ", "なんでしたっけ", "何だった", "なんだった"}
+
+// howToCues ask how, where or from whom to get something done (会議室の
+// 予約はどこからするの, 機種変更はどこでできますか, 申請したいです): a request
+// to do a thing, not a description of one, whatever words it shares with
+// a term.
+var howToCues = []string{"どうすれば", "どうしたら", "どうやって", "どこででき", "どこでする", "どこでやる", "どこから", "どこに", "誰に", "だれに", "いつまで", "何時",
+	"したいです", "したいんです", "したいのですが", "方法を教え", "やり方を教え", "手順を教え"}
+
+// asksHowTo reports whether msg asks how to get something done (see
+// howToCues) rather than for a name.
+func asksHowTo(msg string) bool {
+	if askName(msg) {
+		return false
+	}
+	for _, c := range howToCues {
+		if strings.Contains(msg, c) {
+			return true
+		}
+	}
+	return false
+}
 
 // askName reports whether msg asks for a name (see namingCues).
 func askName(msg string) bool {
@@ -242,6 +299,13 @@ func isDescription(msg, core string) bool {
 	for _, suf := range []string{"こと", "もの", "やつ", "の"} {
 		if strings.HasSuffix(core, suf) && len(core) > len(suf) {
 			return suf != "の" || !strings.HasSuffix(core, "るの") && !strings.HasSuffix(core, "たの")
+		}
+	}
+	// A noun made of a verb written in kana (つながり, 広がり, まとまり,
+	// 集まり, 関わり).
+	for _, suf := range []string{"がり", "まり", "わり"} {
+		if strings.HasSuffix(core, suf) && utf8.RuneCountInString(core) > 4 {
+			return true
 		}
 	}
 	last, size := utf8.DecodeLastRuneInString(core)
@@ -371,6 +435,14 @@ func (ix *Index) describe(core string, skip map[int]bool) (describeVerdict, int,
 	second := 0.0
 	if len(cands) > 1 {
 		second = cands[1].score
+	}
+	if best.score < describeSure || best.score < describeLead*second {
+		if ix.describer.heldWords(core, best.term) < describeMinWords {
+			// Not sure, and only one word of the message is a word of
+			// the term, the rest about something else (出張先のホテルの
+			// 予約: 出張先 is a word of VPN's): no description of it.
+			return describeNone, -1, append([]int{best.term}, alts...), best.score
+		}
 	}
 	switch {
 	case best.score >= describeSure && best.score >= describeLead*second:

@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/blevesearch/bleve/v2"
@@ -91,6 +92,15 @@ func (ix *Index) passagesText(ft *fullText, batch *bleve.Batch) error {
 		texts = append(texts, e.term.Definition)
 	}
 	abbrevs := findAbbrevs(texts)
+	names, aliases := make([]string, len(ix.terms)), make([][]string, len(ix.terms))
+	for i, e := range ix.terms {
+		names[i], aliases[i] = e.term.Name, e.term.Aliases
+	}
+	for _, a := range termAbbrevs(names, aliases) {
+		if !slices.Contains(abbrevs, a) {
+			abbrevs = append(abbrevs, a)
+		}
+	}
 	for i, e := range ix.passages {
 		p := e.p
 		tf := ft.sectionTF[p.Section]

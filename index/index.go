@@ -29,8 +29,10 @@ type Index struct {
 	// lookup table (describe.go). Both are ready when Build returns.
 	vocab     *vocabulary
 	describer *describer
-	// keywordTerms maps a keyword's Key to the terms that have it.
+	// keywordTerms maps a keyword's Key to the terms that have it;
+	// keywordWords holds the words (see words) of every keyword.
 	keywordTerms map[string][]int
+	keywordWords map[string]bool
 
 	// The full-text part is built in the background (see Build): ready is
 	// closed once full and fullErr are set.
@@ -270,9 +272,12 @@ func Build(pack *knowledge.Pack, opts ...Options) (*Index, error) {
 	for i := range ix.terms {
 		ix.terms[i].defTokens, ix.terms[i].defWords = nil, nil
 	}
-	ix.keywordTerms = map[string][]int{}
+	ix.keywordTerms, ix.keywordWords = map[string][]int{}, map[string]bool{}
 	for i, e := range ix.terms {
 		for _, k := range e.term.Keywords {
+			for _, w := range words(k) {
+				ix.keywordWords[w] = true
+			}
 			if k := Key(k); !slices.Contains(ix.keywordTerms[k], i) {
 				ix.keywordTerms[k] = append(ix.keywordTerms[k], i)
 			}

@@ -156,14 +156,22 @@ func (v *vocabulary) offTopic(text string) bool {
 	return unknown
 }
 
-// describesOffTopic reports whether a description is about something the
+// describesUnknown reports whether a description is about something the
 // pack never names: a Latin word it never uses, or a long katakana word
 // (five runes or more in Key form: ハニーポット) that is part of none of
 // its words. Katakana–kanji joins (専門チーム) are left to passage search:
-// descriptions make them freely.
-func (v *vocabulary) describesOffTopic(text string) bool {
-	if v.unknownLatin(text) != "" {
-		return true
+// descriptions make them freely. A word that is one of the keywords'
+// (keywordWords: the everyday names of things the terms are, スパイウェア
+// for マルウェア, ワンタイムパスワード for 多要素認証) is not off-topic at
+// once: byKeyword reports it, and reverse lookup then answers only when
+// sure (a description that names a neighbour the pack never covers is
+// still off-topic unless a term explains the rest well).
+func (v *vocabulary) describesUnknown(text string, keywordWords map[string]bool) (off, byKeyword bool) {
+	if w := v.unknownLatin(text); w != "" {
+		if !keywordWords[w] {
+			return true, false
+		}
+		byKeyword = true
 	}
 	for _, w := range words(text) {
 		r, _ := utf8.DecodeRuneInString(w)
@@ -171,10 +179,13 @@ func (v *vocabulary) describesOffTopic(text string) bool {
 			continue
 		}
 		if !v.katakanaKnown(w) {
-			return true
+			if !keywordWords[w] {
+				return true, false
+			}
+			byKeyword = true
 		}
 	}
-	return false
+	return false, byKeyword
 }
 
 // katakanaKnown reports whether the katakana word w (Key form) is part of

@@ -256,6 +256,11 @@ func (ix *Index) stageTopic(ctx context.Context, r *request, res *resolution) (b
 // stageCompare: two names compared (完全性と機密性の違い, ICTとITの違いは):
 // the first, when it is exactly a term's name, answers.
 func (ix *Index) stageCompare(_ context.Context, r *request, res *resolution) (bool, error) {
+	if askName(r.q) {
+		// Names listed to ask what they are together (機密性と完全性と
+		// 可用性をまとめて何と呼ぶ) compare nothing.
+		return false, nil
+	}
 	if left, right, ok := strings.Cut(r.core, "と"); ok && left != "" && right != "" {
 		if l := ix.exact[Key(left)]; len(l) > 0 && len(glossTerms(l)) <= 1 {
 			res.term = l[0].term
@@ -363,10 +368,18 @@ func (ix *Index) stageDescribe(_ context.Context, r *request, res *resolution) (
 	if r.u.asked != "" {
 		asked = r.u.asked
 	}
-	if r.fullText == fullTextOff || ix.vocab.describesOffTopic(asked) {
+	off, byKeyword := ix.vocab.describesUnknown(asked, ix.keywordWords)
+	if r.fullText == fullTextOff || off || asksHowTo(r.q) {
 		return false, nil
 	}
 	v, t, alts, score := ix.describe(r.core, r.skip)
+	if byKeyword && v != describeNone && (v == describeTentative || ix.describer.heldWords(r.core, t) < describeMinWords+1) {
+		// A word the pack never uses that only a keyword knows: sure, and
+		// the term holds two more of the message's words (ディープラーニング
+		// の勉強方法 is about studying, not a description of AI), or
+		// nothing.
+		v = describeNone
+	}
 	if v == describeTentative && (ix.vocab.offTopic(asked) || ix.subjectNamed(r.ck, r.skip)) {
 		// Not sure, and about a word the pack never uses (量子コンピュータ),
 		// or about a term the question names (セキュリティアクションの宣言 is

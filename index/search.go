@@ -108,6 +108,12 @@ const (
 	passageWords = 0.5
 	// minExtraLength is the shortest passage shown after the best one.
 	minExtraLength = 20
+	// weightOwnText weighs the share of the question's tokens the
+	// passage's text holds, without its section's title.
+	weightOwnText = 0.25
+	// weightAsked rewards a passage that holds the kind of figure the
+	// question asks for (a number, a percentage, a year; see askedFor).
+	weightAsked = 0.5
 	// weightHead is the weight in sectionScores of the tokens of the
 	// question's head (see headStart).
 	weightHead = 2
@@ -169,6 +175,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 		secScore := ft.sectionScores(qt, headStart(text, qt), secs)
 		top := res.Hits[0].Score
 		defines := Key(text) + "トハ" // 「2025年の崖」とは…: the passage that defines it
+		kind := askedFor(text)      // a figure asked for (lead.go)
 		for i := range hits {
 			p := &hits[i]
 			secCov := coverage(qt, ft.sections[p.Passage.Section])
@@ -180,6 +187,15 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 			}
 			if len(defines) > len("トハ") && strings.Contains(ix.passages[ids[i]].key, defines) {
 				p.Score += weightDefines
+			}
+			// The passage's own words, its section's title aside (every
+			// passage of 4-2-1 has 守り in its title; the one that says
+			// 守り itself answers a question on 守り).
+			p.Score += weightOwnText * keyCoverage(qt, ix.passages[ids[i]].key)
+			if kind != askedAny && kind != askedReason && carries(p.Passage.Text, kind) {
+				// A question asking for a figure (何%, いつ, 何年後) is
+				// answered by a passage that gives one.
+				p.Score += weightAsked
 			}
 		}
 	}
@@ -322,6 +338,27 @@ func wordCoverage(ws []string, key string) float64 {
 	return float64(n) / float64(total)
 }
 
+// keyCoverage is coverage of qt by the text whose Key form is key.
+func keyCoverage(qt []token, key string) float64 {
+	var have, total float64
+	seen := map[string]bool{}
+	for _, t := range qt {
+		if seen[t.term] {
+			continue
+		}
+		seen[t.term] = true
+		w := tokenWeight(t)
+		total += w
+		if w > 0 && strings.Contains(key, t.term) {
+			have += w
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return have / total
+}
+
 // sectionHitsCoverage is the coverage of qt by hits[0] and the other hits
 // of its section, together.
 func (ft *fullText) sectionHitsCoverage(qt []token, hits []Hit) float64 {
@@ -389,7 +426,16 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 	if ok {
 		return a.Answer, nil
 	}
-	if res.describe != describeNone {
+	if res.describe == describeTentative && ok && (askName(q) || isThing(u.core)) && a.coverage < res.describeScore {
+		// A thing described (…をまとめたもの) that a term fits better than
+		// any passage fits the question: "もしかして" that term.
+		ok = false
+	}
+	if res.describe != describeNone && isDescription(q, u.core) {
+		// Only a message that reads as a description of a thing (or asks
+		// for a name) gets a "もしかして": a request that uses a word of a
+		// term (出張先のホテルの予約はどうすればいい, 振込口座を変更したい)
+		// describes nothing.
 		return ix.resolvedAnswer(q, resolution{term: res.described, tentative: true, suggestions: res.suggestions}), nil
 	}
 	if c, cov := ix.contained(Key(u.core)); c >= 0 && cov >= containsMin && !ix.setAside(u)[c] {
@@ -434,10 +480,14 @@ func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords flo
 	}
 	a.coverage = hits[0].Coverage
 	a.Answer = knowledge.Answer{Query: q, Kind: knowledge.KindPassage, Passages: []knowledge.Passage{}, Suggestions: []string{}}
+	qt, kind := tokenize(core), askedFor(q)
 	for i, h := range hits {
 		// After the best, only passages that say something more.
 		if i == 0 || h.Coverage >= passageCoverage/2 && utf8.RuneCountInString(h.Passage.Text) >= minExtraLength {
-			a.Passages = append(a.Passages, h.Passage)
+			// The sentence that holds what is asked first (lead.go).
+			p := h.Passage
+			p.Text = leadSentence(p.Text, qt, kind)
+			a.Passages = append(a.Passages, p)
 		}
 	}
 	return a, true, nil

@@ -1,0 +1,187 @@
+package index
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Leading with the answer: a passage answer shows whole passages, but the
+// sentence that holds what was asked (the percentage, the year, the
+// reason) is shown first. The sentences of a passage are scored by how
+// much of the question's content they hold and by whether they carry the
+// kind of thing the question asks for (askedKind); the best leads when it
+// is clearly better than the passage's first sentence, and the others keep
+// their order. In a list or a figure (lines), the first line is the
+// heading the items belong to: it stays first and the best item follows it.
+
+// askedKind is what a question asks for.
+type askedKind int
+
+const (
+	askedAny     askedKind = iota
+	askedNumber            // いくら, 何人, どのくらい …
+	askedPercent           // 何%, 割合, 何割
+	askedYear              // 何年, いつ
+	askedReason            // なぜ, 理由, 原因, きっかけ
+)
+
+// askedCues are the question words of each kind, surest kinds first.
+var askedCues = []struct {
+	kind askedKind
+	cues []string
+}{
+	{askedPercent, []string{"何%", "何％", "何パーセント", "なんパーセント", "何割", "割合", "比率", "率は", "率って"}},
+	{askedYear, []string{"何年に", "何年で", "何年から", "何年まで", "何年ですか", "何年だ", "何年？", "何年?", "いつ", "何年度", "西暦"}},
+	{askedNumber, []string{"いくら", "いくつ", "何人", "何件", "何社", "何円", "何万", "何億", "何倍", "何条", "何個", "何台", "何年後", "何年間", "何日", "何か月", "何ヶ月",
+		"どのくらい", "どれくらい", "どれぐらい", "どのぐらい", "どの程度", "何%", "金額", "人数", "件数"}},
+	{askedReason, []string{"なぜ", "なんで", "どうして", "理由", "原因", "きっかけ", "何のため", "なんのため", "背景", "要因"}},
+}
+
+// askedFor returns what q asks for (askedAny when it asks for none of
+// the kinds).
+func askedFor(q string) askedKind {
+	for _, c := range askedCues {
+		for _, w := range c.cues {
+			if strings.Contains(q, w) {
+				return c.kind
+			}
+		}
+	}
+	return askedAny
+}
+
+// reasonMarks are the words with which a sentence gives a reason.
+var reasonMarks = []string{"理由", "原因", "ため", "から", "により", "によって", "きっかけ", "背景", "要因", "目的"}
+
+// carries reports whether sentence s holds what kind asks for.
+func carries(s string, kind askedKind) bool {
+	switch kind {
+	case askedNumber:
+		return hasDigit(s)
+	case askedPercent:
+		return strings.ContainsAny(s, "%％") || hasDigit(s) && strings.Contains(s, "割")
+	case askedYear:
+		return hasYear(s)
+	case askedReason:
+		for _, m := range reasonMarks {
+			if strings.Contains(s, m) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasDigit(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsDigit(r) }) >= 0
+}
+
+// hasYear reports whether s holds a year: digits followed by 年.
+func hasYear(s string) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], "年")
+		if j < 0 {
+			return false
+		}
+		j += i
+		r, _ := utf8.DecodeLastRuneInString(s[:j])
+		if unicode.IsDigit(r) {
+			return true
+		}
+		i = j + len("年")
+	}
+}
+
+// Weights of leadSentence: a sentence's share of the question's content
+// tokens, and the bonus for carrying what the question asks for. A
+// sentence leads when it beats the first by leadMargin.
+const (
+	leadKindBonus = 0.5
+	leadMargin    = 0.1
+)
+
+// leadSentence returns text with the sentence that best answers the
+// question first (see the comment at the top of this file): qt are the
+// tokens of what it asks, kind what it asks for (askedFor of the whole
+// message). Lines are kept whole: a body paragraph is one line of
+// sentences; a list or figure is lines under a heading.
+func leadSentence(text string, qt []token, kind askedKind) string {
+	if strings.Contains(text, "\n") {
+		lines := strings.Split(text, "\n")
+		if len(lines) < 3 {
+			return text
+		}
+		// The heading stays; the best item follows it.
+		rest := lines[1:]
+		if i := bestUnit(rest, qt, kind); i > 0 {
+			moved := append([]string{lines[0], rest[i]}, rest[:i]...)
+			return strings.Join(append(moved, rest[i+1:]...), "\n")
+		}
+		return text
+	}
+	ss := wholeSentences(text)
+	if i := bestUnit(ss, qt, kind); i > 0 {
+		moved := append([]string{ss[i]}, ss[:i]...)
+		return strings.Join(append(moved, ss[i+1:]...), "")
+	}
+	return text
+}
+
+// bestUnit returns the index of the unit of units that best answers the
+// question (tokens qt, asking for kind), or 0 when none beats the first
+// by leadMargin.
+func bestUnit(units []string, qt []token, kind askedKind) int {
+	if len(units) < 2 {
+		return 0
+	}
+	score := func(s string) float64 {
+		set := map[string]struct{}{}
+		for _, t := range tokenize(s) {
+			set[t.term] = struct{}{}
+		}
+		v := coverage(qt, set)
+		if kind != askedAny && carries(s, kind) {
+			v += leadKindBonus
+		}
+		return v
+	}
+	first := score(units[0])
+	best, bestScore := 0, first
+	for i, u := range units[1:] {
+		if v := score(u); v > bestScore {
+			best, bestScore = i+1, v
+		}
+	}
+	if bestScore < first+leadMargin {
+		return 0
+	}
+	return best
+}
+
+// wholeSentences cuts a paragraph into whole sentences, each with its final
+// 。！？ and any closing bracket after it: joined, they give the text back.
+func wholeSentences(text string) []string {
+	var out []string
+	start := 0
+	rs := []rune(text)
+	pos := 0 // byte offset of rs[i]
+	for i := 0; i < len(rs); i++ {
+		size := utf8.RuneLen(rs[i])
+		end := pos + size
+		if strings.ContainsRune("。！？!?", rs[i]) {
+			// Take closing brackets and repeated marks with the sentence.
+			for i+1 < len(rs) && strings.ContainsRune("」』）)】。！？!?", rs[i+1]) {
+				i++
+				end += utf8.RuneLen(rs[i])
+			}
+			out = append(out, text[start:end])
+			start = end
+		}
+		pos = end
+	}
+	if start < len(text) {
+		out = append(out, text[start:])
+	}
+	return out
+}

@@ -1,0 +1,105 @@
+package index
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"secbot/knowledge"
+)
+
+// TestAskedFor: what a question asks for, from its question words.
+func TestAskedFor(t *testing.T) {
+	for q, want := range map[string]askedKind{
+		"売上は前の年から何%伸びた？":      askedPercent,
+		"導入した会社の割合は":          askedPercent,
+		"その制度ができたのはいつ？":       askedYear,
+		"法律が施行されたのは何年ですか":     askedYear,
+		"被害額はいくらだったの":         askedNumber,
+		"何年後を見据えればいい？":        askedNumber,
+		"研修には何人参加したの":         askedNumber,
+		"なぜ工場を止めたんですか":        askedReason,
+		"移転を決めたきっかけは":         askedReason,
+		"ゼロトラストの考え方を教えて":      askedAny,
+		"会議室の予約はどこからするんでしたっけ": askedAny,
+	} {
+		if got := askedFor(q); got != want {
+			t.Errorf("askedFor(%q) = %d, want %d", q, got, want)
+		}
+	}
+}
+
+// TestLeadSentence: the sentence that holds the asked figure or reason
+// leads; the others keep their order; nothing moves when the first
+// sentence answers as well; a list keeps its heading first.
+func TestLeadSentence(t *testing.T) {
+	para := "当社は地方の小さな工場です。2010年に新しい機械を導入しました。売上は3年で20%伸びました。その理由は、納期が短くなったことで注文が増えたからです。"
+	tests := []struct {
+		text, question, want string
+	}{
+		// A percentage: the sentence with the % leads.
+		{para, "工場の売上は何%伸びた？",
+			"売上は3年で20%伸びました。当社は地方の小さな工場です。2010年に新しい機械を導入しました。その理由は、納期が短くなったことで注文が増えたからです。"},
+		// A year: the sentence with the year leads.
+		{para, "新しい機械を入れたのはいつ？",
+			"2010年に新しい機械を導入しました。当社は地方の小さな工場です。売上は3年で20%伸びました。その理由は、納期が短くなったことで注文が増えたからです。"},
+		// A reason: the sentence that gives it leads.
+		{para, "売上が伸びた理由は？",
+			"その理由は、納期が短くなったことで注文が増えたからです。当社は地方の小さな工場です。2010年に新しい機械を導入しました。売上は3年で20%伸びました。"},
+		// Nothing asked for and the first sentence is as good: unchanged.
+		{para, "地方の工場について教えて", para},
+		// One sentence: unchanged.
+		{"売上は3年で20%伸びました。", "売上は何%？", "売上は3年で20%伸びました。"},
+		// A list: the heading stays first, the best item follows it.
+		{"失敗した3つの理由\n1. 予算の不足\n2. 人材の不足\n3. 経営者の無関心", "経営者に関する理由は？",
+			"失敗した3つの理由\n3. 経営者の無関心\n1. 予算の不足\n2. 人材の不足"},
+		// Quotes and brackets stay with their sentence.
+		{"最も多い回答は「費用が高いから」（40.1%）でした。2番目に多い回答は「時間がないから」（30.5%）でした。", "2番目に多い回答は何%？",
+			"2番目に多い回答は「時間がないから」（30.5%）でした。最も多い回答は「費用が高いから」（40.1%）でした。"},
+	}
+	for _, tt := range tests {
+		got := leadSentence(tt.text, tokenize(tt.question), askedFor(tt.question))
+		if got != tt.want {
+			t.Errorf("leadSentence(%q)\n got %q\nwant %q", tt.question, got, tt.want)
+		}
+		if len(got) != len(tt.text) {
+			t.Errorf("leadSentence(%q) changed the text's length", tt.question)
+		}
+	}
+}
+
+// TestAskLeadsWithTheAnswer: on the default pack, a passage answer shows
+// the sentence with the asked figure first.
+func TestAskLeadsWithTheAnswer(t *testing.T) {
+	pack, err := knowledge.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Build(pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	tests := []struct{ question, lead string }{
+		// The 4-1-1 paragraph opens on IT in daily life; the figure is in
+		// its second sentence.
+		{"インターネットの利用率は2022年に何%になった？", "84.9%"},
+		// The second reason's paragraph: its percentage is in its first
+		// sentence already, so that one stays first.
+		{"デジタル化が進まない2番目の理由は何%？", "44.2%"},
+	}
+	for _, tt := range tests {
+		a, err := ix.Ask(context.Background(), tt.question)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Kind != knowledge.KindPassage || len(a.Passages) == 0 {
+			t.Errorf("Ask(%q) = %s, want a passage answer", tt.question, a.Kind)
+			continue
+		}
+		first := wholeSentences(a.Passages[0].Text)[0]
+		if !strings.Contains(first, tt.lead) {
+			t.Errorf("Ask(%q): first sentence %q, want the one with %s", tt.question, first, tt.lead)
+		}
+	}
+}
