@@ -40,8 +40,10 @@ type PostTag struct {
 }
 
 // MemberCounter is a Poster that can tell how many members a channel has
-// (Slack: conversations.info). Optional: HR's participation rate divides
-// by it when known.
+// (Slack: conversations.info; the Teams bot: the team's roster). Optional:
+// HR's participation rate divides by it when known. An error, or 0 with no
+// error (a poster that cannot tell for that channel, such as a Teams
+// workflow), leaves the count unknown.
 type MemberCounter interface {
 	Members(ctx context.Context, channel string) (int, error)
 }

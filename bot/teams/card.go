@@ -66,11 +66,13 @@ type element struct {
 }
 
 // action is a card button: an Action.Execute (verb and data) with an
-// Action.Submit fallback carrying the same data. Only a bot registered with
-// the Bot Framework receives their clicks.
+// Action.Submit fallback carrying the same data, which only a bot
+// registered with the Bot Framework receives; or an Action.OpenUrl (the
+// outgoing webhook's vote links).
 type action struct {
 	Type     string      `json:"type"`
 	Title    string      `json:"title"`
+	URL      string      `json:"url,omitempty"` // Action.OpenUrl only
 	Verb     string      `json:"verb,omitempty"`
 	Data     *ActionData `json:"data,omitempty"`
 	Fallback *action     `json:"fallback,omitempty"`
@@ -133,7 +135,10 @@ type renderer struct {
 	name string
 	// buttons renders buttons where Slack has them (CardOptions.Buttons).
 	buttons bool
-	body    []element
+	// voteLinks makes the 👍/👎 links of cards without buttons
+	// (CardOptions.VoteLinks); nil for none.
+	voteLinks func(answer string) (up, down string, ok bool)
+	body      []element
 	// source names the material answers come from ("第4章").
 	source string
 }
@@ -232,6 +237,11 @@ type CardOptions struct {
 	// Framework bot receives their clicks; webhook and workflow cards have
 	// none and say what to type instead.
 	Buttons bool
+	// VoteLinks, for cards without buttons, returns the URLs of the 👍
+	// and 👎 links under an answer (answer is bot.AnswerKey's); ok false,
+	// or a nil VoteLinks, leaves them out. Links are Action.OpenUrl, the
+	// one action an outgoing webhook's card may have.
+	VoteLinks func(answer string) (up, down string, ok bool)
 }
 
 // RenderMessage returns r as a Bot Framework message activity (JSON with
@@ -250,7 +260,7 @@ func renderWith(r bot.Reply, opt CardOptions) message {
 	if !rich(r) {
 		return message{Type: "message", Text: plainText(r), TextFormat: "plain"}
 	}
-	rd := &renderer{name: name, buttons: opt.Buttons}
+	rd := &renderer{name: name, buttons: opt.Buttons, voteLinks: opt.VoteLinks}
 	rd.reply(r)
 	for _, a := range shownAlso(r) {
 		n := len(rd.body)

@@ -91,15 +91,27 @@ func (rd *renderer) term(r bot.Reply) {
 	rd.voteButtons(a)
 }
 
-// voteButtons asks whether the answer helped (👍/👎, one vote a person),
-// where cards can have buttons (the bot, not the outgoing webhook).
+// voteButtons asks whether the answer helped (👍/👎, one vote a person):
+// buttons where cards can have them (the bot), else links when the
+// adapter makes them (the outgoing webhook, CardOptions.VoteLinks).
 func (rd *renderer) voteButtons(a *knowledge.Answer) {
-	if !rd.buttons {
+	key := bot.AnswerKey(a)
+	if rd.buttons {
+		rd.add(element{Type: "ActionSet", Actions: []action{
+			button("👍 役に立った", bot.ActionVoteUp, key), button("👎 役に立たなかった", bot.ActionVoteDown, key)}})
 		return
 	}
-	key := bot.AnswerKey(a)
+	if rd.voteLinks == nil {
+		return
+	}
+	up, down, ok := rd.voteLinks(key)
+	if !ok {
+		return
+	}
+	rd.note("この回答は役に立ちましたか？ リンクを開くと、質問した人の評価として記録されます（1人1票、開き直すと変わります）。")
 	rd.add(element{Type: "ActionSet", Actions: []action{
-		button("👍 役に立った", bot.ActionVoteUp, key), button("👎 役に立たなかった", bot.ActionVoteDown, key)}})
+		{Type: "Action.OpenUrl", Title: "👍 役に立った", URL: up},
+		{Type: "Action.OpenUrl", Title: "👎 役に立たなかった", URL: down}}})
 }
 
 // suggestionsIf is a tentative answer's runners-up (none otherwise).

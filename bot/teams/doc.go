@@ -28,6 +28,11 @@
 // what to type ("@secbot /term VPN", "@secbot answer B"). The Bot Framework
 // bot (bot/teamsbot) renders the same cards with RenderMessage and
 // CardOptions.Buttons: version 1.5, with Action.Execute buttons instead.
+// The one exception is an answer's 👍/👎: with Config.PublicURL, the
+// webhook's answer cards carry them as Action.OpenUrl links to GET
+// /teams/vote, each signed (HMAC-SHA256, a key derived from the secret)
+// with the answer, the asker and an expiry; opening one records the
+// asker's vote, whoever opens it (see vote.go).
 //
 // What Teams cannot do, and what secbot does instead:
 //   - Private replies: an outgoing webhook can only answer in the channel

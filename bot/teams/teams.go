@@ -61,6 +61,14 @@ type Config struct {
 	// MaxBodyBytes bounds a request body; 0 means 1 MB. Larger requests
 	// get 413 and are not read further.
 	MaxBodyBytes int64
+	// PublicURL is the https address where people's browsers reach secbot
+	// (the config's teams.public_url, e.g. https://bot.example.jp). When
+	// set, answer cards carry 👍/👎 links to PublicURL + VotePath, signed
+	// with a key derived from Secret, that record the asker's vote (see
+	// vote.go). "" means no links.
+	PublicURL string
+	// VoteTTL is how long a vote link works; 0 means DefaultVoteTTL.
+	VoteTTL time.Duration
 }
 
 // Inbox keeps inputs before they are answered; package intake implements it.
@@ -80,11 +88,12 @@ const maxAge = 5 * time.Minute
 // Adapter answers a Teams outgoing webhook. Create it with New; it is safe
 // for concurrent use.
 type Adapter struct {
-	seen   *seenIDs
-	key    []byte
-	router Router
-	log    *slog.Logger
-	cfg    Config
+	seen    *seenIDs
+	key     []byte
+	voteKey []byte
+	router  Router
+	log     *slog.Logger
+	cfg     Config
 }
 
 // SlowReply is what a person reads when secbot took too long to answer.
@@ -113,16 +122,21 @@ func New(cfg Config) (*Adapter, error) {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
+	if cfg.VoteTTL <= 0 {
+		cfg.VoteTTL = DefaultVoteTTL
+	}
 	log := cfg.Log
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Adapter{seen: &seenIDs{ids: map[string]time.Time{}}, key: key, router: cfg.Router, log: log.With("adapter", "teams"), cfg: cfg}, nil
+	return &Adapter{seen: &seenIDs{ids: map[string]time.Time{}}, key: key, voteKey: voteKeyOf(key), router: cfg.Router, log: log.With("adapter", "teams"), cfg: cfg}, nil
 }
 
-// Register mounts the outgoing webhook at POST /teams/messages on mux.
+// Register mounts the outgoing webhook at POST /teams/messages and its
+// vote links at GET /teams/vote on mux.
 func (a *Adapter) Register(mux *http.ServeMux) {
 	mux.Handle("POST "+Path, a)
+	mux.HandleFunc("GET "+VotePath, a.serveVote)
 }
 
 // activity is the part of a Bot Framework activity an outgoing webhook
@@ -216,7 +230,7 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	req := a.request(act)
 	reply := a.route(r.Context(), req)
-	m := render(reply, a.cfg.Name)
+	m := renderWith(reply, CardOptions{Name: a.cfg.Name, VoteLinks: a.voteLinks(req.UserID)})
 	out, err := fit(&m, MaxMessageBytes)
 	if err != nil {
 		a.log.Error("reply does not fit in a Teams message", "err", err)

@@ -97,11 +97,16 @@ type Config struct {
 	// invoke's answer is due within Teams' own limit (about 5 s), so the
 	// router is asked at most InvokeTimeout (0: 4 s) for it.
 	Timeout, InvokeTimeout time.Duration
+	// MembersTimeout bounds the count of a channel's members when a round
+	// opens (Members, retries included); 0 means 15 s. Past it the count
+	// is unknown and the round goes on without it.
+	MembersTimeout time.Duration
 }
 
 // Bot is secbot's Microsoft Teams bot over the Bot Framework protocol. It
 // serves POST /api/messages and posts through the Bot Connector; it
-// implements bot.Poster and bot.DirectPoster. Create it with New.
+// implements bot.Poster, bot.DirectPoster and bot.MemberCounter. Create it
+// with New.
 type Bot struct {
 	cfg      Config
 	log      *slog.Logger
@@ -118,8 +123,10 @@ type Bot struct {
 }
 
 var (
-	_ bot.Poster       = (*Bot)(nil)
-	_ bot.DirectPoster = (*Bot)(nil)
+	_ bot.Poster        = (*Bot)(nil)
+	_ bot.DirectPoster  = (*Bot)(nil)
+	_ bot.MemberCounter = (*Bot)(nil)
+	_ bot.MemberCounter = orPoster{}
 )
 
 // New returns a Bot for cfg, or an error naming what is missing.
@@ -181,6 +188,9 @@ func New(cfg Config) (*Bot, error) {
 	}
 	if cfg.InvokeTimeout <= 0 {
 		cfg.InvokeTimeout = 4 * time.Second
+	}
+	if cfg.MembersTimeout <= 0 {
+		cfg.MembersTimeout = 15 * time.Second
 	}
 	log := cfg.Log.With("adapter", "teamsbot")
 	b := &Bot{

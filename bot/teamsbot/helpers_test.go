@@ -11,6 +11,8 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -39,6 +41,11 @@ type fakeBF struct {
 	convCounter  int
 	rejectTokens map[string]bool // access tokens the connector refuses (401)
 	rotated      *rsa.PrivateKey // served as kid "k3" once set (a key rotation)
+	// rosters are the members of a team or chat, served by GET
+	// /v3/conversations/{id}/pagedmembers; memberPage (when > 0) is the
+	// page size served instead of the one asked (Teams' floor is 50).
+	rosters    map[string][]string
+	memberPage int
 	// waiters get a signal when a reply to their activity id arrives.
 	waiters sync.Map // activity id → chan struct{}
 }
@@ -46,12 +53,13 @@ type fakeBF struct {
 // call is one request the connector received.
 type call struct {
 	Method, Path, Auth string
+	Query              url.Values
 	Body               map[string]any
 }
 
 func newFakeBF(t testing.TB) *fakeBF {
 	t.Helper()
-	f := &fakeBF{k1: genKey(t), k2: genKey(t), callc: make(chan call, 1000), rejectTokens: map[string]bool{}}
+	f := &fakeBF{k1: genKey(t), k2: genKey(t), callc: make(chan call, 1000), rejectTokens: map[string]bool{}, rosters: map[string][]string{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /openid", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `{"issuer":%q,"jwks_uri":%q,"id_token_signing_alg_values_supported":["RS256"]}`, Issuer, f.srv.URL+"/keys")
@@ -84,7 +92,7 @@ func newFakeBF(t testing.TB) *fakeBF {
 	})
 	mux.HandleFunc("/v3/", func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
-		c := call{Method: r.Method, Path: r.URL.Path, Auth: r.Header.Get("Authorization")}
+		c := call{Method: r.Method, Path: r.URL.Path, Auth: r.Header.Get("Authorization"), Query: r.URL.Query()}
 		json.Unmarshal(b, &c.Body)
 		f.mu.Lock()
 		if f.rejectTokens[strings.TrimPrefix(c.Auth, "Bearer ")] {
@@ -115,6 +123,10 @@ func newFakeBF(t testing.TB) *fakeBF {
 		case f.callc <- c:
 		default: // a benchmark does not read them
 		}
+		if conv, ok := strings.CutSuffix(strings.TrimPrefix(c.Path, "/v3/conversations/"), "/pagedmembers"); ok && r.Method == http.MethodGet {
+			f.servePagedMembers(w, conv, r.URL.Query())
+			return
+		}
 		if r.Method == http.MethodPost && r.URL.Path == "/v3/conversations" {
 			fmt.Fprintf(w, `{"id":"a:new-chat-%d"}`, n)
 			return
@@ -124,6 +136,74 @@ func newFakeBF(t testing.TB) *fakeBF {
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
 	return f
+}
+
+// servePagedMembers answers GET …/pagedmembers as the Bot Connector does
+// (TeamsPagedMembersResult): a page of TeamsChannelAccounts and, unless it
+// is the last page, an opaque continuationToken. An unknown conversation
+// is 404.
+func (f *fakeBF) servePagedMembers(w http.ResponseWriter, conv string, q url.Values) {
+	f.mu.Lock()
+	roster, ok := f.rosters[conv]
+	size := f.memberPage
+	f.mu.Unlock()
+	if !ok {
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprint(w, `{"error":{"code":"ConversationNotFound","message":"Conversation not found."}}`)
+		return
+	}
+	if size <= 0 {
+		size, _ = strconv.Atoi(q.Get("pageSize"))
+		size = min(max(size, 50), 500)
+	}
+	from := 0
+	if t := q.Get("continuationToken"); t != "" {
+		b, _ := base64.StdEncoding.DecodeString(t)
+		n, err := strconv.Atoi(strings.TrimPrefix(string(b), "offset:"))
+		if err != nil || n < 0 || n > len(roster) {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, `{"error":{"code":"BadArgument","message":"Invalid continuation token."}}`)
+			return
+		}
+		from = n
+	}
+	to := min(from+size, len(roster))
+	type account struct {
+		ID                string `json:"id"`
+		Name              string `json:"name"`
+		AADObjectID       string `json:"aadObjectId"`
+		GivenName         string `json:"givenName"`
+		Surname           string `json:"surname"`
+		Email             string `json:"email"`
+		UserPrincipalName string `json:"userPrincipalName"`
+		TenantID          string `json:"tenantId"`
+		UserRole          string `json:"userRole"`
+	}
+	page := struct {
+		ContinuationToken string    `json:"continuationToken,omitempty"`
+		Members           []account `json:"members"`
+	}{Members: []account{}}
+	for i, id := range roster[from:to] {
+		n := from + i
+		page.Members = append(page.Members, account{ID: id, Name: fmt.Sprintf("社員%04d", n),
+			AADObjectID: fmt.Sprintf("aad-%04d", n), GivenName: "社員", Surname: fmt.Sprint(n),
+			Email: fmt.Sprintf("user%d@example.jp", n), UserPrincipalName: fmt.Sprintf("user%d@example.jp", n),
+			TenantID: "tenant-1", UserRole: "user"})
+	}
+	if to < len(roster) {
+		page.ContinuationToken = base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("offset:%d", to)))
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	json.NewEncoder(w).Encode(page)
+}
+
+// roster returns n member ids ("29:…" Teams ids).
+func roster(n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("29:1member-%04d", i)
+	}
+	return ids
 }
 
 func genKey(t testing.TB) *rsa.PrivateKey {

@@ -86,9 +86,15 @@ type DigestConfig struct {
 // Channels maps the same NAMEs to the Teams channel ids (19:…@thread.tacv2)
 // the outgoing webhook sees, so that a quiz answer typed in Teams counts for
 // the round posted to teams:NAME.
+//
+// PublicURL is the https address where people's browsers reach secbot (the
+// outgoing webhook's callback URL without /teams/messages); when set, the
+// outgoing webhook's answer cards carry 👍/👎 links to PublicURL/teams/vote.
+// Read at start, like Channels for the webhook.
 type TeamsConfig struct {
 	Workflows map[string]string `yaml:"workflows"`
 	Channels  map[string]string `yaml:"channels"`
+	PublicURL string            `yaml:"public_url"`
 }
 
 // Duration is a time.Duration written as a Go duration string ("24h").
@@ -310,6 +316,9 @@ func (c *Config) complete(root *yaml.Node) error {
 		if strings.TrimSpace(id) == "" {
 			return fmt.Errorf("%steams.channels.%s: empty Teams channel id", at("teams", "channels", name), name)
 		}
+	}
+	if u := c.Teams.PublicURL; u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		return fmt.Errorf("%steams.public_url: %q is not an http(s) URL", at("teams", "public_url"), u)
 	}
 	return nil
 }

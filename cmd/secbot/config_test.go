@@ -53,6 +53,7 @@ func TestParseConfigRefusesBadFiles(t *testing.T) {
 		{"unknown teams channel", "tips:\n  channels: [teams:nope]\n", []string{"teams:nope"}},
 		{"zero grace", "catchup_grace: 0s\n", []string{"line 1", "catchup_grace", "positive"}},
 		{"negative grace", "catchup_grace: -1h\n", []string{"line 1", "catchup_grace"}},
+		{"public URL not a URL", "teams:\n  public_url: bot.example.jp\n", []string{"teams.public_url", "not an http(s) URL"}},
 		{"duplicate channel", "quiz:\n  channels: [C0123456789, C0123456789]\n", []string{"twice"}},
 	}
 	for _, tt := range tests {

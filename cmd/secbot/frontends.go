@@ -47,9 +47,11 @@ func (a *App) buildFrontEnds(cfg *Config) error {
 	}
 	if a.fronts.TeamsWebhook {
 		// Teams channel ids → the teams:NAME the schedules post to, so
-		// that an answer typed in Teams counts for that round. Read at
-		// start: a reload does not change it (see Reload).
-		ta, err := teams.New(teams.Config{Secret: s.TeamsOutgoingSecret, Router: a.route, Inbox: a.inbox, Log: a.log, Channels: teamsChannels(cfg)})
+		// that an answer typed in Teams counts for that round; the public
+		// URL of the answer cards' vote links. Read at start: a reload
+		// does not change them (see Reload).
+		ta, err := teams.New(teams.Config{Secret: s.TeamsOutgoingSecret, Router: a.route, Inbox: a.inbox, Log: a.log,
+			Channels: teamsChannels(cfg), PublicURL: cfg.Teams.PublicURL})
 		if err != nil {
 			return fmt.Errorf("TEAMS_OUTGOING_SECRET: %w", err)
 		}

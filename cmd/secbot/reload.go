@@ -17,8 +17,8 @@ var lineRE = regexp.MustCompile(`line (\d+)`)
 // answered. A bad file is refused with a log line naming the file, the
 // line and the reason, and the running config is kept.
 //
-// The front ends are not rebuilt: credentials (the environment) and
-// teams.channels need a restart.
+// The front ends are not rebuilt: credentials (the environment),
+// teams.channels and teams.public_url need a restart.
 func (a *App) Reload() error {
 	a.reloadMu.Lock()
 	defer a.reloadMu.Unlock()
@@ -51,6 +51,9 @@ func (a *App) Reload() error {
 	}()
 	if !maps.Equal(old.cfg.Teams.Channels, c.cfg.Teams.Channels) {
 		a.log.Warn("config reload: teams.channels changed; restart secbot to apply it")
+	}
+	if old.cfg.Teams.PublicURL != c.cfg.Teams.PublicURL {
+		a.log.Warn("config reload: teams.public_url changed; restart secbot to apply it")
 	}
 	a.metrics.Reload(true, time.Now())
 	a.log.Info("config reloaded", "file", path,

@@ -145,8 +145,9 @@ func mapEnv(m map[string]string) func(string) string {
 
 // TestRunServesHTTPAndStopsOnSIGTERM runs secbot with Slack over HTTP and
 // the Teams outgoing webhook against a loopback Slack Web API, asks it a
-// signed /term and a Teams message, checks /healthz, then sends SIGTERM and
-// expects a clean exit.
+// signed /term and a Teams message (whose card's 👎 link it then opens),
+// checks /healthz, then sends SIGTERM and expects a clean exit and the vote
+// in `secbot gaps`.
 func TestRunServesHTTPAndStopsOnSIGTERM(t *testing.T) {
 	slackAPI := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -156,6 +157,12 @@ func TestRunServesHTTPAndStopsOnSIGTERM(t *testing.T) {
 
 	const signing = "test-signing-secret"
 	teamsKey := []byte("0123456789abcdef0123456789abcdef")
+	dir := t.TempDir()
+	db, config := filepath.Join(dir, "secbot.db"), filepath.Join(dir, "secbot.yaml")
+	const publicURL = "http://127.0.0.1:1" // as the browser would see secbot; rewritten below
+	if err := os.WriteFile(config, []byte("teams:\n  public_url: "+publicURL+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(secbotBinary(t))
 	cmd.Env = cleanEnv(t,
 		"SLACK_BOT_TOKEN=xoxb-test",
@@ -163,6 +170,7 @@ func TestRunServesHTTPAndStopsOnSIGTERM(t *testing.T) {
 		"SLACK_API_URL="+slackAPI.URL+"/",
 		"TEAMS_OUTGOING_SECRET="+base64.StdEncoding.EncodeToString(teamsKey),
 		"SECBOT_ADDR=127.0.0.1:0",
+		"SECBOT_DB="+db, "SECBOT_CONFIG="+config,
 	)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -253,6 +261,20 @@ func TestRunServesHTTPAndStopsOnSIGTERM(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), "Virtual Private Network") {
 		t.Errorf("Teams message = %d %s", resp.StatusCode, body)
 	}
+	// Its card's 👎 link records Aiko's vote.
+	links := regexp.MustCompile(`"url":"`+regexp.QuoteMeta(publicURL)+`(/teams/vote\?t=[^"]+)"`).FindAllStringSubmatch(string(body), -1)
+	if len(links) != 2 {
+		t.Fatalf("vote links %q in %s", links, body)
+	}
+	resp, err = http.Get(base + links[1][1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "役に立たなかったことを記録しました") {
+		t.Errorf("GET the 👎 link = %d %s", resp.StatusCode, body)
+	}
 
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -268,5 +290,8 @@ func TestRunServesHTTPAndStopsOnSIGTERM(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("secbot did not stop after SIGTERM")
+	}
+	if code, out, errOut := runSecbotCmd(t, map[string]string{"SECBOT_DB": db}, "gaps", "--json"); code != 0 || !strings.Contains(out, `"up":0,"down":1`) {
+		t.Errorf("secbot gaps --json = %d %s %s", code, out, errOut)
 	}
 }

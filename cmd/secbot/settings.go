@@ -256,6 +256,23 @@ func checkWorkflowURL(raw string) error {
 	}
 }
 
+// checkPublicURL accepts the https address of secbot (no query: vote
+// links add theirs), and http only on loopback (tests): the links it
+// makes are credentials.
+func checkPublicURL(raw string) error {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || u.Host == "":
+		return fmt.Errorf("%q is not a URL", raw)
+	case u.RawQuery != "" || u.Fragment != "":
+		return fmt.Errorf("%q has a query or fragment; give the address only (like https://bot.example.jp)", raw)
+	case u.Scheme == "https", u.Scheme == "http" && isLoopback(u.Hostname()):
+		return nil
+	default:
+		return fmt.Errorf("%q is not an https URL (vote links carry a signed token; http is accepted on loopback only, for tests)", raw)
+	}
+}
+
 func isLoopback(host string) bool {
 	if host == "localhost" {
 		return true
@@ -310,6 +327,11 @@ func checkDeployment(s Settings, cfg *Config) error {
 	for _, wf := range slices.Sorted(maps.Keys(cfg.Teams.Workflows)) {
 		if err := checkWorkflowURL(cfg.Teams.Workflows[wf]); err != nil {
 			errs = append(errs, fmt.Errorf("%s: teams.workflows.%s: %v", name, wf, err))
+		}
+	}
+	if u := cfg.Teams.PublicURL; u != "" {
+		if err := checkPublicURL(u); err != nil {
+			errs = append(errs, fmt.Errorf("%s: teams.public_url: %v", name, err))
 		}
 	}
 	for _, p := range cfg.placeholders {

@@ -23,6 +23,7 @@ func TestSetupMistakesAreRefused(t *testing.T) {
 	slackChannels := write("slack.yaml", "tips:\n  channels: [C0123456789]\n")
 	teamsDefault := write("teams.yaml", "tips:\n  channels: [teams:default]\n")
 	plainHTTP := write("http.yaml", "teams:\n  workflows:\n    exec: http://example.com/workflows/x\n")
+	httpPublic := write("public.yaml", "teams:\n  public_url: http://bot.example.jp\n")
 	example, _ := filepath.Abs(filepath.Join("..", "..", "config.example.yaml"))
 	db := filepath.Join(dir, "secbot.db")
 	slack := map[string]string{"SLACK_BOT_TOKEN": "xoxb-t", "SLACK_SIGNING_SECRET": "s", "SECBOT_DB": db}
@@ -63,6 +64,8 @@ func TestSetupMistakesAreRefused(t *testing.T) {
 			[]string{"teams:default needs TEAMS_WORKFLOW_URL"}},
 		{"http workflow in the config", with(slack, "SECBOT_CONFIG", plainHTTP), []string{"run", "--check"},
 			[]string{"teams.workflows.exec", "not an https URL"}},
+		{"http public URL", with(slack, "SECBOT_CONFIG", httpPublic), []string{"run", "--check"},
+			[]string{"teams.public_url", "not an https URL"}},
 		{"example placeholders", with(slack, "SECBOT_CONFIG", example), []string{"run", "--check"},
 			[]string{"config.example.yaml: line ", "teams.workflows.exec still holds the example's REPLACE-ME", "teams.channels.exec"}},
 		{"bad address", with(slack, "SECBOT_ADDR", "localhost:99999"), []string{"run", "--check"},
