@@ -43,7 +43,27 @@ func (ix *Index) buildFullText() (*fullText, error) {
 			ft.sectionDF[t]++
 		}
 	}
+	ft.indexSectionGrams()
 	return ft, nil
+}
+
+// indexSectionGrams fills ft.sectionGrams from ft.sectionKeys.
+func (ft *fullText) indexSectionGrams() {
+	ft.sectionGrams = map[[2]rune][]int32{}
+	for _, key := range ft.sectionKeys {
+		id := int32(ft.nSections)
+		ft.nSections++
+		var prev rune
+		for i, r := range key {
+			if i > 0 {
+				g := [2]rune{prev, r}
+				if ids := ft.sectionGrams[g]; len(ids) == 0 || ids[len(ids)-1] != id {
+					ft.sectionGrams[g] = append(ids, id)
+				}
+			}
+			prev = r
+		}
+	}
 }
 
 // buildTermText indexes the terms' names and definitions in Bleve.

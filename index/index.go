@@ -56,6 +56,11 @@ type fullText struct {
 	// sections holding each token.
 	sectionTF map[string]map[string]int
 	sectionDF map[string]int
+	// sectionGrams maps every bigram of the sectionKeys (runes in Key
+	// form) to the sections holding it, numbered in order; nSections is
+	// their number (see mayHoldWords).
+	sectionGrams map[[2]rune][]int32
+	nSections    int
 	// vocabulary is the Index's (offtopic.go).
 	*vocabulary
 }

@@ -21,6 +21,7 @@ import (
 // nameIndex indexes keys (name keys, or any keys) for those lookups.
 type nameIndex struct {
 	keys   []string
+	runes  []int32 // the length of each key in runes
 	starts map[string][]int32
 	grams  map[string][]int32
 }
@@ -35,6 +36,7 @@ func (x *nameIndex) add(key string) int32 {
 	id := int32(len(x.keys))
 	x.keys = append(x.keys, key)
 	rs := []rune(key)
+	x.runes = append(x.runes, int32(len(rs)))
 	if len(rs) < 2 {
 		return id
 	}
@@ -92,14 +94,19 @@ func (x *nameIndex) containing(q string, f func(id int32)) {
 	}
 }
 
-// sharing calls f for every indexed key that shares a bigram with q, once.
-func (x *nameIndex) sharing(q string, f func(id int32)) {
+// sharing calls f, once, for every indexed key of minRunes to maxRunes
+// runes that shares a bigram with q. The length is checked first: in a
+// large pack a common bigram is held by thousands of names.
+func (x *nameIndex) sharing(q string, minRunes, maxRunes int, f func(id int32)) {
 	rs := []rune(q)
-	seen := map[int32]bool{}
+	seen := make([]uint64, (len(x.keys)+63)/64)
 	for i := 0; i+1 < len(rs); i++ {
 		for _, id := range x.grams[string(rs[i:i+2])] {
-			if !seen[id] {
-				seen[id] = true
+			if n := int(x.runes[id]); n < minRunes || n > maxRunes {
+				continue
+			}
+			if w, bit := id/64, uint64(1)<<(id%64); seen[w]&bit == 0 {
+				seen[w] |= bit
 				f(id)
 			}
 		}
