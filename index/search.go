@@ -328,7 +328,7 @@ func wordCoverage(ws []string, key string) float64 {
 // of it. When none can, no passage answers and the search need not run (in
 // a large pack Bleve scans long posting lists: /term ブルートフォース攻撃 at
 // 100 copies of the default pack).
-func (ft *fullText) mayHoldWords(ws []string, minWords float64) bool {
+func (st *sectionText) mayHoldWords(ws []string, minWords float64) bool {
 	total, best := 0, 0
 	var count []int32 // sections → words they may hold
 	var grams [][]int32
@@ -342,7 +342,7 @@ func (ft *fullText) mayHoldWords(ws []string, minWords float64) bool {
 		var prev rune
 		for i, r := range w {
 			if i > 0 {
-				grams = append(grams, ft.sectionGrams[[2]rune{prev, r}])
+				grams = append(grams, st.sectionGrams[[2]rune{prev, r}])
 			}
 			prev = r
 		}
@@ -352,7 +352,7 @@ func (ft *fullText) mayHoldWords(ws []string, minWords float64) bool {
 				continue
 			}
 			if count == nil {
-				count = make([]int32, ft.nSections)
+				count = make([]int32, st.nSections)
 			}
 			count[id]++
 			best = max(best, int(count[id]))
@@ -461,15 +461,21 @@ type scoredAnswer struct {
 // bigrams and its section at least minWords of the question's words (see
 // words); ok is false when none does.
 func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords float64) (a scoredAnswer, ok bool, err error) {
-	ft, err := ix.fullText(ctx)
-	if err != nil {
-		return scoredAnswer{}, false, err
-	}
 	if ix.vocab.unknownLatin(core) != "" {
 		return scoredAnswer{}, false, nil // see offtopic.go
 	}
-	if !ft.mayHoldWords(ix.vocab.compoundWords(core), minWords) {
+	// Whether a section can hold the words is known before Bleve is
+	// ready: a query no passage can answer does not wait for it.
+	st, err := ix.sectionTexts(ctx)
+	if err != nil {
+		return scoredAnswer{}, false, err
+	}
+	if !st.mayHoldWords(ix.vocab.compoundWords(core), minWords) {
 		return scoredAnswer{}, false, nil // hits[0].Words < minWords, below
+	}
+	ft, err := ix.fullText(ctx)
+	if err != nil {
+		return scoredAnswer{}, false, err
 	}
 	hits, err := ix.search(ctx, core, maxPassages)
 	if err != nil {
