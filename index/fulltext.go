@@ -12,12 +12,12 @@ import (
 )
 
 // buildFullText analyzes the terms and passages and indexes them in Bleve.
-func (ix *Index) buildFullText() (*fullText, error) {
+func (ix *Index) buildFullText(st *sectionText) (*fullText, error) {
 	ft := &fullText{
 		sections:    map[string]map[string]struct{}{},
-		sectionKeys: map[string]string{},
 		sectionTF:   map[string]map[string]int{},
 		sectionDF:   map[string]int{},
+		sectionText: st,
 		vocabulary:  ix.vocab,
 	}
 	var err error
@@ -45,6 +45,56 @@ func (ix *Index) buildFullText() (*fullText, error) {
 		}
 	}
 	return ft, nil
+}
+
+// buildSectionText makes the sections' text in Key form, with the
+// expansions of the abbreviations the pack gives, and its bigram table.
+func (ix *Index) buildSectionText() *sectionText {
+	st := &sectionText{sectionKeys: map[string]string{}, extras: make([]string, len(ix.passages))}
+	var texts []string
+	for _, e := range ix.passages {
+		texts = append(texts, e.p.Text)
+	}
+	for _, e := range ix.terms {
+		texts = append(texts, e.term.Definition)
+	}
+	abbrevs := findAbbrevs(texts)
+	// Terms named by an abbreviation pair it with their Japanese alias
+	// (BCP with 事業継続計画), where the chapter never spells it out.
+	names, aliases := make([]string, len(ix.terms)), make([][]string, len(ix.terms))
+	for i, e := range ix.terms {
+		names[i], aliases[i] = e.term.Name, e.term.Aliases
+	}
+	for _, a := range termAbbrevs(names, aliases) {
+		if !slices.Contains(abbrevs, a) {
+			abbrevs = append(abbrevs, a)
+		}
+	}
+	for i, e := range ix.passages {
+		if _, ok := st.sectionKeys[e.p.Section]; !ok {
+			st.sectionKeys[e.p.Section] = Key(e.p.Title)
+		}
+		// A passage is also found by the other form of the abbreviations
+		// it uses (abbrev.go): DX for デジタルトランスフォーメーション.
+		st.extras[i] = expansions(e.key, abbrevs)
+		st.sectionKeys[e.p.Section] += "\n" + e.key + st.extras[i]
+	}
+	st.sectionGrams = map[[2]rune][]int32{}
+	for _, key := range st.sectionKeys {
+		id := int32(st.nSections)
+		st.nSections++
+		var prev rune
+		for i, r := range key {
+			if i > 0 {
+				g := [2]rune{prev, r}
+				if ids := st.sectionGrams[g]; len(ids) == 0 || ids[len(ids)-1] != id {
+					st.sectionGrams[g] = append(ids, id)
+				}
+			}
+			prev = r
+		}
+	}
+	return st
 }
 
 // buildTermText indexes the terms' names and definitions in Bleve.
@@ -84,23 +134,6 @@ func (ix *Index) buildTermText(ft *fullText) error {
 // passagesText fills ft's passage index and tables.
 func (ix *Index) passagesText(ft *fullText, batch *bleve.Batch) error {
 	const maxBatch = 2000
-	var texts []string
-	for _, e := range ix.passages {
-		texts = append(texts, e.p.Text)
-	}
-	for _, e := range ix.terms {
-		texts = append(texts, e.term.Definition)
-	}
-	abbrevs := findAbbrevs(texts)
-	names, aliases := make([]string, len(ix.terms)), make([][]string, len(ix.terms))
-	for i, e := range ix.terms {
-		names[i], aliases[i] = e.term.Name, e.term.Aliases
-	}
-	for _, a := range termAbbrevs(names, aliases) {
-		if !slices.Contains(abbrevs, a) {
-			abbrevs = append(abbrevs, a)
-		}
-	}
 	for i, e := range ix.passages {
 		p := e.p
 		tf := ft.sectionTF[p.Section]
@@ -109,12 +142,8 @@ func (ix *Index) passagesText(ft *fullText, batch *bleve.Batch) error {
 			tf, sec = map[string]int{}, map[string]struct{}{}
 			ft.sectionTF[p.Section], ft.sections[p.Section] = tf, sec
 			addTokens(sec, p.Title)
-			ft.sectionKeys[p.Section] = Key(p.Title)
 		}
-		// A passage is also found by the other form of the abbreviations
-		// it uses (abbrev.go): DX for デジタルトランスフォーメーション.
-		extra := expansions(e.key, abbrevs)
-		ft.sectionKeys[p.Section] += "\n" + e.key + extra
+		extra := ft.extras[i] // see buildSectionText
 		tokens := map[string]struct{}{}
 		toks := tokenize(p.Text + extra)
 		for _, t := range toks {

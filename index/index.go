@@ -34,8 +34,11 @@ type Index struct {
 	keywordTerms map[string][]int
 	keywordWords map[string]bool
 
-	// The full-text part is built in the background (see Build): ready is
-	// closed once full and fullErr are set.
+	// The full-text part is built in the background (see Build): the
+	// sections' text first (textReady is closed once text is set), then
+	// Bleve (ready is closed once full and fullErr are set).
+	textReady chan struct{}
+	text      *sectionText
 	ready     chan struct{}
 	full      *fullText
 	fullErr   error
@@ -50,16 +53,31 @@ type fullText struct {
 	// passageTokens[i] those of passage i and its section title.
 	termTokens    []map[string]struct{}
 	passageTokens []map[string]struct{}
-	// sections holds the tokens of each section's passages and title;
-	// sectionKeys their text in Key form.
-	sections    map[string]map[string]struct{}
-	sectionKeys map[string]string
+	// sections holds the tokens of each section's passages and title.
+	sections map[string]map[string]struct{}
 	// sectionTF counts each token in each section; sectionDF counts the
 	// sections holding each token.
 	sectionTF map[string]map[string]int
 	sectionDF map[string]int
-	// vocabulary is the Index's (offtopic.go).
+	// The sections' text (sectionKeys) and the Index's vocabulary
+	// (offtopic.go).
+	*sectionText
 	*vocabulary
+}
+
+// sectionText is what the background build makes first, in a small part
+// of its time: it tells whether a passage can answer a query at all
+// (mayHoldWords) without waiting for Bleve.
+type sectionText struct {
+	// sectionKeys holds each section's text in Key form: its title, its
+	// passages and their expansions (abbrev.go); extras[i] are passage i's.
+	sectionKeys map[string]string
+	extras      []string
+	// sectionGrams maps every bigram of the sectionKeys (runes in Key
+	// form) to the sections holding it, numbered in order; nSections is
+	// their number.
+	sectionGrams map[[2]rune][]int32
+	nSections    int
 }
 
 // termEntry is a glossary term with what Build derived from it.
@@ -150,7 +168,7 @@ func Build(pack *knowledge.Pack, opts ...Options) (*Index, error) {
 	if len(opts) > 1 {
 		return nil, fmt.Errorf("index: more than one Options")
 	}
-	ix := &Index{pack: pack, exact: map[string][]name{}, ready: make(chan struct{}), vocab: newVocabulary()}
+	ix := &Index{pack: pack, exact: map[string][]name{}, textReady: make(chan struct{}), ready: make(chan struct{}), vocab: newVocabulary()}
 	if len(opts) == 1 {
 		ix.opts = opts[0]
 	}
@@ -284,7 +302,9 @@ func Build(pack *knowledge.Pack, opts ...Options) (*Index, error) {
 		}
 	}
 	go func() {
-		ix.full, ix.fullErr = ix.buildFullText()
+		ix.text = ix.buildSectionText()
+		close(ix.textReady)
+		ix.full, ix.fullErr = ix.buildFullText(ix.text)
 		close(ix.ready)
 	}()
 	return ix, nil
@@ -302,6 +322,17 @@ func (ix *Index) fullText(ctx context.Context) (*fullText, error) {
 	select {
 	case <-ix.ready:
 		return ix.full, ix.fullErr
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// sectionTexts returns the sections' text, waiting for it if need be: it
+// is ready well before fullText.
+func (ix *Index) sectionTexts(ctx context.Context) (*sectionText, error) {
+	select {
+	case <-ix.textReady:
+		return ix.text, nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}

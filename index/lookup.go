@@ -21,12 +21,13 @@ import (
 // nameIndex indexes keys (name keys, or any keys) for those lookups.
 type nameIndex struct {
 	keys   []string
+	runes  []int32 // the length of each key in runes
 	starts map[string][]int32
-	grams  map[string][]int32
+	grams  map[[2]rune][]int32
 }
 
 func newNameIndex() *nameIndex {
-	return &nameIndex{starts: map[string][]int32{}, grams: map[string][]int32{}}
+	return &nameIndex{starts: map[string][]int32{}, grams: map[[2]rune][]int32{}}
 }
 
 // add indexes key as number len(keys) and returns that number. Keys of
@@ -35,17 +36,16 @@ func (x *nameIndex) add(key string) int32 {
 	id := int32(len(x.keys))
 	x.keys = append(x.keys, key)
 	rs := []rune(key)
+	x.runes = append(x.runes, int32(len(rs)))
 	if len(rs) < 2 {
 		return id
 	}
 	start := string(rs[:2])
 	x.starts[start] = append(x.starts[start], id)
-	seen := map[string]bool{}
 	for i := 0; i+1 < len(rs); i++ {
-		g := string(rs[i : i+2])
-		if !seen[g] {
-			seen[g] = true
-			x.grams[g] = append(x.grams[g], id)
+		g := [2]rune{rs[i], rs[i+1]}
+		if ids := x.grams[g]; len(ids) == 0 || ids[len(ids)-1] != id {
+			x.grams[g] = append(ids, id) // once per key: ids grow in order
 		}
 	}
 	return id
@@ -79,9 +79,9 @@ func (x *nameIndex) containing(q string, f func(id int32)) {
 		return
 	}
 	// The rarest bigram of q bounds the candidates best.
-	best := x.grams[string(rs[:2])]
+	best := x.grams[[2]rune{rs[0], rs[1]}]
 	for i := 1; i+1 < len(rs) && len(best) > 0; i++ {
-		if c := x.grams[string(rs[i:i+2])]; len(c) < len(best) {
+		if c := x.grams[[2]rune{rs[i], rs[i+1]}]; len(c) < len(best) {
 			best = c
 		}
 	}
@@ -92,14 +92,19 @@ func (x *nameIndex) containing(q string, f func(id int32)) {
 	}
 }
 
-// sharing calls f for every indexed key that shares a bigram with q, once.
-func (x *nameIndex) sharing(q string, f func(id int32)) {
+// sharing calls f, once, for every indexed key of minRunes to maxRunes
+// runes that shares a bigram with q. The length is checked first: in a
+// large pack a common bigram is held by thousands of names.
+func (x *nameIndex) sharing(q string, minRunes, maxRunes int, f func(id int32)) {
 	rs := []rune(q)
-	seen := map[int32]bool{}
+	seen := make([]uint64, (len(x.keys)+63)/64)
 	for i := 0; i+1 < len(rs); i++ {
-		for _, id := range x.grams[string(rs[i:i+2])] {
-			if !seen[id] {
-				seen[id] = true
+		for _, id := range x.grams[[2]rune{rs[i], rs[i+1]}] {
+			if n := int(x.runes[id]); n < minRunes || n > maxRunes {
+				continue
+			}
+			if w, bit := id/64, uint64(1)<<(id%64); seen[w]&bit == 0 {
+				seen[w] |= bit
 				f(id)
 			}
 		}

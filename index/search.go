@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -359,6 +360,57 @@ func keyCoverage(qt []token, key string) float64 {
 	return have / total
 }
 
+// mayHoldWords reports whether some section may hold minWords of ws, as
+// wordCoverage counts them: a section that holds a word holds every bigram
+// of it. When none can, no passage answers and the search need not run (in
+// a large pack Bleve scans long posting lists: /term ブルートフォース攻撃 at
+// 100 copies of the default pack).
+func (st *sectionText) mayHoldWords(ws []string, minWords float64) bool {
+	total, best := 0, 0
+	var count []int32 // sections → words they may hold
+	var grams [][]int32
+	for _, w := range ws {
+		if utf8.RuneCountInString(w) < 2 {
+			continue // as wordCoverage
+		}
+		total++
+		// The sections holding every bigram of w, from the rarest bigram.
+		grams = grams[:0]
+		var prev rune
+		for i, r := range w {
+			if i > 0 {
+				grams = append(grams, st.sectionGrams[[2]rune{prev, r}])
+			}
+			prev = r
+		}
+		slices.SortFunc(grams, func(a, b []int32) int { return len(a) - len(b) })
+		for _, id := range grams[0] {
+			if !allHold(grams[1:], id) {
+				continue
+			}
+			if count == nil {
+				count = make([]int32, st.nSections)
+			}
+			count[id]++
+			best = max(best, int(count[id]))
+		}
+	}
+	if total == 0 {
+		return true
+	}
+	return float64(best)/float64(total) >= minWords
+}
+
+// allHold reports whether every list of lists (sorted) holds id.
+func allHold(lists [][]int32, id int32) bool {
+	for _, l := range lists {
+		if _, ok := slices.BinarySearch(l, id); !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // sectionHitsCoverage is the coverage of qt by hits[0] and the other hits
 // of its section, together.
 func (ft *fullText) sectionHitsCoverage(qt []token, hits []Hit) float64 {
@@ -455,12 +507,21 @@ type scoredAnswer struct {
 // bigrams and its section at least minWords of the question's words (see
 // words); ok is false when none does.
 func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords float64) (a scoredAnswer, ok bool, err error) {
-	ft, err := ix.fullText(ctx)
+	if ix.vocab.unknownLatin(core) != "" {
+		return scoredAnswer{}, false, nil // see offtopic.go
+	}
+	// Whether a section can hold the words is known before Bleve is
+	// ready: a query no passage can answer does not wait for it.
+	st, err := ix.sectionTexts(ctx)
 	if err != nil {
 		return scoredAnswer{}, false, err
 	}
-	if ix.vocab.unknownLatin(core) != "" {
-		return scoredAnswer{}, false, nil // see offtopic.go
+	if !st.mayHoldWords(ix.vocab.compoundWords(core), minWords) {
+		return scoredAnswer{}, false, nil // hits[0].Words < minWords, below
+	}
+	ft, err := ix.fullText(ctx)
+	if err != nil {
+		return scoredAnswer{}, false, err
 	}
 	hits, err := ix.search(ctx, core, maxPassages)
 	if err != nil {

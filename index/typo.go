@@ -14,15 +14,14 @@ func (ix *Index) typo(ck string) (int, []int) {
 		allowed = 1
 	}
 	bestD := map[int]int{}
-	// A name within the distance shares a bigram with the query (lookup.go).
-	ix.nameIx.sharing(ck, func(id int32) {
+	// A name within the distance shares a bigram with the query (lookup.go)
+	// and differs from it in length by the distance at most.
+	limit := allowed + 1
+	var rows osaRows
+	ix.nameIx.sharing(ck, len(q)-limit, len(q)+limit, func(id int32) {
 		n := ix.names[id]
-		k := []rune(n.key)
-		if abs(len(k)-len(q)) > allowed+1 {
-			return
-		}
-		d := osa(q, k, allowed+1)
-		if d > allowed+1 {
+		d := rows.osa(q, n.key, limit)
+		if d > limit {
 			return
 		}
 		if old, ok := bestD[n.term]; !ok || d < old {
@@ -54,19 +53,25 @@ func (ix *Index) typo(ck string) (int, []int) {
 	return -1, near
 }
 
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
+// osaRows are the rows and the runes osa works on, reused from one call
+// to the next.
+type osaRows struct {
+	prev2, prev, cur []int
+	b                []rune
 }
 
-// osa is the optimal-string-alignment edit distance of a and b, or limit+1
-// once it is sure to exceed limit.
-func osa(a, b []rune, limit int) int {
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+// osa is the optimal-string-alignment edit distance of a and bs, or
+// limit+1 once it is sure to exceed limit.
+func (r *osaRows) osa(a []rune, bs string, limit int) int {
+	b := r.b[:0]
+	for _, c := range bs {
+		b = append(b, c)
+	}
+	r.b = b
+	if len(r.prev) < len(b)+1 {
+		r.prev2, r.prev, r.cur = make([]int, len(b)+1), make([]int, len(b)+1), make([]int, len(b)+1)
+	}
+	prev2, prev, cur := r.prev2[:len(b)+1], r.prev[:len(b)+1], r.cur[:len(b)+1]
 	for j := range prev {
 		prev[j] = j
 	}
