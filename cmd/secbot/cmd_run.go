@@ -95,9 +95,11 @@ func runCheck(env *Env, s Settings, cfg *Config) error {
 	if n := len(cfg.Digest.Managers); n > 0 {
 		fmt.Fprintf(w, "  digest:    %q → %d managers by DM\n", cfg.Digest.Schedule, n)
 	}
-	if cfg.Tips.Schedule == "" {
+	switch {
+	case fronts.Console():
+	case cfg.Tips.Schedule == "":
 		fmt.Fprintf(w, "  practice:  off (it sends on the days of tips.schedule, which is not set)\n")
-	} else {
+	default:
 		fmt.Fprintf(w, "  practice:  by DM at the first slot of %q each day, to people who turn it on\n", cfg.Tips.Schedule)
 	}
 	return nil
