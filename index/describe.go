@@ -94,7 +94,7 @@ func newDescriber(terms []termEntry, chapterDF map[string]int, nPassages int) *d
 				}
 			}
 		}
-		add := func(s string, w float64) { addTokens(tokenize(s), w) }
+		add := func(s string, w float64) { addTokens(textTokens(s), w) }
 		for _, r := range e.related {
 			add(r, describeRelated)
 		}

@@ -116,7 +116,7 @@ func (ix *Index) passagesText(ft *fullText, batch *bleve.Batch) error {
 		extra := expansions(e.key, abbrevs)
 		ft.sectionKeys[p.Section] += "\n" + e.key + extra
 		tokens := map[string]struct{}{}
-		toks := tokenize(p.Text + extra)
+		toks := textTokens(p.Text + extra)
 		for _, t := range toks {
 			tf[t.term]++
 			tokens[t.term] = struct{}{}

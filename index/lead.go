@@ -137,7 +137,7 @@ func bestUnit(units []string, qt []token, kind askedKind) int {
 	}
 	score := func(s string) float64 {
 		set := map[string]struct{}{}
-		for _, t := range tokenize(s) {
+		for _, t := range textTokens(s) {
 			set[t.term] = struct{}{}
 		}
 		v := coverage(qt, set)

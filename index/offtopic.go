@@ -92,7 +92,7 @@ func latinWord(term string) string {
 func (v *vocabulary) addVocabulary(text string, toks []token) {
 	ks := keyRunes(text)
 	if toks == nil {
-		toks = tokenizeRunes(ks)
+		toks = textTokensRunes(ks)
 	}
 	v.addParts(toks, wordsOf(ks))
 }

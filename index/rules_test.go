@@ -37,9 +37,55 @@ func TestVariantFolds(t *testing.T) {
 	}
 }
 
+// TestStems: every form of a verb or adjective written with one kanji
+// gives one token, the kanji, in queries and in indexed text; a noun before
+// a particle keeps its bigram; a compound's last kanji gives the stem only
+// in indexed text (取組む meets 取り組む), never before する or な.
+func TestStems(t *testing.T) {
+	has := func(toks []token, term string) bool {
+		for _, t := range toks {
+			if t.term == term {
+				return true
+			}
+		}
+		return false
+	}
+	for _, s := range []string{"パスワードを盗む", "パスワードを盗んだ", "パスワードが盗まれる", "情報を盗み出す", "盗まれた情報"} {
+		if !has(tokenize(s), "盗") || !has(textTokens(s), "盗") {
+			t.Errorf("%s: no stem 盗 (%v)", s, tokenize(s))
+		}
+	}
+	for _, tt := range []struct {
+		text, term string
+		query, idx bool
+	}{
+		{"人の情報", "人ノ", true, true},      // a noun before a particle keeps its bigram
+		{"人の情報", "人", false, false},     // and gives no stem
+		{"2025年の崖で", "崖", false, false}, // で is a particle here
+		{"DXに取組んでいる", "組ン", true, true},
+		{"DXに取組んでいる", "組", false, true}, // the indexed text meets 取り組んで
+		{"DXに取り組んでいる", "組", true, true},
+		{"人材が不足している", "足", false, false}, // 不足する is a noun with する
+		{"具体的な手順", "的", false, false},
+	} {
+		if got := has(tokenize(tt.text), tt.term); got != tt.query {
+			t.Errorf("tokenize(%q) has %s = %v, want %v", tt.text, tt.term, got, tt.query)
+		}
+		if got := has(textTokens(tt.text), tt.term); got != tt.idx {
+			t.Errorf("textTokens(%q) has %s = %v, want %v", tt.text, tt.term, got, tt.idx)
+		}
+	}
+	for _, tok := range tokenize("何て言われてる") {
+		if tok.term == "言" && !tok.weak {
+			t.Error("言 in a question's phrasing is not weak")
+		}
+	}
+}
+
 // TestGrammarTokens: in a question that mixes scripts, bigrams inside a
 // hiragana stretch (どういう, すればいい) count for nothing, those leaving it
-// are weak, okurigana keep their weight; a query all in hiragana is content.
+// are weak, okurigana keep their weight (as the stem of the kanji before
+// them, see TestStems); a query all in hiragana is content.
 func TestGrammarTokens(t *testing.T) {
 	kinds := func(s string) map[string]string {
 		out := map[string]string{}
@@ -61,7 +107,7 @@ func TestGrammarTokens(t *testing.T) {
 		grams int // how many grammar tokens, at least
 	}{
 		{"守りのIT投資はどういう手順で進めればいい", map[string]string{
-			"守リ": "content", "投資": "content", "手順": "content", "進メ": "content",
+			"守": "content", "投資": "content", "手順": "content", "進": "content",
 			"ドウ": "grammar", "イウ": "grammar", "バイ": "grammar", "ウ手": "weak"}, 5},
 		{"セキュリティ対策でリスクはどこまで減らせる", map[string]string{
 			"対策": "content", "リス": "content", "ドコ": "grammar", "コマ": "grammar"}, 2},

@@ -383,7 +383,7 @@ func spans(text string, qt []token) [][2]int {
 		}
 	}
 	var out [][2]int
-	for _, t := range tokenize(text) {
+	for _, t := range textTokens(text) {
 		if !want[t.term] {
 			continue
 		}
