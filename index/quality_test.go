@@ -31,7 +31,7 @@ func testIndex(t testing.TB) *index.Index {
 // the own sets of the search4 round are gated at the level they reached.
 var floors = map[string]float64{
 	"testdata/people/describe_own2.tsv": 0.84, // 45/58 when written; 49/58 with stems
-	"testdata/people/facts_own2.tsv":    0.64, // 20/31 when written
+	"testdata/people/facts_own2.tsv":    0.70, // 20/31 when written; 22/31 with 米国 and counters
 }
 
 // TestQuality scores the query sets: our own under testdata/ and the shared

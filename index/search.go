@@ -176,6 +176,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 		top := res.Hits[0].Score
 		defines := Key(text) + "トハ" // 「2025年の崖」とは…: the passage that defines it
 		kind := askedFor(text)      // a figure asked for (lead.go)
+		counter := askedCounter(text)
 		for i := range hits {
 			p := &hits[i]
 			secCov := coverage(qt, ft.sections[p.Passage.Section])
@@ -192,9 +193,11 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 			// passage of 4-2-1 has 守り in its title; the one that says
 			// 守り itself answers a question on 守り).
 			p.Score += weightOwnText * keyCoverage(qt, ix.passages[ids[i]].key)
-			if kind != askedAny && kind != askedReason && carries(p.Passage.Text, kind) {
+			if counter != "" && carriesCounter(p.Passage.Text, counter) ||
+				counter == "" && kind != askedAny && kind != askedReason && carries(p.Passage.Text, kind) {
 				// A question asking for a figure (何%, いつ, 何年後) is
-				// answered by a passage that gives one.
+				// answered by a passage that gives one, a number of
+				// what it counts (何条: 423条) when it says what.
 				p.Score += weightAsked
 			}
 		}
