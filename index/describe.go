@@ -29,6 +29,9 @@ const (
 	describeDef      = 0.8
 	describeRelated  = 0.4
 	describeMinRunes = 4 // a shorter query is a word, not a description
+	// describeHead is added to the score of a term whose name holds the
+	// head of the description, its last word (see headWord).
+	describeHead = 0.1
 )
 
 // Decision thresholds of reverse lookup, calibrated on the description
@@ -422,6 +425,26 @@ func (ix *Index) describe(core string, skip map[int]bool) (describeVerdict, int,
 	}
 	qt := tokenize(core)
 	cands := ix.describer.rank(qt, named)
+	if head := headWord(core); head != "" {
+		// What the description ends on is what the thing is (…狙われる
+		// 攻撃, …を守る仕組み): a term whose name is that kind of thing
+		// (ゼロデイ攻撃) fits better than one that only shares the words
+		// before it (脆弱性).
+		for i, c := range cands {
+			if strings.Contains(ix.terms[c.term].nameKey, head) {
+				cands[i].score += describeHead
+			}
+		}
+		slices.SortStableFunc(cands, func(a, b candidate) int {
+			switch {
+			case a.score > b.score:
+				return -1
+			case a.score < b.score:
+				return 1
+			}
+			return a.term - b.term
+		})
+	}
 	var alts []int
 	for _, c := range cands[min(1, len(cands)):min(3, len(cands))] {
 		if c.score >= describeMaybe && c.matched >= describeMinMatched {
@@ -451,4 +474,19 @@ func (ix *Index) describe(core string, skip map[int]bool) (describeVerdict, int,
 		return describeTentative, best.term, alts, best.score
 	}
 	return describeNone, -1, append([]int{best.term}, alts...), best.score
+}
+
+// headWord returns the last word of a description (see words) when it is
+// of two runes or more and ends the text: …狙われる攻撃 → 攻撃. It is ""
+// when the text ends otherwise (…すること, …もの).
+func headWord(core string) string {
+	ws := words(core)
+	if len(ws) == 0 {
+		return ""
+	}
+	w := ws[len(ws)-1]
+	if utf8.RuneCountInString(w) < 2 || !strings.HasSuffix(Key(core), w) {
+		return ""
+	}
+	return w
 }

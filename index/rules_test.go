@@ -219,3 +219,17 @@ func TestRulesOnDefaultPack(t *testing.T) {
 		}
 	}
 }
+
+// TestHeadWord: the head of a description is its last word when the text
+// ends on it.
+func TestHeadWord(t *testing.T) {
+	for core, want := range map[string]string{
+		"ソフトの弱点が見つかって、まだ修正が出てないうちに狙われる攻撃": Key("攻撃"),
+		"データを読めない形に変えること":                 "",
+		"ウイルス対策やファイアウォールなどがひとつの箱にまとまった機器": Key("機器"),
+	} {
+		if got := headWord(core); got != want {
+			t.Errorf("headWord(%q) = %q, want %q", core, got, want)
+		}
+	}
+}
