@@ -217,17 +217,21 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 // head: what follows its last の (攻めのIT投資の手順 → 手順). In a Japanese
 // noun phrase the last noun is what is asked about; the ones before it
 // narrow it down. It returns len(qt) when there is no such head.
+// A の with no word after it ends the question (何をやるの): the head
+// follows the の before it.
 func headStart(text string, qt []token) int {
-	i := strings.LastIndex(text, "の")
-	if i < 0 {
-		return len(qt)
-	}
-	for j, t := range qt {
-		if t.start >= i+len("の") && !t.weak {
-			return j
+	for end := len(text); ; {
+		i := strings.LastIndex(text[:end], "の")
+		if i < 0 {
+			return len(qt)
 		}
+		for j, t := range qt {
+			if t.start >= i+len("の") && !t.weak && !t.grammar {
+				return j
+			}
+		}
+		end = i
 	}
-	return len(qt)
 }
 
 // sectionScores scores the sections secs (those of the passages found;
