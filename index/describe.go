@@ -29,8 +29,8 @@ const (
 	describeDef      = 0.8
 	describeRelated  = 0.4
 	describeMinRunes = 4 // a shorter query is a word, not a description
-	// describeHead is added to the score of a term whose name holds the
-	// head of the description, its last word (see headWord).
+	// describeHead is added to the score of a term whose name ends with
+	// the head of the description, its last word (see namesHead).
 	describeHead = 0.1
 )
 
@@ -425,13 +425,13 @@ func (ix *Index) describe(core string, skip map[int]bool) (describeVerdict, int,
 	}
 	qt := tokenize(core)
 	cands := ix.describer.rank(qt, named)
-	if head := headWord(core); head != "" {
+	if headWord(core) != "" {
 		// What the description ends on is what the thing is (…狙われる
 		// 攻撃, …を守る仕組み): a term whose name is that kind of thing
 		// (ゼロデイ攻撃) fits better than one that only shares the words
 		// before it (脆弱性).
 		for i, c := range cands {
-			if strings.Contains(ix.terms[c.term].nameKey, head) {
+			if ix.namesHead(c.term, core) {
 				cands[i].score += describeHead
 			}
 		}
@@ -489,4 +489,22 @@ func headWord(core string) string {
 		return ""
 	}
 	return w
+}
+
+// namesHead reports whether the name of term t ends with the head of the
+// description core (see headWord), or a word of it does: the description
+// says what kind of thing the term is (…量が多いデータ: ビッグデータ; …狙わ
+// れる攻撃: ゼロデイ攻撃). A compound's head is its last part: ポイント is
+// not what エンドポイントデバイス is.
+func (ix *Index) namesHead(t int, core string) bool {
+	head := headWord(core)
+	if t < 0 || head == "" {
+		return false
+	}
+	for _, w := range words(ix.terms[t].term.Name) {
+		if strings.HasSuffix(w, head) {
+			return true
+		}
+	}
+	return false
 }

@@ -233,3 +233,40 @@ func TestHeadWord(t *testing.T) {
 		}
 	}
 }
+
+// TestNamesHead: a term's name ends with the head of a description when a
+// word of the name ends with it (ビッグデータ, ゼロデイ攻撃), not when it is
+// only inside one (エンドポイントデバイス holds ポイント).
+func TestNamesHead(t *testing.T) {
+	pack, err := knowledge.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Build(pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	find := func(name string) int {
+		for i, e := range ix.terms {
+			if e.term.Name == name {
+				return i
+			}
+		}
+		t.Fatalf("no term %s", name)
+		return -1
+	}
+	for _, tt := range []struct {
+		term, core string
+		want       bool
+	}{
+		{"ビッグデータ", "全体をつかみきれないほど、ものすごく量が多いデータ", true},
+		{"ゼロデイ攻撃", "まだ修正が出てないうちに狙われる攻撃", true},
+		{"エンドポイントデバイス", "経営者が重要視すべきポイント", false},
+		{"ビッグデータ", "データを読めない形に変えること", false},
+	} {
+		if got := ix.namesHead(find(tt.term), tt.core); got != tt.want {
+			t.Errorf("namesHead(%s, %q) = %v, want %v", tt.term, tt.core, got, tt.want)
+		}
+	}
+}

@@ -427,7 +427,7 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 	if err != nil {
 		return knowledge.Answer{}, err
 	}
-	if res.describe == describeConfident && isDescription(q, u.core) && (!ok || askName(q) || isThing(u.core) || a.coverage < describeOverPassage || res.describeScore >= a.coverage) {
+	if res.describe == describeConfident && isDescription(q, u.core) && (!ok || askName(q) || isThing(u.core) || a.coverage < describeOverPassage || res.describeScore >= a.coverage || ix.namesHead(res.described, u.core)) {
 		return ix.resolvedAnswer(q, resolution{term: res.described}), nil
 	}
 	if ok {
