@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -268,5 +269,24 @@ func TestNamesHead(t *testing.T) {
 		if got := ix.namesHead(find(tt.term), tt.core); got != tt.want {
 			t.Errorf("namesHead(%s, %q) = %v, want %v", tt.term, tt.core, got, tt.want)
 		}
+	}
+}
+
+// TestVerbAfterNoun: a kanji with okurigana right after a compound is a
+// word of its own, in words and in the compounds of the vocabulary; a
+// compound with する or a particle stays whole.
+func TestVerbAfterNoun(t *testing.T) {
+	for _, tt := range []struct{ text, has, hasNot string }{
+		{"21年以上使っている基幹システム", "年以上", "年以上使"},
+		{"人材が不足している", "不足", "不"},
+		{"DXに取組んでいる", "取組", "取"},
+	} {
+		ws := words(tt.text)
+		if !slices.Contains(ws, Key(tt.has)) || slices.Contains(ws, Key(tt.hasNot)) {
+			t.Errorf("words(%q) = %v, want %s and no %s", tt.text, ws, tt.has, tt.hasNot)
+		}
+	}
+	if ws := newVocabulary().compoundWords("21年以上使っている"); !slices.Contains(ws, Key("年以上")) {
+		t.Errorf("compoundWords: %v", ws)
 	}
 }

@@ -281,8 +281,9 @@ func (ft *fullText) sectionScores(qt []token, head int, secs []string) map[strin
 // words cuts text into its content words, crudely but without a
 // dictionary: runs of kanji, of katakana, of Latin letters and digits,
 // with hiragana (particles, okurigana) and punctuation between them.
-// 社食のメニュー → 社食, メニユ; IT人材の不足 → it, 人材, 不足. Each word is in
-// Key form.
+// 社食のメニュー → 社食, メニユ; IT人材の不足 → it, 人材, 不足; a kanji with
+// okurigana after a compound is a word of its own (以上使っている → 以上,
+// 使). Each word is in Key form.
 func words(text string) []string { return wordsOf(keyRunes(text)) }
 
 // wordsOf is words of a text already in key runes.
@@ -296,9 +297,15 @@ func wordsOf(ks []keyRune) []string {
 		}
 		cur, class = nil, 0
 	}
-	for _, k := range ks {
+	for i, k := range ks {
 		c := runeClass(k.R)
 		if k.Hira || k.Brk || c != class {
+			flush()
+		}
+		if len(cur) >= 2 && c == 1 && i+1 < len(ks) && stem(k, ks[i+1]) && !strings.ContainsRune(nounEndings, ks[i+1].R) {
+			// A verb after a noun, with no particle between them
+			// (21年以上使っている: 以上, 使): the verb's kanji is no part of
+			// the noun.
 			flush()
 		}
 		if k.Hira {
