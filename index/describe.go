@@ -29,6 +29,11 @@ const (
 	describeDef      = 0.8
 	describeRelated  = 0.4
 	describeMinRunes = 4 // a shorter query is a word, not a description
+	// describeKana is the weight of a keyword's kana bigrams, and
+	// kanaMaxDF the most passages that may hold one for a query's
+	// grammar bigram to count (see rank).
+	describeKana = 0.3
+	kanaMaxDF    = 2
 	// describeHead is added to the score of a term whose name ends with
 	// the head of the description, its last word (see namesHead).
 	describeHead = 0.1
@@ -103,7 +108,16 @@ func newDescriber(terms []termEntry, chapterDF map[string]int, nPassages int) *d
 		}
 		addTokens(e.defTokens, describeDef)
 		for _, k := range e.term.Keywords {
-			add(k, describeKeyword)
+			toks := textTokens(k)
+			addTokens(toks, describeKeyword)
+			// The kana of a keyword (いつでも使える) may be a word typed
+			// in hiragana: kept, for the grammar bigrams of a query (see
+			// rank).
+			for _, t := range toks {
+				if t.grammar && describeKana > best[t.term] {
+					best[t.term] = describeKana
+				}
+			}
 		}
 		for _, n := range e.given {
 			add(n, describeName)
@@ -135,10 +149,27 @@ func (d *describer) rank(qt []token, skip map[int]bool) []candidate {
 		}
 		seen[t.term] = true
 		w := tokenWeight(t)
+		ps := d.postings[t.term]
+		if t.grammar && len(ps) > 0 && d.chapterDF[t.term] <= kanaMaxDF {
+			// A bigram of a word typed in hiragana that a keyword holds
+			// (イツ of いつでも, タド of たどれる) and the chapter hardly
+			// uses (not テイ, シテ): a bonus, not part of the total, so
+			// grammar never counts against a term.
+			idf := math.Log(1 + float64(d.nTerms+d.nPassages)/float64(1+len(ps)+d.chapterDF[t.term]))
+			for _, p := range ps {
+				if skip[int(p.term)] {
+					continue
+				}
+				if sc.score[p.term] == 0 && sc.matched[p.term] == 0 {
+					sc.touched = append(sc.touched, p.term)
+				}
+				sc.score[p.term] += weakWeight * idf
+			}
+			continue
+		}
 		if w == 0 {
 			continue
 		}
-		ps := d.postings[t.term]
 		idf := math.Log(1 + float64(d.nTerms+d.nPassages)/float64(1+len(ps)+d.chapterDF[t.term]))
 		total += w * idf
 		for _, p := range ps {

@@ -290,3 +290,30 @@ func TestVerbAfterNoun(t *testing.T) {
 		t.Errorf("compoundWords: %v", ws)
 	}
 }
+
+// TestKanaInKeywords: a word typed in hiragana in a mixed description
+// (いつでも) counts when a keyword holds it and the chapter hardly uses it;
+// grammar (ようにしておく) never counts against a term.
+func TestKanaInKeywords(t *testing.T) {
+	pack, err := knowledge.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Build(pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	score := func(q, term string) float64 {
+		for _, c := range ix.describer.rank(tokenize(q), nil) {
+			if ix.terms[c.term].term.Name == term {
+				return c.score
+			}
+		}
+		return 0
+	}
+	with, without := score("サーバがいつでも使える状態", "可用性"), score("サーバが使える状態", "可用性")
+	if with <= without {
+		t.Errorf("いつでも adds nothing to 可用性: %.3f vs %.3f", with, without)
+	}
+}
