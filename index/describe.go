@@ -29,6 +29,14 @@ const (
 	describeDef      = 0.8
 	describeRelated  = 0.4
 	describeMinRunes = 4 // a shorter query is a word, not a description
+	// describeKana is the weight of a keyword's kana bigrams, and
+	// kanaMaxDF the most passages that may hold one for a query's
+	// grammar bigram to count (see rank).
+	describeKana = 0.3
+	kanaMaxDF    = 2
+	// describeHead is added to the score of a term whose name ends with
+	// the head of the description, its last word (see namesHead).
+	describeHead = 0.1
 )
 
 // Decision thresholds of reverse lookup, calibrated on the description
@@ -94,13 +102,22 @@ func newDescriber(terms []termEntry, chapterDF map[string]int, nPassages int) *d
 				}
 			}
 		}
-		add := func(s string, w float64) { addTokens(tokenize(s), w) }
+		add := func(s string, w float64) { addTokens(textTokens(s), w) }
 		for _, r := range e.related {
 			add(r, describeRelated)
 		}
 		addTokens(e.defTokens, describeDef)
 		for _, k := range e.term.Keywords {
-			add(k, describeKeyword)
+			toks := textTokens(k)
+			addTokens(toks, describeKeyword)
+			// The kana of a keyword (いつでも使える) may be a word typed
+			// in hiragana: kept, for the grammar bigrams of a query (see
+			// rank).
+			for _, t := range toks {
+				if t.grammar && describeKana > best[t.term] {
+					best[t.term] = describeKana
+				}
+			}
 		}
 		for _, n := range e.given {
 			add(n, describeName)
@@ -132,10 +149,27 @@ func (d *describer) rank(qt []token, skip map[int]bool) []candidate {
 		}
 		seen[t.term] = true
 		w := tokenWeight(t)
+		ps := d.postings[t.term]
+		if t.grammar && len(ps) > 0 && d.chapterDF[t.term] <= kanaMaxDF {
+			// A bigram of a word typed in hiragana that a keyword holds
+			// (イツ of いつでも, タド of たどれる) and the chapter hardly
+			// uses (not テイ, シテ): a bonus, not part of the total, so
+			// grammar never counts against a term.
+			idf := math.Log(1 + float64(d.nTerms+d.nPassages)/float64(1+len(ps)+d.chapterDF[t.term]))
+			for _, p := range ps {
+				if skip[int(p.term)] {
+					continue
+				}
+				if sc.score[p.term] == 0 && sc.matched[p.term] == 0 {
+					sc.touched = append(sc.touched, p.term)
+				}
+				sc.score[p.term] += weakWeight * idf
+			}
+			continue
+		}
 		if w == 0 {
 			continue
 		}
-		ps := d.postings[t.term]
 		idf := math.Log(1 + float64(d.nTerms+d.nPassages)/float64(1+len(ps)+d.chapterDF[t.term]))
 		total += w * idf
 		for _, p := range ps {
@@ -422,6 +456,26 @@ func (ix *Index) describe(core string, skip map[int]bool) (describeVerdict, int,
 	}
 	qt := tokenize(core)
 	cands := ix.describer.rank(qt, named)
+	if headWord(core) != "" {
+		// What the description ends on is what the thing is (…狙われる
+		// 攻撃, …を守る仕組み): a term whose name is that kind of thing
+		// (ゼロデイ攻撃) fits better than one that only shares the words
+		// before it (脆弱性).
+		for i, c := range cands {
+			if ix.namesHead(c.term, core) {
+				cands[i].score += describeHead
+			}
+		}
+		slices.SortStableFunc(cands, func(a, b candidate) int {
+			switch {
+			case a.score > b.score:
+				return -1
+			case a.score < b.score:
+				return 1
+			}
+			return a.term - b.term
+		})
+	}
 	var alts []int
 	for _, c := range cands[min(1, len(cands)):min(3, len(cands))] {
 		if c.score >= describeMaybe && c.matched >= describeMinMatched {
@@ -451,4 +505,37 @@ func (ix *Index) describe(core string, skip map[int]bool) (describeVerdict, int,
 		return describeTentative, best.term, alts, best.score
 	}
 	return describeNone, -1, append([]int{best.term}, alts...), best.score
+}
+
+// headWord returns the last word of a description (see words) when it is
+// of two runes or more and ends the text: …狙われる攻撃 → 攻撃. It is ""
+// when the text ends otherwise (…すること, …もの).
+func headWord(core string) string {
+	ws := words(core)
+	if len(ws) == 0 {
+		return ""
+	}
+	w := ws[len(ws)-1]
+	if utf8.RuneCountInString(w) < 2 || !strings.HasSuffix(Key(core), w) {
+		return ""
+	}
+	return w
+}
+
+// namesHead reports whether the name of term t ends with the head of the
+// description core (see headWord), or a word of it does: the description
+// says what kind of thing the term is (…量が多いデータ: ビッグデータ; …狙わ
+// れる攻撃: ゼロデイ攻撃). A compound's head is its last part: ポイント is
+// not what エンドポイントデバイス is.
+func (ix *Index) namesHead(t int, core string) bool {
+	head := headWord(core)
+	if t < 0 || head == "" {
+		return false
+	}
+	for _, w := range words(ix.terms[t].term.Name) {
+		if strings.HasSuffix(w, head) {
+			return true
+		}
+	}
+	return false
 }

@@ -145,7 +145,7 @@ func (ix *Index) passagesText(ft *fullText, batch *bleve.Batch) error {
 		}
 		extra := ft.extras[i] // see buildSectionText
 		tokens := map[string]struct{}{}
-		toks := tokenize(p.Text + extra)
+		toks := textTokens(p.Text + extra)
 		for _, t := range toks {
 			tf[t.term]++
 			tokens[t.term] = struct{}{}

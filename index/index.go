@@ -176,7 +176,7 @@ func Build(pack *knowledge.Pack, opts ...Options) (*Index, error) {
 		// The definition is folded once: its key, and the tokens and words
 		// that the vocabulary and reverse lookup read.
 		ks := keyRunes(t.Definition)
-		e := termEntry{term: t, nameKey: Key(t.Name), defKey: keyString(ks), defTokens: tokenizeRunes(ks), defWords: wordsOf(ks)}
+		e := termEntry{term: t, nameKey: Key(t.Name), defKey: keyString(ks), defTokens: textTokensRunes(ks), defWords: wordsOf(ks)}
 		e.given, e.givenTiers = termNames(t)
 		ix.terms = append(ix.terms, e)
 	}
@@ -254,7 +254,7 @@ func Build(pack *knowledge.Pack, opts ...Options) (*Index, error) {
 				for i := lo + w; i < hi; i += workers {
 					ks := keyRunes(all[i].Text)
 					ix.passages[i] = passageEntry{p: all[i], key: keyString(ks)}
-					buf[i-lo] = folded{tokenizeRunes(ks), wordsOf(ks)}
+					buf[i-lo] = folded{textTokensRunes(ks), wordsOf(ks)}
 				}
 			}(w)
 		}

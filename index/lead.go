@@ -51,6 +51,54 @@ func askedFor(q string) askedKind {
 	return askedAny
 }
 
+// asksFigure reports whether q asks for a figure with a question word that
+// no description of a thing uses: a percentage (何%, 割合) or a count (何人,
+// 何条, いくら). どのくらい and いつ are left out: a description may hold
+// them in a clause of its own (どのくらい危ないのか評価する作業, いつでも
+// 使える状態).
+func asksFigure(q string) bool {
+	switch askedFor(q) {
+	case askedPercent:
+		return true
+	case askedNumber:
+		return askedCounter(q) != "" || strings.Contains(q, "いくら") || strings.Contains(q, "いくつ")
+	}
+	return false
+}
+
+// counters are the counters a question asks a number of with 何 (何条,
+// 何人, 何万人, 何社).
+const counters = "条人件社円万億倍個台日"
+
+// askedCounter returns the counter q asks a number of (何条 → 条), or "".
+func askedCounter(q string) string {
+	for i := 0; ; {
+		j := strings.Index(q[i:], "何")
+		if j < 0 {
+			return ""
+		}
+		i += j + len("何")
+		if r, _ := utf8.DecodeRuneInString(q[i:]); strings.ContainsRune(counters, r) {
+			return string(r)
+		}
+	}
+}
+
+// carriesCounter reports whether s gives a number of counter: digits
+// followed by it (423条, 43万人).
+func carriesCounter(s, counter string) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], counter)
+		if j < 0 {
+			return false
+		}
+		if r, _ := utf8.DecodeLastRuneInString(s[:i+j]); unicode.IsDigit(r) {
+			return true
+		}
+		i += j + len(counter)
+	}
+}
+
 // reasonMarks are the words with which a sentence gives a reason.
 var reasonMarks = []string{"理由", "原因", "ため", "から", "により", "によって", "きっかけ", "背景", "要因", "目的"}
 
@@ -137,7 +185,7 @@ func bestUnit(units []string, qt []token, kind askedKind) int {
 	}
 	score := func(s string) float64 {
 		set := map[string]struct{}{}
-		for _, t := range tokenize(s) {
+		for _, t := range textTokens(s) {
 			set[t.term] = struct{}{}
 		}
 		v := coverage(qt, set)

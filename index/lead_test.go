@@ -103,3 +103,32 @@ func TestAskLeadsWithTheAnswer(t *testing.T) {
 		}
 	}
 }
+
+// TestAskedCounter: a question asking a number of something with 何 (何条,
+// 何万人) prefers the passage giving a number of it; a question asking for
+// a percentage or a count is no description of a term.
+func TestAskedCounter(t *testing.T) {
+	for q, want := range map[string]string{
+		"任務懈怠による損害賠償責任は会社法の何条？": "条",
+		"IT人材は何万人不足する？":         "万",
+		"何をやるの":                 "",
+		"いつでも使える状態":             "",
+	} {
+		if got := askedCounter(q); got != want {
+			t.Errorf("askedCounter(%q) = %q, want %q", q, got, want)
+		}
+	}
+	if !carriesCounter("423条 1項 任務懈怠による損害賠償責任", "条") || carriesCounter("主に2つあります。第三者の条件", "条") {
+		t.Error("carriesCounter")
+	}
+	for q, want := range map[string]bool{
+		"DXしてる米国の会社はどれくらいの割合？":     true,
+		"契約違反で損害賠償を負うのは民法の何条？":     true,
+		"どのくらい危ないのかを洗い出して評価する作業":   false,
+		"使いたいときにいつでも使えるようになっていること": false,
+	} {
+		if got := asksFigure(q); got != want {
+			t.Errorf("asksFigure(%q) = %v, want %v", q, got, want)
+		}
+	}
+}

@@ -10,7 +10,7 @@ import (
 )
 
 func addTokens(set map[string]struct{}, s string) {
-	for _, t := range tokenize(s) {
+	for _, t := range textTokens(s) {
 		set[t.term] = struct{}{}
 	}
 }

@@ -92,7 +92,7 @@ func latinWord(term string) string {
 func (v *vocabulary) addVocabulary(text string, toks []token) {
 	ks := keyRunes(text)
 	if toks == nil {
-		toks = tokenizeRunes(ks)
+		toks = textTokensRunes(ks)
 	}
 	v.addParts(toks, wordsOf(ks))
 }
@@ -240,12 +240,16 @@ func (v *vocabulary) compounds(text string) ([]string, bool) {
 	}
 	var runs []run
 	gap := true
-	for _, k := range keyRunes(text) {
+	ks := keyRunes(text)
+	for i, k := range ks {
 		if k.Hira {
 			gap = true
 			continue
 		}
 		c := runeClass(k.R)
+		if n := len(runs); n > 0 && len(runs[n-1].rs) >= 2 && c == 1 && i+1 < len(ks) && stem(k, ks[i+1]) && !strings.ContainsRune(nounEndings, ks[i+1].R) {
+			gap = true // a verb after a noun (see wordsOf)
+		}
 		if n := len(runs); n > 0 && !gap && !k.Brk && runs[n-1].class == c {
 			runs[n-1].rs = append(runs[n-1].rs, k.R)
 			continue

@@ -26,9 +26,13 @@ func testIndex(t testing.TB) *index.Index {
 }
 
 // floors are the gates of the sets that do not reach quality.TargetHitAt1
-// yet: the level achieved, so that it does not fall. Every set reaches
-// 0.95 now (issue 10: people/describe.tsv 0.958, people/facts.tsv 0.951).
-var floors = map[string]float64{}
+// yet: the level achieved, so that it does not fall. The gated people sets
+// reach 0.95 (issue 10: people/describe.tsv 0.958, people/facts.tsv 0.951);
+// the own sets of the search4 round are gated at the level they reached.
+var floors = map[string]float64{
+	"testdata/people/describe_own2.tsv": 0.89, // 45/58 when written; 52/58 with stems, heads and kana
+	"testdata/people/facts_own2.tsv":    0.70, // 20/31 when written; 22/31 with 米国 and counters
+}
 
 // TestQuality scores the query sets: our own under testdata/ and the shared
 // eval sets when ../shared is beside the repository.

@@ -369,7 +369,7 @@ func (ix *Index) stageDescribe(_ context.Context, r *request, res *resolution) (
 		asked = r.u.asked
 	}
 	off, byKeyword := ix.vocab.describesUnknown(asked, ix.keywordWords)
-	if r.fullText == fullTextOff || off || asksHowTo(r.q) {
+	if r.fullText == fullTextOff || off || asksHowTo(r.q) || asksFigure(r.q) {
 		return false, nil
 	}
 	v, t, alts, score := ix.describe(r.core, r.skip)

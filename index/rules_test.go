@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -37,9 +38,55 @@ func TestVariantFolds(t *testing.T) {
 	}
 }
 
+// TestStems: every form of a verb or adjective written with one kanji
+// gives one token, the kanji, in queries and in indexed text; a noun before
+// a particle keeps its bigram; a compound's last kanji gives the stem only
+// in indexed text (取組む meets 取り組む), never before する or な.
+func TestStems(t *testing.T) {
+	has := func(toks []token, term string) bool {
+		for _, t := range toks {
+			if t.term == term {
+				return true
+			}
+		}
+		return false
+	}
+	for _, s := range []string{"パスワードを盗む", "パスワードを盗んだ", "パスワードが盗まれる", "情報を盗み出す", "盗まれた情報"} {
+		if !has(tokenize(s), "盗") || !has(textTokens(s), "盗") {
+			t.Errorf("%s: no stem 盗 (%v)", s, tokenize(s))
+		}
+	}
+	for _, tt := range []struct {
+		text, term string
+		query, idx bool
+	}{
+		{"人の情報", "人ノ", true, true},      // a noun before a particle keeps its bigram
+		{"人の情報", "人", false, false},     // and gives no stem
+		{"2025年の崖で", "崖", false, false}, // で is a particle here
+		{"DXに取組んでいる", "組ン", true, true},
+		{"DXに取組んでいる", "組", false, true}, // the indexed text meets 取り組んで
+		{"DXに取り組んでいる", "組", true, true},
+		{"人材が不足している", "足", false, false}, // 不足する is a noun with する
+		{"具体的な手順", "的", false, false},
+	} {
+		if got := has(tokenize(tt.text), tt.term); got != tt.query {
+			t.Errorf("tokenize(%q) has %s = %v, want %v", tt.text, tt.term, got, tt.query)
+		}
+		if got := has(textTokens(tt.text), tt.term); got != tt.idx {
+			t.Errorf("textTokens(%q) has %s = %v, want %v", tt.text, tt.term, got, tt.idx)
+		}
+	}
+	for _, tok := range tokenize("何て言われてる") {
+		if tok.term == "言" && !tok.weak {
+			t.Error("言 in a question's phrasing is not weak")
+		}
+	}
+}
+
 // TestGrammarTokens: in a question that mixes scripts, bigrams inside a
 // hiragana stretch (どういう, すればいい) count for nothing, those leaving it
-// are weak, okurigana keep their weight; a query all in hiragana is content.
+// are weak, okurigana keep their weight (as the stem of the kanji before
+// them, see TestStems); a query all in hiragana is content.
 func TestGrammarTokens(t *testing.T) {
 	kinds := func(s string) map[string]string {
 		out := map[string]string{}
@@ -61,7 +108,7 @@ func TestGrammarTokens(t *testing.T) {
 		grams int // how many grammar tokens, at least
 	}{
 		{"守りのIT投資はどういう手順で進めればいい", map[string]string{
-			"守リ": "content", "投資": "content", "手順": "content", "進メ": "content",
+			"守": "content", "投資": "content", "手順": "content", "進": "content",
 			"ドウ": "grammar", "イウ": "grammar", "バイ": "grammar", "ウ手": "weak"}, 5},
 		{"セキュリティ対策でリスクはどこまで減らせる", map[string]string{
 			"対策": "content", "リス": "content", "ドコ": "grammar", "コマ": "grammar"}, 2},
@@ -171,5 +218,102 @@ func TestRulesOnDefaultPack(t *testing.T) {
 		if a.Kind != knowledge.KindPassage || !strings.HasPrefix(a.Passages[0].Section, tt.section) {
 			t.Errorf("Ask(%q) = %s %+v, want %s first", tt.question, a.Kind, a.Passages, tt.section)
 		}
+	}
+}
+
+// TestHeadWord: the head of a description is its last word when the text
+// ends on it.
+func TestHeadWord(t *testing.T) {
+	for core, want := range map[string]string{
+		"ソフトの弱点が見つかって、まだ修正が出てないうちに狙われる攻撃": Key("攻撃"),
+		"データを読めない形に変えること":                 "",
+		"ウイルス対策やファイアウォールなどがひとつの箱にまとまった機器": Key("機器"),
+	} {
+		if got := headWord(core); got != want {
+			t.Errorf("headWord(%q) = %q, want %q", core, got, want)
+		}
+	}
+}
+
+// TestNamesHead: a term's name ends with the head of a description when a
+// word of the name ends with it (ビッグデータ, ゼロデイ攻撃), not when it is
+// only inside one (エンドポイントデバイス holds ポイント).
+func TestNamesHead(t *testing.T) {
+	pack, err := knowledge.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Build(pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	find := func(name string) int {
+		for i, e := range ix.terms {
+			if e.term.Name == name {
+				return i
+			}
+		}
+		t.Fatalf("no term %s", name)
+		return -1
+	}
+	for _, tt := range []struct {
+		term, core string
+		want       bool
+	}{
+		{"ビッグデータ", "全体をつかみきれないほど、ものすごく量が多いデータ", true},
+		{"ゼロデイ攻撃", "まだ修正が出てないうちに狙われる攻撃", true},
+		{"エンドポイントデバイス", "経営者が重要視すべきポイント", false},
+		{"ビッグデータ", "データを読めない形に変えること", false},
+	} {
+		if got := ix.namesHead(find(tt.term), tt.core); got != tt.want {
+			t.Errorf("namesHead(%s, %q) = %v, want %v", tt.term, tt.core, got, tt.want)
+		}
+	}
+}
+
+// TestVerbAfterNoun: a kanji with okurigana right after a compound is a
+// word of its own, in words and in the compounds of the vocabulary; a
+// compound with する or a particle stays whole.
+func TestVerbAfterNoun(t *testing.T) {
+	for _, tt := range []struct{ text, has, hasNot string }{
+		{"21年以上使っている基幹システム", "年以上", "年以上使"},
+		{"人材が不足している", "不足", "不"},
+		{"DXに取組んでいる", "取組", "取"},
+	} {
+		ws := words(tt.text)
+		if !slices.Contains(ws, Key(tt.has)) || slices.Contains(ws, Key(tt.hasNot)) {
+			t.Errorf("words(%q) = %v, want %s and no %s", tt.text, ws, tt.has, tt.hasNot)
+		}
+	}
+	if ws := newVocabulary().compoundWords("21年以上使っている"); !slices.Contains(ws, Key("年以上")) {
+		t.Errorf("compoundWords: %v", ws)
+	}
+}
+
+// TestKanaInKeywords: a word typed in hiragana in a mixed description
+// (いつでも) counts when a keyword holds it and the chapter hardly uses it;
+// grammar (ようにしておく) never counts against a term.
+func TestKanaInKeywords(t *testing.T) {
+	pack, err := knowledge.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Build(pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	score := func(q, term string) float64 {
+		for _, c := range ix.describer.rank(tokenize(q), nil) {
+			if ix.terms[c.term].term.Name == term {
+				return c.score
+			}
+		}
+		return 0
+	}
+	with, without := score("サーバがいつでも使える状態", "可用性"), score("サーバが使える状態", "可用性")
+	if with <= without {
+		t.Errorf("いつでも adds nothing to 可用性: %.3f vs %.3f", with, without)
 	}
 }

@@ -177,6 +177,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 		top := res.Hits[0].Score
 		defines := Key(text) + "トハ" // 「2025年の崖」とは…: the passage that defines it
 		kind := askedFor(text)      // a figure asked for (lead.go)
+		counter := askedCounter(text)
 		for i := range hits {
 			p := &hits[i]
 			secCov := coverage(qt, ft.sections[p.Passage.Section])
@@ -193,9 +194,11 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 			// passage of 4-2-1 has 守り in its title; the one that says
 			// 守り itself answers a question on 守り).
 			p.Score += weightOwnText * keyCoverage(qt, ix.passages[ids[i]].key)
-			if kind != askedAny && kind != askedReason && carries(p.Passage.Text, kind) {
+			if counter != "" && carriesCounter(p.Passage.Text, counter) ||
+				counter == "" && kind != askedAny && kind != askedReason && carries(p.Passage.Text, kind) {
 				// A question asking for a figure (何%, いつ, 何年後) is
-				// answered by a passage that gives one.
+				// answered by a passage that gives one, a number of
+				// what it counts (何条: 423条) when it says what.
 				p.Score += weightAsked
 			}
 		}
@@ -215,17 +218,21 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 // head: what follows its last の (攻めのIT投資の手順 → 手順). In a Japanese
 // noun phrase the last noun is what is asked about; the ones before it
 // narrow it down. It returns len(qt) when there is no such head.
+// A の with no word after it ends the question (何をやるの): the head
+// follows the の before it.
 func headStart(text string, qt []token) int {
-	i := strings.LastIndex(text, "の")
-	if i < 0 {
-		return len(qt)
-	}
-	for j, t := range qt {
-		if t.start >= i+len("の") && !t.weak {
-			return j
+	for end := len(text); ; {
+		i := strings.LastIndex(text[:end], "の")
+		if i < 0 {
+			return len(qt)
 		}
+		for j, t := range qt {
+			if t.start >= i+len("の") && !t.weak && !t.grammar {
+				return j
+			}
+		}
+		end = i
 	}
-	return len(qt)
 }
 
 // sectionScores scores the sections secs (those of the passages found;
@@ -275,8 +282,9 @@ func (ft *fullText) sectionScores(qt []token, head int, secs []string) map[strin
 // words cuts text into its content words, crudely but without a
 // dictionary: runs of kanji, of katakana, of Latin letters and digits,
 // with hiragana (particles, okurigana) and punctuation between them.
-// 社食のメニュー → 社食, メニユ; IT人材の不足 → it, 人材, 不足. Each word is in
-// Key form.
+// 社食のメニュー → 社食, メニユ; IT人材の不足 → it, 人材, 不足; a kanji with
+// okurigana after a compound is a word of its own (以上使っている → 以上,
+// 使). Each word is in Key form.
 func words(text string) []string { return wordsOf(keyRunes(text)) }
 
 // wordsOf is words of a text already in key runes.
@@ -290,9 +298,15 @@ func wordsOf(ks []keyRune) []string {
 		}
 		cur, class = nil, 0
 	}
-	for _, k := range ks {
+	for i, k := range ks {
 		c := runeClass(k.R)
 		if k.Hira || k.Brk || c != class {
+			flush()
+		}
+		if len(cur) >= 2 && c == 1 && i+1 < len(ks) && stem(k, ks[i+1]) && !strings.ContainsRune(nounEndings, ks[i+1].R) {
+			// A verb after a noun, with no particle between them
+			// (21年以上使っている: 以上, 使): the verb's kanji is no part of
+			// the noun.
 			flush()
 		}
 		if k.Hira {
@@ -435,7 +449,7 @@ func spans(text string, qt []token) [][2]int {
 		}
 	}
 	var out [][2]int
-	for _, t := range tokenize(text) {
+	for _, t := range textTokens(text) {
 		if !want[t.term] {
 			continue
 		}
@@ -472,7 +486,7 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 	if err != nil {
 		return knowledge.Answer{}, err
 	}
-	if res.describe == describeConfident && isDescription(q, u.core) && (!ok || askName(q) || isThing(u.core) || a.coverage < describeOverPassage || res.describeScore >= a.coverage) {
+	if res.describe == describeConfident && isDescription(q, u.core) && (!ok || askName(q) || isThing(u.core) || a.coverage < describeOverPassage || res.describeScore >= a.coverage || ix.namesHead(res.described, u.core)) {
 		return ix.resolvedAnswer(q, resolution{term: res.described}), nil
 	}
 	if ok {

@@ -160,10 +160,14 @@ var variantFolds = func() map[rune][]variantFold {
 // IPA, which the glossary also spells out once as 情報処理推進機構（IPA）).
 // Like variantFolds they go one way, to the pack's form, and only from a
 // name that means nothing else. The table is small on purpose: the
-// ministries' usual short names and the agency the chapter cites.
+// ministries' usual short names, the agency the chapter cites and the
+// country its figures compare with.
 var orgFolds = []variantFold{
 	{"経産省", "経済産業省"}, {"厚労省", "厚生労働省"}, {"文科省", "文部科学省"},
 	{"国交省", "国土交通省"}, {"農水省", "農林水産省"}, {"情報処理推進機構", "IPA"},
+	// The country the text's figures compare with, which it always
+	// writes 米国 (米国の77.9%) and people call アメリカ.
+	{"アメリカ", "米国"},
 }
 
 // matchFold returns the fold among fs whose variant s starts with.
