@@ -61,7 +61,12 @@ func FormatCloses(t time.Time, loc *time.Location) string {
 		loc = time.UTC
 	}
 	t = t.In(loc)
-	return fmt.Sprintf("%d/%d(%s) %s", t.Month(), t.Day(), weekdays[t.Weekday()], t.Format("15:04"))
+	return FormatDay(t) + " " + t.Format("15:04")
+}
+
+// FormatDay formats the day t falls on (in t's zone) for people: 12/1(火).
+func FormatDay(t time.Time) string {
+	return fmt.Sprintf("%d/%d(%s)", t.Month(), t.Day(), weekdays[t.Weekday()])
 }
 
 // NewRoundCard returns the card of round r with tally t; a revealed round's

@@ -147,7 +147,7 @@ func (p *Practice) Summary(ctx context.Context, userID string) (string, error) {
 		next = today
 	}
 	if t, ok := p.nextDay(next); ok {
-		fmt.Fprintf(&b, "、次の出題 %s", dayLabel(t))
+		fmt.Fprintf(&b, "、次の出題 %s", bot.FormatDay(t))
 	}
 	b.WriteString("）")
 	return b.String(), nil
@@ -228,7 +228,7 @@ func (p *Practice) answer(ctx context.Context, req bot.Request) (bot.Reply, erro
 // when says when a term due on day comes back: "12/7(月)に".
 func (p *Practice) when(day string) string {
 	if t, ok := p.nextDay(day); ok {
-		return dayLabel(t) + "に"
+		return bot.FormatDay(t) + "に"
 	}
 	return day + "以降に"
 }

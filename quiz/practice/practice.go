@@ -317,13 +317,6 @@ func (p *Practice) nextDay(day string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// dayLabel formats a day for people: 12/4(金).
-func dayLabel(t time.Time) string {
-	return fmt.Sprintf("%d/%d(%s)", t.Month(), t.Day(), weekdays[t.Weekday()])
-}
-
-var weekdays = []string{"日", "月", "火", "水", "木", "金", "土"}
-
 // isWord reports whether w is one of the words.
 func isWord(w string, words ...string) bool {
 	w = strings.ToLower(w)
