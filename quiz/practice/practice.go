@@ -210,7 +210,22 @@ func (p *Practice) Send(ctx context.Context, l store.Learner, slot time.Time, dp
 	reply := bot.PracticeReply(p.card(d, q, false))
 	reply.Private = false // a DM of its own
 	reply.Tag = tag
-	return dp.PostDirect(ctx, l.UserID, reply)
+	err = dp.PostDirect(ctx, l.UserID, reply)
+	if errors.Is(err, bot.ErrPermanent) {
+		// The person cannot be sent DMs any more (left the workspace,
+		// removed the app): stop asking every day; they can turn it on again.
+		l.On = false
+		if cur, ok, lerr := p.cfg.Store.Learner(context.WithoutCancel(ctx), l.UserID); lerr == nil && ok {
+			cur.On = false
+			l = cur
+		}
+		if serr := p.cfg.Store.SetLearner(context.WithoutCancel(ctx), l); serr != nil {
+			p.log.Error("practice: could not turn off practice for a person who cannot be sent DMs", "user", l.UserID, "err", serr)
+		} else {
+			p.log.Warn("practice: turned off for a person who cannot be sent DMs", "user", l.UserID, "err", err)
+		}
+	}
+	return err
 }
 
 // newDrill keeps the question of day for l: the lowest box's term due by

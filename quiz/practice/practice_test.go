@@ -3,6 +3,7 @@ package practice_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -193,4 +194,38 @@ type recorder struct{ sent []bot.Reply }
 func (r *recorder) PostDirect(_ context.Context, _ string, reply bot.Reply) error {
 	r.sent = append(r.sent, reply)
 	return nil
+}
+
+// TestUnreachableLearnerTurnedOff: a DM refused for good (the person left
+// the workspace) turns their practice off instead of failing every day.
+func TestUnreachableLearnerTurnedOff(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if _, err := e.say(bot.Request{Text: "practice on", UserID: "U1"}); err != nil {
+		t.Fatal(err)
+	}
+	rd := quiz.Round{ID: "r3", Channel: "C1", Question: quiz.Question{Question: "q", Choices: []string{"a", "b", "c", "d"}, Answer: 1, Term: "VPN"},
+		Opened: e.now.Add(-2 * time.Hour), Closes: e.now.Add(-time.Hour)}
+	e.db.CreateRound(ctx, rd)
+	e.db.AddAnswer(ctx, quiz.Answer{RoundID: "r3", Channel: "C1", UserID: "U1", Choice: 0, At: rd.Opened.Add(time.Minute)})
+	if err := e.p.Missed(ctx, rd); err != nil {
+		t.Fatal(err)
+	}
+	l, _, _ := e.db.Learner(ctx, "U1")
+	err := e.p.Send(ctx, l, e.now.AddDate(0, 0, 1), refusing{}, bot.PostTag{})
+	if !errors.Is(err, bot.ErrPermanent) {
+		t.Fatalf("Send = %v; want the permanent error", err)
+	}
+	if l, _, _ := e.db.Learner(ctx, "U1"); l.On {
+		t.Error("practice still on for a person who cannot be sent DMs")
+	}
+	if ls, _ := e.p.Due(ctx, e.now.AddDate(0, 0, 2)); len(ls) != 0 {
+		t.Errorf("still due: %v", ls)
+	}
+}
+
+type refusing struct{}
+
+func (refusing) PostDirect(context.Context, string, bot.Reply) error {
+	return fmt.Errorf("user_not_found: %w", bot.ErrPermanent)
 }
