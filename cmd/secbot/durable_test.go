@@ -277,6 +277,10 @@ func TestClicksSurviveSIGKILL(t *testing.T) {
 	// whose clicks failed click again.
 	p = startProc(t, env)
 	burst := time.Now()
+	// A person clicks again in the order they clicked: their failed clicks
+	// (appended by many workers, interleaved with other people's) are put
+	// together, in order, so that one worker sends them.
+	slices.SortStableFunc(failed, func(a, b click) int { return strings.Compare(a.user, b.user) })
 	retry := send(p, append(append([]click(nil), clicks[half:]...), failed...), 0, nil)
 	if len(retry) > 0 {
 		t.Fatalf("%d clicks failed against a healthy process: %v", len(retry), retry[:min(3, len(retry))])
