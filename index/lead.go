@@ -99,6 +99,57 @@ func carriesCounter(s, counter string) bool {
 	}
 }
 
+// Ranks: a question may ask for the first of something (最も多い理由,
+// 一番多いのは) or the second (2番目に多い); the chapter states ranks the
+// same ways (最も多く挙げられたのが…, 2番目に多く挙げられたのが…). The
+// passage, and the sentence, that states the rank asked is the answer: the
+// second reason must not lead a question about the first.
+
+// firstCues state or ask for the first rank.
+var firstCues = []string{"最も", "もっとも", "一番", "いちばん", "最多", "トップ", "1位", "１位", "一位", "首位"}
+
+// rankOf returns the rank s states or asks for: 1 for 最も/一番/1番目,
+// n for n番目 (2番目, ２番目, 二番目), else 0.
+func rankOf(s string) int {
+	for i := 0; ; {
+		j := strings.Index(s[i:], "番")
+		if j < 0 {
+			break
+		}
+		j += i
+		r, _ := utf8.DecodeLastRuneInString(s[:j])
+		if n := rankDigit(r); n > 0 {
+			return n
+		}
+		i = j + len("番")
+	}
+	for _, c := range firstCues {
+		if strings.Contains(s, c) {
+			return 1
+		}
+	}
+	return 0
+}
+
+// rankDigit returns the value of a digit or kanji numeral from 1 to 9, else 0.
+func rankDigit(r rune) int {
+	switch {
+	case r >= '1' && r <= '9':
+		return int(r - '0')
+	case r >= '１' && r <= '９':
+		return int(r-'１') + 1
+	}
+	if i := strings.IndexRune("一二三四五六七八九", r); i >= 0 {
+		return i/len("一") + 1
+	}
+	return 0
+}
+
+// carriesRank reports whether s states rank (rank > 0).
+func carriesRank(s string, rank int) bool {
+	return rank > 0 && rankOf(s) == rank
+}
+
 // reasonMarks are the words with which a sentence gives a reason.
 var reasonMarks = []string{"理由", "原因", "ため", "から", "により", "によって", "きっかけ", "背景", "要因", "目的"}
 
@@ -152,9 +203,9 @@ const (
 // leadSentence returns text with the sentence that best answers the
 // question first (see the comment at the top of this file): qt are the
 // tokens of what it asks, kind what it asks for (askedFor of the whole
-// message). Lines are kept whole: a body paragraph is one line of
+// message), rank the rank it asks for (rankOf, 0 for none). Lines are kept whole: a body paragraph is one line of
 // sentences; a list or figure is lines under a heading.
-func leadSentence(text string, qt []token, kind askedKind) string {
+func leadSentence(text string, qt []token, kind askedKind, rank int) string {
 	if strings.Contains(text, "\n") {
 		lines := strings.Split(text, "\n")
 		if len(lines) < 3 {
@@ -162,14 +213,14 @@ func leadSentence(text string, qt []token, kind askedKind) string {
 		}
 		// The heading stays; the best item follows it.
 		rest := lines[1:]
-		if i := bestUnit(rest, qt, kind); i > 0 {
+		if i := bestUnit(rest, qt, kind, rank); i > 0 {
 			moved := append([]string{lines[0], rest[i]}, rest[:i]...)
 			return strings.Join(append(moved, rest[i+1:]...), "\n")
 		}
 		return text
 	}
 	ss := wholeSentences(text)
-	if i := bestUnit(ss, qt, kind); i > 0 {
+	if i := bestUnit(ss, qt, kind, rank); i > 0 {
 		moved := append([]string{ss[i]}, ss[:i]...)
 		return strings.Join(append(moved, ss[i+1:]...), "")
 	}
@@ -178,8 +229,9 @@ func leadSentence(text string, qt []token, kind askedKind) string {
 
 // bestUnit returns the index of the unit of units that best answers the
 // question (tokens qt, asking for kind), or 0 when none beats the first
-// by leadMargin.
-func bestUnit(units []string, qt []token, kind askedKind) int {
+// by leadMargin. A unit that states the rank asked (rank > 0) counts as
+// carrying what is asked.
+func bestUnit(units []string, qt []token, kind askedKind, rank int) int {
 	if len(units) < 2 {
 		return 0
 	}
@@ -190,6 +242,9 @@ func bestUnit(units []string, qt []token, kind askedKind) int {
 		}
 		v := coverage(qt, set)
 		if kind != askedAny && carries(s, kind) {
+			v += leadKindBonus
+		}
+		if carriesRank(s, rank) {
 			v += leadKindBonus
 		}
 		return v

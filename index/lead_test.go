@@ -57,8 +57,12 @@ func TestLeadSentence(t *testing.T) {
 		{"最も多い回答は「費用が高いから」（40.1%）でした。2番目に多い回答は「時間がないから」（30.5%）でした。", "2番目に多い回答は何%？",
 			"2番目に多い回答は「時間がないから」（30.5%）でした。最も多い回答は「費用が高いから」（40.1%）でした。"},
 	}
+	// A rank asked leads even where both sentences carry a percentage.
+	ranks := "2番目に多い回答は「時間がないから」（30.5%）でした。最も多い回答は「費用が高いから」（40.1%）でした。"
+	tests = append(tests, struct{ text, question, want string }{ranks, "一番多い回答は何%？",
+		"最も多い回答は「費用が高いから」（40.1%）でした。2番目に多い回答は「時間がないから」（30.5%）でした。"})
 	for _, tt := range tests {
-		got := leadSentence(tt.text, tokenize(tt.question), askedFor(tt.question))
+		got := leadSentence(tt.text, tokenize(tt.question), askedFor(tt.question), rankOf(tt.question))
 		if got != tt.want {
 			t.Errorf("leadSentence(%q)\n got %q\nwant %q", tt.question, got, tt.want)
 		}
@@ -87,6 +91,10 @@ func TestAskLeadsWithTheAnswer(t *testing.T) {
 		// The second reason's paragraph: its percentage is in its first
 		// sentence already, so that one stays first.
 		{"デジタル化が進まない2番目の理由は何%？", "44.2%"},
+		// The first reason, asked in everyday words: the passage that
+		// states the first leads, not the second's.
+		{"デジタル化が進まない理由で一番多かったのは何？何%?", "52.2%"},
+		{"デジタル化が遅れている理由で最も多いのはどれ？", "52.2%"},
 	}
 	for _, tt := range tests {
 		a, err := ix.Ask(context.Background(), tt.question)
@@ -100,6 +108,25 @@ func TestAskLeadsWithTheAnswer(t *testing.T) {
 		first := wholeSentences(a.Passages[0].Text)[0]
 		if !strings.Contains(first, tt.lead) {
 			t.Errorf("Ask(%q): first sentence %q, want the one with %s", tt.question, first, tt.lead)
+		}
+	}
+}
+
+// TestRankOf: the rank a question asks for or a sentence states.
+func TestRankOf(t *testing.T) {
+	for s, want := range map[string]int{
+		"一番多い理由は？":        1,
+		"最も多く挙げられたのが":     1,
+		"2番目に多く挙げられたのが":   2,
+		"２番目の理由":          2,
+		"三番目に多い":          3,
+		"ゼロトラストの考え方を教えて":  0,
+		"番号を教えて":          0,
+		"何番目に多いの？":        0,
+		"情報セキュリティ対策の順番は？": 0,
+	} {
+		if got := rankOf(s); got != want {
+			t.Errorf("rankOf(%q) = %d, want %d", s, got, want)
 		}
 	}
 }

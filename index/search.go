@@ -178,6 +178,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 		defines := Key(text) + "トハ" // 「2025年の崖」とは…: the passage that defines it
 		kind := askedFor(text)      // a figure asked for (lead.go)
 		counter := askedCounter(text)
+		rank := rankOf(text) // the first, the second … (lead.go)
 		for i := range hits {
 			p := &hits[i]
 			secCov := coverage(qt, ft.sections[p.Passage.Section])
@@ -199,6 +200,10 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 				// A question asking for a figure (何%, いつ, 何年後) is
 				// answered by a passage that gives one, a number of
 				// what it counts (何条: 423条) when it says what.
+				p.Score += weightAsked
+			}
+			if carriesRank(p.Passage.Text, rank) {
+				// 最も多い理由: the passage that states the first.
 				p.Score += weightAsked
 			}
 		}
@@ -555,13 +560,13 @@ func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords flo
 	}
 	a.coverage = hits[0].Coverage
 	a.Answer = knowledge.Answer{Query: q, Kind: knowledge.KindPassage, Passages: []knowledge.Passage{}, Suggestions: []string{}}
-	qt, kind := tokenize(core), askedFor(q)
+	qt, kind, rank := tokenize(core), askedFor(q), rankOf(q)
 	for i, h := range hits {
 		// After the best, only passages that say something more.
 		if i == 0 || h.Coverage >= passageCoverage/2 && utf8.RuneCountInString(h.Passage.Text) >= minExtraLength {
 			// The sentence that holds what is asked first (lead.go).
 			p := h.Passage
-			p.Text = leadSentence(p.Text, qt, kind)
+			p.Text = leadSentence(p.Text, qt, kind, rank)
 			a.Passages = append(a.Passages, p)
 		}
 	}

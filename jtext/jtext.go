@@ -168,6 +168,9 @@ var orgFolds = []variantFold{
 	// The country the text's figures compare with, which it always
 	// writes 米国 (米国の77.9%) and people call アメリカ.
 	{"アメリカ", "米国"},
+	// The country itself, which the chapter calls both 我が国 (我が国が
+	// デジタル化で後れを取った６つの理由) and 日本, as people do.
+	{"我が国", "日本"}, {"わが国", "日本"}, {"我国", "日本"},
 }
 
 // matchFold returns the fold among fs whose variant s starts with.

@@ -33,4 +33,11 @@ func TestListGroups(t *testing.T) {
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("ListGroups = %q, want %q", got, want)
 	}
+	// A numbered list that starts again at 1 is another list: the next
+	// page's items are not more reasons.
+	got = ListGroups([]string{"遅れた３つの理由", "1. 予算", "2. 人材", "３．経験", "1. 取組状況", "２．成果"})
+	want = []string{"遅れた３つの理由\n1. 予算\n2. 人材\n３．経験", "1. 取組状況\n２．成果"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("ListGroups = %q, want %q", got, want)
+	}
 }

@@ -173,6 +173,22 @@ func listKind(item string) string {
 	return ""
 }
 
+// itemNumber returns the number of a numbered list item (3. → 3, ２． → 2).
+func itemNumber(item string) int {
+	m := reListMarker.FindStringSubmatch(item)
+	if m == nil || m[1] == "" {
+		return 0
+	}
+	n := 0
+	for _, r := range m[1] {
+		if r >= '０' && r <= '９' {
+			r = r - '０' + '0'
+		}
+		n = n*10 + int(r-'0')
+	}
+	return n
+}
+
 // maxPlainRun is the most short unmarked items ListGroups joins.
 const maxPlainRun = 12
 
@@ -194,6 +210,7 @@ func ListGroups(items []string) []string {
 	var cur []string
 	kind := ""         // the marker kind of the current group
 	afterMark := false // the last item had a marker
+	lastNumber := 0    // the number of the last numbered item
 	flush := func() {
 		if len(cur) > 0 {
 			out = append(out, strings.Join(cur, "\n"))
@@ -210,7 +227,16 @@ func ListGroups(items []string) []string {
 		if i+1 < len(items) {
 			next = listKind(strings.TrimSpace(items[i+1]))
 		}
+		restart := k == "number" && kind == "number" && itemNumber(it) <= lastNumber
+		if k == "number" {
+			lastNumber = itemNumber(it)
+		}
 		switch {
+		case restart:
+			// 1. after 6.: a new list (the next page's 1. DXの取組状況
+			// is no seventh reason).
+			flush()
+			cur, kind, afterMark = []string{it}, k, true
 		case k != "" && len(cur) > 0 && (kind == "" || kind == k):
 			cur, kind, afterMark = append(cur, it), k, true
 		case k != "":
