@@ -178,6 +178,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 		defines := Key(text) + "トハ" // 「2025年の崖」とは…: the passage that defines it
 		kind := askedFor(text)      // a figure asked for (lead.go)
 		counter := askedCounter(text)
+		source := asksSource(text) // 出典, どこの調査 (figure.go)
 		for i := range hits {
 			p := &hits[i]
 			secCov := coverage(qt, ft.sections[p.Passage.Section])
@@ -199,6 +200,11 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 				// A question asking for a figure (何%, いつ, 何年後) is
 				// answered by a passage that gives one, a number of
 				// what it counts (何条: 423条) when it says what.
+				p.Score += weightAsked
+			}
+			if source && givesSource(p.Passage.Text) {
+				// A question on where a figure comes from: the
+				// figure's caption with its source line.
 				p.Score += weightAsked
 			}
 		}
@@ -473,6 +479,13 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 	res, err := ix.resolve(ctx, q, false, fullTextSuggest)
 	if err != nil {
 		return knowledge.Answer{}, err
+	}
+	if res.term >= 0 && res.stage == stageExact {
+		return ix.resolvedAnswer(q, res), nil
+	}
+	if a, ok := ix.figureAnswer(q); ok {
+		// 図21って何の図, 図18の出典: the figure named by its number.
+		return a, nil
 	}
 	if res.term >= 0 {
 		return ix.resolvedAnswer(q, res), nil
