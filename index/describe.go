@@ -301,12 +301,17 @@ func askName(msg string) bool {
 	return false
 }
 
+// thingEndings are the nouns in hiragana a description of a thing ends
+// with: nominalizers (こと, もの, やつ, もん) and everyday nouns typed in
+// kana (しくみ, やりかた, かんがえかた, ひと).
+var thingEndings = []string{"こと", "もの", "やつ", "もん", "ことの総称", "ことの全般", "こと全般", "しくみ", "しかけ", "やりかた", "かんがえかた", "ひと"}
+
 // isThing reports whether core, its question form stripped, ends in a
 // nominalizer (こと, もの, やつ): "the thing that …" describes a thing and
 // asks for its name as surely as a naming cue does.
 func isThing(core string) bool {
 	core = strings.TrimRight(core, trimChars)
-	for _, suf := range []string{"こと", "もの", "やつ", "ことの総称", "ことの全般", "こと全般"} {
+	for _, suf := range thingEndings {
 		if strings.HasSuffix(core, suf) && len(core) > len(suf) {
 			return true
 		}
@@ -330,7 +335,7 @@ func isDescription(msg, core string) bool {
 		}
 	}
 	core = strings.TrimRight(core, trimChars)
-	for _, suf := range []string{"こと", "もの", "やつ", "の"} {
+	for _, suf := range append(thingEndings, "の") {
 		if strings.HasSuffix(core, suf) && len(core) > len(suf) {
 			return suf != "の" || !strings.HasSuffix(core, "るの") && !strings.HasSuffix(core, "たの")
 		}
