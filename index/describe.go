@@ -405,11 +405,20 @@ func (ix *Index) subjectNamed(ck string, skip map[int]bool) bool {
 // maxShortSuggestions: how many terms a word that is no name suggests.
 const maxShortSuggestions = 3
 
-// contentWords counts the words of s (see words) of two runes or more.
-func contentWords(s string) int {
-	n := 0
+// contentWords counts the words of s (see words) of two runes or more, and
+// a kanji alone (a verb or adjective stem) as half a word.
+func contentWords(s string) float64 {
+	n := 0.0
 	for _, w := range words(s) {
-		if utf8.RuneCountInString(w) >= 2 {
+		switch utf8.RuneCountInString(w) {
+		case 1:
+			// A verb or adjective written with one kanji (見つけ, 止め,
+			// 怪しい): half a word, so that a description in everyday
+			// verbs around one noun is read as one.
+			if unicode.Is(unicode.Han, []rune(w)[0]) {
+				n += 0.5
+			}
+		default:
 			n++
 		}
 	}
