@@ -304,7 +304,11 @@ func askName(msg string) bool {
 // thingEndings are the nouns in hiragana a description of a thing ends
 // with: nominalizers (こと, もの, やつ, もん) and everyday nouns typed in
 // kana (しくみ, やりかた, かんがえかた, ひと).
-var thingEndings = []string{"こと", "もの", "やつ", "もん", "ことの総称", "ことの全般", "こと全般", "しくみ", "しかけ", "やりかた", "かんがえかた", "ひと"}
+var thingEndings = append([]string{"こと", "もの", "やつ", "もん", "ことの総称", "ことの全般", "こと全般"}, kanaNouns...)
+
+// kanaNouns are everyday nouns typed in kana that end descriptions, never
+// a question form (ってどんなもの is one).
+var kanaNouns = []string{"しくみ", "しかけ", "やりかた", "かんがえかた", "ひと"}
 
 // isThing reports whether core, its question form stripped, ends in a
 // nominalizer (こと, もの, やつ): "the thing that …" describes a thing and
