@@ -57,3 +57,28 @@ func asksSource(q string) bool {
 func givesSource(text string) bool {
 	return strings.Contains(text, "出典")
 }
+
+// Steps: a question asking for a step by its position (最初にやること,
+// 2番目の手順, 最後のステップ) is answered by a list of steps (STEP1 …,
+// 手順1：…) rather than by a paragraph that shares its words.
+
+// ordinalCues are the ways a question asks for a position in a sequence.
+var ordinalCues = []string{"最初", "初め", "はじめ", "一番目", "番目", "つ目", "最後", "最終", "ゴール", "第一段階", "次に"}
+
+// asksOrdinal reports whether q asks for a step by its position.
+func asksOrdinal(q string) bool {
+	for _, c := range ordinalCues {
+		if strings.Contains(q, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// reStepMarker finds the markers of a list of steps (STEP1, 手順１：).
+var reStepMarker = regexp.MustCompile(`(?m)^(?:STEP|手順)\s*[0-9０-９]`)
+
+// listsSteps reports whether a passage lists at least two steps.
+func listsSteps(text string) bool {
+	return len(reStepMarker.FindAllStringIndex(text, 3)) >= 2
+}

@@ -182,6 +182,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 		kind := askedFor(text)      // a figure asked for (lead.go)
 		counter := askedCounter(text)
 		source := asksSource(text) // 出典, どこの調査 (figure.go)
+		ordinal := asksOrdinal(text) // 最初に, 2番目 (figure.go)
 		for i := range hits {
 			p := &hits[i]
 			secCov := coverageSyn(qt, hints, inSet(ft.sections[p.Passage.Section]))
@@ -204,6 +205,10 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 				// A question asking for a figure (何%, いつ, 何年後) is
 				// answered by a passage that gives one, a number of
 				// what it counts (何条: 423条) when it says what.
+				p.Score += weightAsked
+			}
+			if ordinal && listsSteps(p.Passage.Text) {
+				// A step asked by its position: the list of steps.
 				p.Score += weightAsked
 			}
 			if source && givesSource(p.Passage.Text) {
