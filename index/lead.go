@@ -52,9 +52,11 @@ func askedFor(q string) askedKind {
 }
 
 // hasCue reports whether q holds the question word w: いくら not in
-// くらい (全体をつかめないくらいの量 asks for no amount).
+// くらい (全体をつかめないくらいの量 asks for no amount), いくつ not in
+// いくつも or いくつか (いくつもの機能: many, not how many).
 func hasCue(q, w string) bool {
-	if w != "いくら" {
+	not := map[string]string{"いくら": "い", "いくつ": "もか"}[w]
+	if not == "" {
 		return strings.Contains(q, w)
 	}
 	for i := 0; ; {
@@ -63,7 +65,7 @@ func hasCue(q, w string) bool {
 			return false
 		}
 		i += j + len(w)
-		if !strings.HasPrefix(q[i:], "い") {
+		if r, _ := utf8.DecodeRuneInString(q[i:]); !strings.ContainsRune(not, r) {
 			return true
 		}
 	}
@@ -79,7 +81,7 @@ func asksFigure(q string) bool {
 	case askedPercent:
 		return true
 	case askedNumber:
-		return askedCounter(q) != "" || hasCue(q, "いくら") || strings.Contains(q, "いくつ")
+		return askedCounter(q) != "" || hasCue(q, "いくら") || hasCue(q, "いくつ")
 	}
 	return false
 }
