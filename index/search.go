@@ -531,7 +531,7 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 	if err != nil {
 		return knowledge.Answer{}, err
 	}
-	if res.describe == describeConfident && isDescription(q, u.core) && (!ok || askName(q) || isThing(u.core) || a.coverage < describeOverPassage || res.describeScore >= a.coverage || ix.namesHead(res.described, u.core)) {
+	if res.describe == describeConfident && isDescription(q, u.core) && (!ok || askName(q) || isThing(u.core) || a.coverage < describeOverPassage || res.describeScore >= a.coverage || ix.namesHead(res.described, u.core) || ix.headOnlyInTerm(res.described, a.Passages, u.core)) {
 		return ix.resolvedAnswer(q, resolution{term: res.described}), nil
 	}
 	if ok {
@@ -553,6 +553,36 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 		return ix.termAnswer(q, c), nil
 	}
 	return ix.noneAnswer(q, res.suggestions), nil
+}
+
+// headOnlyInTerm reports whether the head of the description core (its
+// last word, see headWord) is a word of term t and not of the section of
+// the best passage of ps: a section that never says 合宿 does not answer
+// …技術を教える合宿, however many of the words before it it shares. A synonym of the
+// head (synonyms.go) is the head.
+func (ix *Index) headOnlyInTerm(t int, ps []knowledge.Passage, core string) bool {
+	head := headWord(core)
+	if t < 0 || head == "" || ix.describer.heldWords(head, t) == 0 {
+		return false
+	}
+	alts := []string{head}
+	for _, h := range synonymHints(head) {
+		alts = append(alts, h.formals...) // ステップ: STEP, 手順
+	}
+	if len(ps) == 0 {
+		return false
+	}
+	ft, err := ix.fullText(context.Background()) // built: a passage answered
+	if err != nil {
+		return false
+	}
+	k := ft.sectionKeys[ps[0].Section]
+	for _, w := range alts {
+		if containsKey(k, w) {
+			return false
+		}
+	}
+	return true
 }
 
 // scoredAnswer is a passage answer with the coverage of its best passage.
