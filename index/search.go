@@ -181,7 +181,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 		defines := Key(text) + "トハ" // 「2025年の崖」とは…: the passage that defines it
 		kind := askedFor(text)      // a figure asked for (lead.go)
 		counter := askedCounter(text)
-		source := asksSource(text) // 出典, どこの調査 (figure.go)
+		source := asksSource(text)   // 出典, どこの調査 (figure.go)
 		ordinal := asksOrdinal(text) // 最初に, 2番目 (figure.go)
 		for i := range hits {
 			p := &hits[i]
