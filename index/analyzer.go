@@ -130,7 +130,8 @@ func analyze(ks []keyRune, text bool) []token {
 				}
 			}
 			grammar := mixed && run[i].Hira && run[i+1].Hira
-			weak := mixed && run[i].Hira || particle(run[i]) || particle(run[i+1])
+			weak := mixed && run[i].Hira || particle(run[i]) || particle(run[i+1]) ||
+				!text && (run[i].R == '何' || run[i+1].R == '何') // 何年, 何% ask; no passage says them
 			out = append(out, token{string([]rune{run[i].R, run[i+1].R}), run[i].Start, run[i+1].End,
 				analysis.Ideographic, weak, grammar})
 		}

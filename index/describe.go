@@ -301,12 +301,21 @@ func askName(msg string) bool {
 	return false
 }
 
+// thingEndings are the nouns in hiragana a description of a thing ends
+// with: nominalizers (こと, もの, やつ, もん) and everyday nouns typed in
+// kana (しくみ, やりかた, かんがえかた, ひと).
+var thingEndings = append([]string{"こと", "もの", "やつ", "もん", "ことの総称", "ことの全般", "こと全般"}, kanaNouns...)
+
+// kanaNouns are everyday nouns typed in kana that end descriptions, never
+// a question form (ってどんなもの is one).
+var kanaNouns = []string{"しくみ", "しかけ", "やりかた", "かんがえかた", "ひと"}
+
 // isThing reports whether core, its question form stripped, ends in a
 // nominalizer (こと, もの, やつ): "the thing that …" describes a thing and
 // asks for its name as surely as a naming cue does.
 func isThing(core string) bool {
 	core = strings.TrimRight(core, trimChars)
-	for _, suf := range []string{"こと", "もの", "やつ", "ことの総称", "ことの全般", "こと全般"} {
+	for _, suf := range thingEndings {
 		if strings.HasSuffix(core, suf) && len(core) > len(suf) {
 			return true
 		}
@@ -330,7 +339,7 @@ func isDescription(msg, core string) bool {
 		}
 	}
 	core = strings.TrimRight(core, trimChars)
-	for _, suf := range []string{"こと", "もの", "やつ", "の"} {
+	for _, suf := range append(thingEndings, "の") {
 		if strings.HasSuffix(core, suf) && len(core) > len(suf) {
 			return suf != "の" || !strings.HasSuffix(core, "るの") && !strings.HasSuffix(core, "たの")
 		}
@@ -400,11 +409,20 @@ func (ix *Index) subjectNamed(ck string, skip map[int]bool) bool {
 // maxShortSuggestions: how many terms a word that is no name suggests.
 const maxShortSuggestions = 3
 
-// contentWords counts the words of s (see words) of two runes or more.
-func contentWords(s string) int {
-	n := 0
+// contentWords counts the words of s (see words) of two runes or more, and
+// a kanji alone (a verb or adjective stem) as half a word.
+func contentWords(s string) float64 {
+	n := 0.0
 	for _, w := range words(s) {
-		if utf8.RuneCountInString(w) >= 2 {
+		switch utf8.RuneCountInString(w) {
+		case 1:
+			// A verb or adjective written with one kanji (見つけ, 止め,
+			// 怪しい): half a word, so that a description in everyday
+			// verbs around one noun is read as one.
+			if unicode.Is(unicode.Han, []rune(w)[0]) {
+				n += 0.5
+			}
+		default:
 			n++
 		}
 	}

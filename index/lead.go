@@ -43,12 +43,32 @@ var askedCues = []struct {
 func askedFor(q string) askedKind {
 	for _, c := range askedCues {
 		for _, w := range c.cues {
-			if strings.Contains(q, w) {
+			if hasCue(q, w) {
 				return c.kind
 			}
 		}
 	}
 	return askedAny
+}
+
+// hasCue reports whether q holds the question word w: いくら not in
+// くらい (全体をつかめないくらいの量 asks for no amount), いくつ not in
+// いくつも or いくつか (いくつもの機能: many, not how many).
+func hasCue(q, w string) bool {
+	not := map[string]string{"いくら": "い", "いくつ": "もか"}[w]
+	if not == "" {
+		return strings.Contains(q, w)
+	}
+	for i := 0; ; {
+		j := strings.Index(q[i:], w)
+		if j < 0 {
+			return false
+		}
+		i += j + len(w)
+		if r, _ := utf8.DecodeRuneInString(q[i:]); !strings.ContainsRune(not, r) {
+			return true
+		}
+	}
 }
 
 // asksFigure reports whether q asks for a figure with a question word that
@@ -61,7 +81,7 @@ func asksFigure(q string) bool {
 	case askedPercent:
 		return true
 	case askedNumber:
-		return askedCounter(q) != "" || strings.Contains(q, "いくら") || strings.Contains(q, "いくつ")
+		return askedCounter(q) != "" || hasCue(q, "いくら") || hasCue(q, "いくつ")
 	}
 	return false
 }

@@ -146,7 +146,10 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 	if err != nil {
 		return nil, err
 	}
-	q := ix.matchQuery(text, []string{"text", "title"}, []float64{boostText, boostTitle})
+	// Everyday words the chapter says otherwise (ネット: インターネット,
+	// synonyms.go) stand in at half weight for what a passage lacks.
+	hints := synonymHints(Key(text))
+	q := ix.matchQuery(text+synonymText(hints), []string{"text", "title"}, []float64{boostText, boostTitle})
 	req := bleve.NewSearchRequestOptions(q, max(n, rerankDepth), 0, false)
 	res, err := ft.passageIdx.SearchInContext(ctx, req)
 	if err != nil {
@@ -162,7 +165,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 		}
 		ids = append(ids, i)
 		p := ix.passages[i]
-		hits = append(hits, Hit{Passage: p.p, Score: h.Score, Coverage: coverage(qt, ft.passageTokens[i]), id: i})
+		hits = append(hits, Hit{Passage: p.p, Score: h.Score, Coverage: coverageSyn(qt, hints, inSet(ft.passageTokens[i])), id: i})
 	}
 	// Re-rank: Bleve's score (tf-idf, relative to the best) plus how much of
 	// the question the passage and its whole section cover. A section that
@@ -173,15 +176,17 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 		for _, h := range hits {
 			secs = append(secs, h.Passage.Section)
 		}
-		secScore := ft.sectionScores(qt, headStart(text, qt), secs)
+		secScore := ft.sectionScores(qt, hints, headStart(text, qt), secs)
 		top := res.Hits[0].Score
 		defines := Key(text) + "トハ" // 「2025年の崖」とは…: the passage that defines it
 		kind := askedFor(text)      // a figure asked for (lead.go)
 		counter := askedCounter(text)
-		rank := rankOf(text) // the first, the second … (lead.go)
+		rank := rankOf(text)         // the first, the second … (lead.go)
+		source := asksSource(text)   // 出典, どこの調査 (figure.go)
+		ordinal := asksOrdinal(text) // 最初に, 2番目 (figure.go)
 		for i := range hits {
 			p := &hits[i]
-			secCov := coverage(qt, ft.sections[p.Passage.Section])
+			secCov := coverageSyn(qt, hints, inSet(ft.sections[p.Passage.Section]))
 			p.Score = weightBleve*p.Score/top + weightPassage*p.Coverage +
 				weightSection*secCov + weightSectionTopic*secScore[p.Passage.Section] +
 				weightLength*min(1, float64(utf8.RuneCountInString(p.Passage.Text))/fullLength)
@@ -194,7 +199,8 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 			// The passage's own words, its section's title aside (every
 			// passage of 4-2-1 has 守り in its title; the one that says
 			// 守り itself answers a question on 守り).
-			p.Score += weightOwnText * keyCoverage(qt, ix.passages[ids[i]].key)
+			key := ix.passages[ids[i]].key
+			p.Score += weightOwnText * coverageSyn(qt, hints, func(t string) bool { return strings.Contains(key, t) })
 			if counter != "" && carriesCounter(p.Passage.Text, counter) ||
 				counter == "" && kind != askedAny && kind != askedReason && carries(p.Passage.Text, kind) {
 				// A question asking for a figure (何%, いつ, 何年後) is
@@ -206,6 +212,15 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 				// 最も多い理由: the passage that states the first.
 				p.Score += weightAsked
 			}
+			if ordinal && listsSteps(p.Passage.Text) {
+				// A step asked by its position: the list of steps.
+				p.Score += weightAsked
+			}
+			if source && givesSource(p.Passage.Text) {
+				// A question on where a figure comes from: the
+				// figure's caption with its source line.
+				p.Score += weightAsked
+			}
 		}
 	}
 	sort.SliceStable(hits, func(a, b int) bool { return hits[a].Score > hits[b].Score })
@@ -214,7 +229,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 	}
 	ws := ix.vocab.compoundWords(text)
 	for i := range hits {
-		hits[i].Words = wordCoverage(ws, ft.sectionKeys[hits[i].Passage.Section])
+		hits[i].Words = wordCoverageSyn(ws, hints, ft.sectionKeys[hits[i].Passage.Section])
 	}
 	return hits, nil
 }
@@ -246,7 +261,7 @@ func headStart(text string, qt []token) int {
 // saturating term frequency, BM25 without length normalization. Sections
 // are long and uneven; what counts is that a section is about every word
 // of the question, several times.
-func (ft *fullText) sectionScores(qt []token, head int, secs []string) map[string]float64 {
+func (ft *fullText) sectionScores(qt []token, hints []synHint, head int, secs []string) map[string]float64 {
 	out := make(map[string]float64, len(secs))
 	n := float64(len(ft.sectionTF))
 	best := 0.0
@@ -272,6 +287,24 @@ func (ft *fullText) sectionScores(qt []token, head int, secs []string) map[strin
 				w = weightHead
 			}
 			s += w * idf * f / (f + sectionK)
+		}
+		// A formal word stands in, at synonymWeight, for an everyday
+		// word of the question the section never uses.
+		for _, h := range hints {
+			if slices.ContainsFunc(h.from, func(term string) bool { return tf[term] > 0 }) {
+				continue
+			}
+			alt := 0.0
+			for _, terms := range h.to {
+				a := 0.0
+				for _, term := range terms {
+					if f := float64(tf[term]); f > 0 {
+						a += math.Log(1+n/float64(ft.sectionDF[term])) * f / (f + sectionK)
+					}
+				}
+				alt = math.Max(alt, a)
+			}
+			s += synonymWeight * alt
 		}
 		out[id] = s
 		best = math.Max(best, s)
@@ -432,7 +465,7 @@ func allHold(lists [][]int32, id int32) bool {
 
 // sectionHitsCoverage is the coverage of qt by hits[0] and the other hits
 // of its section, together.
-func (ft *fullText) sectionHitsCoverage(qt []token, hits []Hit) float64 {
+func (ft *fullText) sectionHitsCoverage(qt []token, hints []synHint, hits []Hit) float64 {
 	union := map[string]struct{}{}
 	for _, h := range hits {
 		if h.Passage.Section != hits[0].Passage.Section {
@@ -442,7 +475,12 @@ func (ft *fullText) sectionHitsCoverage(qt []token, hits []Hit) float64 {
 			union[t] = struct{}{}
 		}
 	}
-	return coverage(qt, union)
+	return coverageSyn(qt, hints, inSet(union))
+}
+
+// inSet is membership in set.
+func inSet(set map[string]struct{}) func(string) bool {
+	return func(t string) bool { _, ok := set[t]; return ok }
 }
 
 // spans returns the byte ranges of text whose tokens are among qt's.
@@ -479,6 +517,13 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 	if err != nil {
 		return knowledge.Answer{}, err
 	}
+	if res.term >= 0 && res.stage == stageExact {
+		return ix.resolvedAnswer(q, res), nil
+	}
+	if a, ok := ix.figureAnswer(q); ok {
+		// 図21って何の図, 図18の出典: the figure named by its number.
+		return a, nil
+	}
 	if res.term >= 0 {
 		return ix.resolvedAnswer(q, res), nil
 	}
@@ -491,7 +536,7 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 	if err != nil {
 		return knowledge.Answer{}, err
 	}
-	if res.describe == describeConfident && isDescription(q, u.core) && (!ok || askName(q) || isThing(u.core) || a.coverage < describeOverPassage || res.describeScore >= a.coverage || ix.namesHead(res.described, u.core)) {
+	if res.describe == describeConfident && isDescription(q, u.core) && (!ok || askName(q) || isThing(u.core) || a.coverage < describeOverPassage || res.describeScore >= a.coverage || ix.namesHead(res.described, u.core) || ix.headOnlyInTerm(res.described, a.Passages, u.core)) {
 		return ix.resolvedAnswer(q, resolution{term: res.described}), nil
 	}
 	if ok {
@@ -515,6 +560,36 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 	return ix.noneAnswer(q, res.suggestions), nil
 }
 
+// headOnlyInTerm reports whether the head of the description core (its
+// last word, see headWord) is a word of term t and not of the section of
+// the best passage of ps: a section that never says 合宿 does not answer
+// …技術を教える合宿, however many of the words before it it shares. A synonym of the
+// head (synonyms.go) is the head.
+func (ix *Index) headOnlyInTerm(t int, ps []knowledge.Passage, core string) bool {
+	head := headWord(core)
+	if t < 0 || head == "" || ix.describer.heldWords(head, t) == 0 {
+		return false
+	}
+	alts := []string{head}
+	for _, h := range synonymHints(head) {
+		alts = append(alts, h.formals...) // ステップ: STEP, 手順
+	}
+	if len(ps) == 0 {
+		return false
+	}
+	ft, err := ix.fullText(context.Background()) // built: a passage answered
+	if err != nil {
+		return false
+	}
+	k := ft.sectionKeys[ps[0].Section]
+	for _, w := range alts {
+		if containsKey(k, w) {
+			return false
+		}
+	}
+	return true
+}
+
 // scoredAnswer is a passage answer with the coverage of its best passage.
 type scoredAnswer struct {
 	knowledge.Answer
@@ -535,7 +610,8 @@ func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords flo
 	if err != nil {
 		return scoredAnswer{}, false, err
 	}
-	if !st.mayHoldWords(ix.vocab.compoundWords(core), minWords) {
+	hints := synonymHints(Key(core))
+	if len(hints) == 0 && !st.mayHoldWords(ix.vocab.compoundWords(core), minWords) {
 		return scoredAnswer{}, false, nil // hits[0].Words < minWords, below
 	}
 	ft, err := ix.fullText(ctx)
@@ -554,7 +630,7 @@ func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords flo
 		// (two stages of a list, a case and the rule it illustrates): the
 		// answer shows the hits of the best one's section together, and it
 		// is judged on what they hold together.
-		if ft.sectionHitsCoverage(tokenize(core), hits) < passageCoverage {
+		if ft.sectionHitsCoverage(tokenize(core), hints, hits) < passageCoverage {
 			return scoredAnswer{}, false, nil
 		}
 	}

@@ -432,7 +432,8 @@ func stripQuestion(s string) string {
 				}
 				i += off
 				off = i + len(m)
-				if i == 0 || (best >= 0 && i >= best) {
+				if i == 0 || (best >= 0 && i >= best) || strings.HasPrefix(m, "と") && strings.HasSuffix(s[:i], "こ") {
+					// …やることは: the と of こと is no mark.
 					continue
 				}
 				if isQuestionTail(s[i+len(m):]) && hasContent(s[:i]) {
@@ -455,6 +456,11 @@ func isQuestionTail(t string) bool {
 	t = strings.Trim(t, trimChars)
 	if t == "" {
 		return false
+	}
+	for _, n := range kanaNouns {
+		if strings.HasSuffix(t, n) {
+			return false // …をやりとりするしくみ: a description's noun
+		}
 	}
 	for _, r := range t {
 		switch {

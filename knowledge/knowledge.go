@@ -127,8 +127,8 @@ func (p *Pack) SectionTitle(id string) string {
 
 // Passages returns every searchable passage of the chapter: each body
 // paragraph and case study of every section, its lists (a heading and the
-// items under it together, see ListGroups), and its figure captions, in
-// order.
+// items under it together, see ListGroups), and its figure captions with
+// their sources (see FigureTexts), in order.
 func (p *Pack) Passages() []Passage {
 	var out []Passage
 	for _, s := range p.Sections {
@@ -142,7 +142,7 @@ func (p *Pack) Passages() []Passage {
 		add(s.Body)
 		add(s.Cases)
 		add(ListGroups(s.Lists))
-		add(s.Figures)
+		add(FigureTexts(s))
 	}
 	return out
 }

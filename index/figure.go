@@ -1,0 +1,84 @@
+package index
+
+import (
+	"regexp"
+	"strings"
+
+	"secbot/jtext"
+	"secbot/knowledge"
+)
+
+// Figures: the chapter's figure captions (図21. 攻めのIT活用指針の概要) are
+// passages of their sections with their source line under them (see
+// knowledge.FigureTexts). A question that names a figure by its number
+// (図21って何の図, 図18の出典) is answered with that figure's passage; one
+// that asks where a figure or a figure's data comes from (出典, どこの調査,
+// どこのデータ) prefers, in passage search, a passage that gives a source.
+
+// reFigureNumber finds a figure's number in a question (図21, 図 21, 図２１
+// after width folding).
+var reFigureNumber = regexp.MustCompile(`図\s*([0-9]+)`)
+
+// reFigureCaption finds the number of the figure a passage is the caption of.
+var reFigureCaption = regexp.MustCompile(`^図\s*([0-9]+)\s*[.．]`)
+
+// figureAnswer answers q with the passage of the figure it names by
+// number, and whether there is one.
+func (ix *Index) figureAnswer(q string) (knowledge.Answer, bool) {
+	m := reFigureNumber.FindStringSubmatch(jtext.WidthFold(q, false))
+	if m == nil {
+		return knowledge.Answer{}, false
+	}
+	for _, p := range ix.passages {
+		c := reFigureCaption.FindStringSubmatch(jtext.WidthFold(p.p.Text, false))
+		if c != nil && c[1] == m[1] {
+			return knowledge.Answer{Query: q, Kind: knowledge.KindPassage, Passages: []knowledge.Passage{p.p}, Suggestions: []string{}}, true
+		}
+	}
+	return knowledge.Answer{}, false
+}
+
+// sourceCues are the ways a question asks where a figure or its data
+// comes from.
+var sourceCues = []string{"出典", "出所", "引用元", "どこの調査", "どこの資料", "どこのデータ", "どこのレポート", "どこの報告", "どこの統計", "どこが出した", "どこが調べ",
+	"何の調査", "何の資料", "何のデータ", "なんの資料", "なんの調査", "何をもとに", "なにをもとに", "何を元に", "何を基に", "元になって", "もとになって", "基になって", "もとにして", "元にして", "基にして", "ソース"}
+
+// asksSource reports whether q asks for a source.
+func asksSource(q string) bool {
+	for _, c := range sourceCues {
+		if strings.Contains(q, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// givesSource reports whether a passage gives a source line.
+func givesSource(text string) bool {
+	return strings.Contains(text, "出典")
+}
+
+// Steps: a question asking for a step by its position (最初にやること,
+// 2番目の手順, 最後のステップ) is answered by a list of steps (STEP1 …,
+// 手順1：…) rather than by a paragraph that shares its words.
+
+// ordinalCues are the ways a question asks for a position in a sequence.
+var ordinalCues = []string{"最初", "初め", "はじめ", "一番目", "番目", "つ目", "最後", "最終", "ゴール", "第一段階", "次に"}
+
+// asksOrdinal reports whether q asks for a step by its position.
+func asksOrdinal(q string) bool {
+	for _, c := range ordinalCues {
+		if strings.Contains(q, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// reStepMarker finds the markers of a list of steps (STEP1, 手順１：).
+var reStepMarker = regexp.MustCompile(`(?m)^(?:STEP|手順)\s*[0-9０-９]`)
+
+// listsSteps reports whether a passage lists at least two steps.
+func listsSteps(text string) bool {
+	return len(reStepMarker.FindAllStringIndex(text, 3)) >= 2
+}
