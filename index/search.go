@@ -391,27 +391,6 @@ func wordCoverage(ws []string, key string) float64 {
 	return float64(n) / float64(total)
 }
 
-// keyCoverage is coverage of qt by the text whose Key form is key.
-func keyCoverage(qt []token, key string) float64 {
-	var have, total float64
-	seen := map[string]bool{}
-	for _, t := range qt {
-		if seen[t.term] {
-			continue
-		}
-		seen[t.term] = true
-		w := tokenWeight(t)
-		total += w
-		if w > 0 && strings.Contains(key, t.term) {
-			have += w
-		}
-	}
-	if total == 0 {
-		return 0
-	}
-	return have / total
-}
-
 // mayHoldWords reports whether some section may hold minWords of ws, as
 // wordCoverage counts them: a section that holds a word holds every bigram
 // of it. When none can, no passage answers and the search need not run (in
