@@ -306,6 +306,11 @@ func askName(msg string) bool {
 // kana (しくみ, やりかた, かんがえかた, ひと).
 var thingEndings = append([]string{"こと", "もの", "やつ", "もん", "ことの総称", "ことの全般", "こと全般"}, kanaNouns...)
 
+// descriptionEndings are thingEndings and の (…を守るの), in a table of
+// their own: appending to thingEndings in a query would write into its
+// spare capacity, shared by every query running at once.
+var descriptionEndings = append(slices.Clip(thingEndings), "の")
+
 // kanaNouns are everyday nouns typed in kana that end descriptions, never
 // a question form (ってどんなもの is one).
 var kanaNouns = []string{"しくみ", "しかけ", "やりかた", "かんがえかた", "ひと"}
@@ -339,7 +344,7 @@ func isDescription(msg, core string) bool {
 		}
 	}
 	core = strings.TrimRight(core, trimChars)
-	for _, suf := range append(thingEndings, "の") {
+	for _, suf := range descriptionEndings {
 		if strings.HasSuffix(core, suf) && len(core) > len(suf) {
 			return suf != "の" || !strings.HasSuffix(core, "るの") && !strings.HasSuffix(core, "たの")
 		}
