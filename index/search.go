@@ -141,28 +141,45 @@ func (ix *Index) Search(ctx context.Context, question string, n int) ([]Hit, err
 	return hits, nil
 }
 
+// searchPassages returns the k passages that best match text, best first,
+// with their tf-idf scores: from secbot's own index (passagescore.go), or
+// from Bleve's when the Options measure it (the scores are the same).
+func (ft *fullText) searchPassages(ctx context.Context, ix *Index, text string, k int) ([]scoredPassage, error) {
+	if ft.passages != nil {
+		return ft.passages.search(text, k), nil
+	}
+	q := ix.matchQuery(text, []string{"text", "title"}, []float64{boostText, boostTitle})
+	req := bleve.NewSearchRequestOptions(q, k, 0, false)
+	res, err := ft.passageIdx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]scoredPassage, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		if i, err := strconv.Atoi(h.ID); err == nil {
+			out = append(out, scoredPassage{i, h.Score})
+		}
+	}
+	return out, nil
+}
+
 func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) {
 	ft, err := ix.fullText(ctx)
 	if err != nil {
 		return nil, err
 	}
-	q := ix.matchQuery(text, []string{"text", "title"}, []float64{boostText, boostTitle})
-	req := bleve.NewSearchRequestOptions(q, max(n, rerankDepth), 0, false)
-	res, err := ft.passageIdx.SearchInContext(ctx, req)
+	found, err := ft.searchPassages(ctx, ix, text, max(n, rerankDepth))
 	if err != nil {
 		return nil, err
 	}
 	qt := tokenize(text)
-	hits := make([]Hit, 0, len(res.Hits))
-	ids := make([]int, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		i, err := strconv.Atoi(h.ID)
-		if err != nil {
-			continue
-		}
+	hits := make([]Hit, 0, len(found))
+	ids := make([]int, 0, len(found))
+	for _, h := range found {
+		i := h.id
 		ids = append(ids, i)
 		p := ix.passages[i]
-		hits = append(hits, Hit{Passage: p.p, Score: h.Score, Coverage: coverage(qt, ft.passageTokens[i]), id: i})
+		hits = append(hits, Hit{Passage: p.p, Score: h.score, Coverage: coverage(qt, ft.passageTokens[i]), id: i})
 	}
 	// Re-rank: Bleve's score (tf-idf, relative to the best) plus how much of
 	// the question the passage and its whole section cover. A section that
@@ -174,7 +191,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 			secs = append(secs, h.Passage.Section)
 		}
 		secScore := ft.sectionScores(qt, headStart(text, qt), secs)
-		top := res.Hits[0].Score
+		top := found[0].score
 		defines := Key(text) + "トハ" // 「2025年の崖」とは…: the passage that defines it
 		kind := askedFor(text)      // a figure asked for (lead.go)
 		counter := askedCounter(text)
