@@ -131,7 +131,7 @@ func sameHits(got, want []scoredPassage) string {
 }
 
 // queryColumn returns the first column of a query file's rows.
-func queryColumn(t *testing.T, path string) []string {
+func queryColumn(t testing.TB, path string) []string {
 	t.Helper()
 	fh, err := os.Open(path)
 	if err != nil {

@@ -173,13 +173,14 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 		return nil, err
 	}
 	qt := tokenize(text)
+	wt := weigh(qt)
 	hits := make([]Hit, 0, len(found))
 	ids := make([]int, 0, len(found))
 	for _, h := range found {
 		i := h.id
 		ids = append(ids, i)
 		p := ix.passages[i]
-		hits = append(hits, Hit{Passage: p.p, Score: h.score, Coverage: coverage(qt, ft.passageTokens[i]), id: i})
+		hits = append(hits, Hit{Passage: p.p, Score: h.score, Coverage: wt.coverage(ft.passageTokens[i]), id: i})
 	}
 	// Re-rank: Bleve's score (tf-idf, relative to the best) plus how much of
 	// the question the passage and its whole section cover. A section that
@@ -197,7 +198,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 		counter := askedCounter(text)
 		for i := range hits {
 			p := &hits[i]
-			secCov := coverage(qt, ft.sections[p.Passage.Section])
+			secCov := wt.coverage(ft.sections[p.Passage.Section])
 			p.Score = weightBleve*p.Score/top + weightPassage*p.Coverage +
 				weightSection*secCov + weightSectionTopic*secScore[p.Passage.Section] +
 				weightLength*min(1, float64(utf8.RuneCountInString(p.Passage.Text))/fullLength)
@@ -210,7 +211,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 			// The passage's own words, its section's title aside (every
 			// passage of 4-2-1 has 守り in its title; the one that says
 			// 守り itself answers a question on 守り).
-			p.Score += weightOwnText * keyCoverage(qt, ix.passages[ids[i]].key)
+			p.Score += weightOwnText * wt.keyCoverage(ix.passages[ids[i]].key)
 			if counter != "" && carriesCounter(p.Passage.Text, counter) ||
 				counter == "" && kind != askedAny && kind != askedReason && carries(p.Passage.Text, kind) {
 				// A question asking for a figure (何%, いつ, 何年後) is
@@ -262,28 +263,44 @@ func (ft *fullText) sectionScores(qt []token, head int, secs []string) map[strin
 	out := make(map[string]float64, len(secs))
 	n := float64(len(ft.sectionTF))
 	best := 0.0
+	// The distinct tokens, weighed as their first occurrence, with their
+	// idf over the sections.
+	type scored struct {
+		term   string
+		w, idf float64
+	}
+	var ts []scored
+	seen := make(map[string]bool, len(qt))
+	for i, t := range qt {
+		if seen[t.term] {
+			continue
+		}
+		seen[t.term] = true
+		df := ft.sectionDF[t.term]
+		if df == 0 {
+			continue // no section holds it
+		}
+		w := 1.0
+		switch {
+		case t.weak:
+			w = weakWeight
+		case i >= head:
+			w = weightHead
+		}
+		ts = append(ts, scored{t.term, w, math.Log(1 + n/float64(df))})
+	}
 	for _, id := range secs {
 		if _, done := out[id]; done {
 			continue
 		}
 		tf := ft.sectionTF[id]
 		s := 0.0
-		seen := map[string]bool{}
-		for i, t := range qt {
+		for _, t := range ts {
 			f := float64(tf[t.term])
-			if f == 0 || seen[t.term] {
+			if f == 0 {
 				continue
 			}
-			seen[t.term] = true
-			idf := math.Log(1 + n/float64(ft.sectionDF[t.term]))
-			w := 1.0
-			switch {
-			case t.weak:
-				w = weakWeight
-			case i >= head:
-				w = weightHead
-			}
-			s += w * idf * f / (f + sectionK)
+			s += t.w * t.idf * f / (f + sectionK)
 		}
 		out[id] = s
 		best = math.Max(best, s)
@@ -371,25 +388,7 @@ func wordCoverage(ws []string, key string) float64 {
 }
 
 // keyCoverage is coverage of qt by the text whose Key form is key.
-func keyCoverage(qt []token, key string) float64 {
-	var have, total float64
-	seen := map[string]bool{}
-	for _, t := range qt {
-		if seen[t.term] {
-			continue
-		}
-		seen[t.term] = true
-		w := tokenWeight(t)
-		total += w
-		if w > 0 && strings.Contains(key, t.term) {
-			have += w
-		}
-	}
-	if total == 0 {
-		return 0
-	}
-	return have / total
-}
+func keyCoverage(qt []token, key string) float64 { return weigh(qt).keyCoverage(key) }
 
 // mayHoldWords reports whether some section may hold minWords of ws, as
 // wordCoverage counts them: a section that holds a word holds every bigram
