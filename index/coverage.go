@@ -71,6 +71,21 @@ func (wt weighedTokens) coverage(set map[string]struct{}) float64 {
 	return have / wt.total
 }
 
+// coverageBy is coverage of the query by what holds the tokens for which
+// held (given their index in wt.terms) is true.
+func (wt weighedTokens) coverageBy(held func(i int) bool) float64 {
+	if wt.total == 0 {
+		return 0
+	}
+	var have float64
+	for i := range wt.terms {
+		if held(i) {
+			have += wt.weights[i]
+		}
+	}
+	return have / wt.total
+}
+
 // keyCoverage is coverage of the query by the text whose Key form is key.
 func (wt weighedTokens) keyCoverage(key string) float64 {
 	if wt.total == 0 {

@@ -158,24 +158,27 @@ func (ix *Index) passagesText(ft *fullText, batch *bleve.Batch) error {
 			addTokens(sec, p.Title)
 		}
 		extra := ft.extras[i] // see buildSectionText
-		tokens := map[string]struct{}{}
 		toks := textTokens(p.Text + extra)
 		for _, t := range toks {
 			tf[t.term]++
-			tokens[t.term] = struct{}{}
 			sec[t.term] = struct{}{}
 		}
 		if titleToks == nil || p.Title != title {
 			title, titleToks = p.Title, textTokens(p.Title)
 		}
+		if own != nil {
+			// Its posting lists tell which tokens a passage holds.
+			own.add([numPassageFields][]token{fieldText: toks, fieldTitle: titleToks})
+			continue
+		}
+		tokens := map[string]struct{}{}
+		for _, t := range toks {
+			tokens[t.term] = struct{}{}
+		}
 		for _, t := range titleToks {
 			tokens[t.term] = struct{}{}
 		}
 		ft.passageTokens = append(ft.passageTokens, tokens)
-		if own != nil {
-			own.add([numPassageFields][]token{fieldText: toks, fieldTitle: titleToks})
-			continue
-		}
 		if err := batch.Index(strconv.Itoa(i), passageDoc{Title: p.Title, Text: p.Text + extra}); err != nil {
 			return fmt.Errorf("index: passage %s: %w", p.Section, err)
 		}

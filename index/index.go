@@ -54,7 +54,9 @@ type fullText struct {
 	passageIdx bleve.Index
 	passages   *passageIndex
 	// termTokens[i] holds the tokens of term i's names and definition;
-	// passageTokens[i] those of passage i and its section title.
+	// passageTokens[i] those of passage i and its section title, when
+	// passages are in Bleve (passages' posting lists tell otherwise; see
+	// termsHeld).
 	termTokens    []map[string]struct{}
 	passageTokens []map[string]struct{}
 	// sections holds the tokens of each section's passages and title.

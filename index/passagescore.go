@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"container/heap"
 	"math"
 	"slices"
@@ -256,6 +257,25 @@ func (px *passageIndex) search(text string, k int) []scoredPassage {
 		return 0
 	})
 	return out
+}
+
+// lists returns the posting lists of term in each field (nil where no
+// passage holds it).
+func (px *passageIndex) lists(term string) (out [numPassageFields][]passagePosting) {
+	for f := range px.fields {
+		if id, ok := px.fields[f].terms[term]; ok {
+			out[f] = px.fields[f].lists[id]
+		}
+	}
+	return out
+}
+
+// holds reports whether the posting list l (in passage order) holds doc.
+func holds(l []passagePosting, doc int) bool {
+	_, ok := slices.BinarySearchFunc(l, uint32(doc), func(p passagePosting, d uint32) int {
+		return cmp.Compare(p.doc, d)
+	})
+	return ok
 }
 
 // worse reports whether a ranks below b: a lower score, or an equal one

@@ -174,13 +174,15 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 	}
 	qt := tokenize(text)
 	wt := weigh(qt)
+	held := ft.termsHeld(wt)
 	hits := make([]Hit, 0, len(found))
 	ids := make([]int, 0, len(found))
 	for _, h := range found {
 		i := h.id
 		ids = append(ids, i)
 		p := ix.passages[i]
-		hits = append(hits, Hit{Passage: p.p, Score: h.score, Coverage: wt.coverage(ft.passageTokens[i]), id: i})
+		cov := wt.coverageBy(func(t int) bool { return held(t, i) })
+		hits = append(hits, Hit{Passage: p.p, Score: h.score, Coverage: cov, id: i})
 	}
 	// Re-rank: Bleve's score (tf-idf, relative to the best) plus how much of
 	// the question the passage and its whole section cover. A section that
@@ -444,16 +446,40 @@ func allHold(lists [][]int32, id int32) bool {
 // sectionHitsCoverage is the coverage of qt by hits[0] and the other hits
 // of its section, together.
 func (ft *fullText) sectionHitsCoverage(qt []token, hits []Hit) float64 {
-	union := map[string]struct{}{}
-	for _, h := range hits {
-		if h.Passage.Section != hits[0].Passage.Section {
-			continue
+	wt := weigh(qt)
+	held := ft.termsHeld(wt)
+	return wt.coverageBy(func(i int) bool {
+		for _, h := range hits {
+			if h.Passage.Section == hits[0].Passage.Section && held(i, h.id) {
+				return true
+			}
 		}
-		for t := range ft.passageTokens[h.id] {
-			union[t] = struct{}{}
+		return false
+	})
+}
+
+// termsHeld returns whether passage doc holds the i-th term of wt: its text
+// (with the expansions of its abbreviations) or its section's title.
+func (ft *fullText) termsHeld(wt weighedTokens) func(i, doc int) bool {
+	if ft.passages == nil {
+		return func(i, doc int) bool {
+			_, ok := ft.passageTokens[doc][wt.terms[i]]
+			return ok
 		}
 	}
-	return coverage(qt, union)
+	// The posting lists of the terms, found once.
+	lists := make([][numPassageFields][]passagePosting, len(wt.terms))
+	for i, t := range wt.terms {
+		lists[i] = ft.passages.lists(t)
+	}
+	return func(i, doc int) bool {
+		for _, l := range lists[i] {
+			if holds(l, doc) {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // spans returns the byte ranges of text whose tokens are among qt's.
