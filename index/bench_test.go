@@ -101,15 +101,20 @@ func BenchmarkAsk(b *testing.B) {
 	benchLatency(b, benchQueries(b, "ask"), ix.Ask)
 }
 
-// BenchmarkBuild measures Build until full text is ready, with scorch in
-// memory (what Build uses) and with bleve.NewMemOnly's upsidedown store.
+// BenchmarkBuild measures Build until full text is ready, with secbot's
+// own passage index (what Build uses), with Bleve's scorch in memory and
+// with bleve.NewMemOnly's upsidedown store.
 func BenchmarkBuild(b *testing.B) {
 	pack, err := knowledge.Default()
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, typ := range []string{scorch.Name, upsidedown.Name} {
-		b.Run(typ, func(b *testing.B) {
+	for _, typ := range []string{"", scorch.Name, upsidedown.Name} {
+		name := typ
+		if name == "" {
+			name = "own"
+		}
+		b.Run(name, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				ix, err := Build(pack, Options{IndexType: typ})
 				if err != nil {

@@ -30,6 +30,46 @@ func coverage(qt []token, set map[string]struct{}) float64 {
 	return have / total
 }
 
+// weighedTokens are the distinct tokens of a query, in order, with their
+// weights (tokenWeight) and the sum of them: what coverage and keyCoverage
+// read, computed once for the many passages or sentences a query scores
+// (the same sums, in the same order).
+type weighedTokens struct {
+	terms   []string
+	weights []float64
+	total   float64
+}
+
+// weigh returns the weighed tokens of qt.
+func weigh(qt []token) weighedTokens {
+	var wt weighedTokens
+	seen := make(map[string]bool, len(qt))
+	for _, t := range qt {
+		if seen[t.term] {
+			continue
+		}
+		seen[t.term] = true
+		w := tokenWeight(t)
+		wt.terms, wt.weights = append(wt.terms, t.term), append(wt.weights, w)
+		wt.total += w
+	}
+	return wt
+}
+
+// coverage is coverage of the query by set.
+func (wt weighedTokens) coverage(set map[string]struct{}) float64 {
+	if wt.total == 0 {
+		return 0
+	}
+	var have float64
+	for i, t := range wt.terms {
+		if _, ok := set[t]; ok {
+			have += wt.weights[i]
+		}
+	}
+	return have / wt.total
+}
+
 // distinctTokens counts the distinct tokens of qt.
 func distinctTokens(qt []token) int {
 	seen := map[string]bool{}

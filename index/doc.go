@@ -2,8 +2,10 @@
 // glossary term and finds the chapter passages that answer a free question.
 //
 // It is the only package that imports Bleve. Build indexes a knowledge.Pack in
-// memory (scorch with no path: faster to build than bleve.NewMemOnly's
-// upsidedown store, see BenchmarkBuild) with an analyzer made for Japanese:
+// memory — the passages in secbot's own inverted index (passagescore.go),
+// which scores as Bleve's scorch does and is faster to build and to search,
+// Bleve (scorch with no path, or bleve.NewMemOnly's upsidedown store) only
+// when Options measure it, see BenchmarkBuild — with an analyzer made for Japanese:
 // width and case folding, hiragana→katakana, long-vowel and small-kana
 // variants, kanji spellings folded to their 交ぜ書き form (改竄 → 改ざん) and
 // ministries' short names to their full ones (経産省 → 経済産業省,
@@ -12,7 +14,7 @@
 // within what is typed in hiragana (どういう, すればいい) are grammar and do
 // not count when judging how much of the query an answer holds. The name tables, the
 // reverse-lookup table and the pack's vocabulary are ready when Build
-// returns; the Bleve index of passages is built in the background and
+// returns; the index of passages is built in the background and
 // waited for by the queries that need it (/term never does unless it falls
 // back to a passage).
 //

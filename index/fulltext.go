@@ -11,7 +11,9 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
-// buildFullText analyzes the terms and passages and indexes them in Bleve.
+// buildFullText analyzes the terms and passages and indexes them: the
+// passages in secbot's own index (passagescore.go), or in Bleve when the
+// Options measure Bleve (see Options.bleve).
 func (ix *Index) buildFullText(st *sectionText) (*fullText, error) {
 	ft := &fullText{
 		sections:    map[string]map[string]struct{}{},
@@ -20,9 +22,13 @@ func (ix *Index) buildFullText(st *sectionText) (*fullText, error) {
 		sectionText: st,
 		vocabulary:  ix.vocab,
 	}
-	var err error
-	if ft.passageIdx, err = ix.newMemIndex(); err != nil {
-		return nil, fmt.Errorf("index: passages: %w", err)
+	var batch *bleve.Batch
+	if ix.opts.bleve() {
+		var err error
+		if ft.passageIdx, err = ix.newMemIndex(); err != nil {
+			return nil, fmt.Errorf("index: passages: %w", err)
+		}
+		batch = ft.passageIdx.NewBatch()
 	}
 	if ix.opts.BleveOnly {
 		// Full text over the terms answers only when measuring the
@@ -32,12 +38,13 @@ func (ix *Index) buildFullText(st *sectionText) (*fullText, error) {
 		}
 	}
 
-	batch := ft.passageIdx.NewBatch()
 	if err := ix.passagesText(ft, batch); err != nil {
 		return nil, err
 	}
-	if err := ft.passageIdx.Batch(batch); err != nil {
-		return nil, fmt.Errorf("index: passages: %w", err)
+	if batch != nil {
+		if err := ft.passageIdx.Batch(batch); err != nil {
+			return nil, fmt.Errorf("index: passages: %w", err)
+		}
 	}
 	for _, tf := range ft.sectionTF {
 		for t := range tf {
@@ -131,9 +138,16 @@ func (ix *Index) buildTermText(ft *fullText) error {
 	return nil
 }
 
-// passagesText fills ft's passage index and tables.
+// passagesText fills ft's passage index and tables: Bleve's through batch,
+// or secbot's own when batch is nil.
 func (ix *Index) passagesText(ft *fullText, batch *bleve.Batch) error {
 	const maxBatch = 2000
+	var own *passageIndexBuilder
+	if batch == nil {
+		own = newPassageIndexBuilder()
+	}
+	var title string
+	var titleToks []token
 	for i, e := range ix.passages {
 		p := e.p
 		tf := ft.sectionTF[p.Section]
@@ -144,14 +158,26 @@ func (ix *Index) passagesText(ft *fullText, batch *bleve.Batch) error {
 			addTokens(sec, p.Title)
 		}
 		extra := ft.extras[i] // see buildSectionText
-		tokens := map[string]struct{}{}
 		toks := textTokens(p.Text + extra)
 		for _, t := range toks {
 			tf[t.term]++
-			tokens[t.term] = struct{}{}
 			sec[t.term] = struct{}{}
 		}
-		addTokens(tokens, p.Title)
+		if titleToks == nil || p.Title != title {
+			title, titleToks = p.Title, textTokens(p.Title)
+		}
+		if own != nil {
+			// Its posting lists tell which tokens a passage holds.
+			own.add([numPassageFields][]token{fieldText: toks, fieldTitle: titleToks})
+			continue
+		}
+		tokens := map[string]struct{}{}
+		for _, t := range toks {
+			tokens[t.term] = struct{}{}
+		}
+		for _, t := range titleToks {
+			tokens[t.term] = struct{}{}
+		}
 		ft.passageTokens = append(ft.passageTokens, tokens)
 		if err := batch.Index(strconv.Itoa(i), passageDoc{Title: p.Title, Text: p.Text + extra}); err != nil {
 			return fmt.Errorf("index: passage %s: %w", p.Section, err)
@@ -164,6 +190,9 @@ func (ix *Index) passagesText(ft *fullText, batch *bleve.Batch) error {
 			}
 			batch.Reset()
 		}
+	}
+	if own != nil {
+		ft.passages = own.finish()
 	}
 	return nil
 }

@@ -47,10 +47,16 @@ type Index struct {
 
 // fullText is what full-text term resolution and passage search need.
 type fullText struct {
+	// termIdx (Bleve) is built only to measure analyzers (BleveOnly);
+	// passageIdx (Bleve) only when the Options measure Bleve, passages
+	// (secbot's own, passagescore.go) otherwise.
 	termIdx    bleve.Index
 	passageIdx bleve.Index
+	passages   *passageIndex
 	// termTokens[i] holds the tokens of term i's names and definition;
-	// passageTokens[i] those of passage i and its section title.
+	// passageTokens[i] those of passage i and its section title, when
+	// passages are in Bleve (passages' posting lists tell otherwise; see
+	// passageHolds).
 	termTokens    []map[string]struct{}
 	passageTokens []map[string]struct{}
 	// sections holds the tokens of each section's passages and title.
@@ -142,9 +148,18 @@ type Options struct {
 	// BleveOnly turns off every resolution stage but full text, and the
 	// re-ranking of passages, to measure the analyzers alone.
 	BleveOnly bool
-	// IndexType is the Bleve index type: "" is scorch in memory;
-	// upsidedown.Name is bleve.NewMemOnly's upsidedown store over gtreap.
+	// IndexType is the index of the passages: "" is secbot's own
+	// (passagescore.go), which scores as Bleve's scorch does; scorch.Name
+	// is Bleve's scorch in memory; upsidedown.Name is bleve.NewMemOnly's
+	// upsidedown store over gtreap.
 	IndexType string
+}
+
+// bleve reports whether passages are searched through Bleve: with an
+// analyzer named (even secbot_ja: TestAnalyzerComparison compares
+// analyzers in Bleve's fields), with BleveOnly, or with a Bleve index type.
+func (o Options) bleve() bool {
+	return o.Analyzer != "" || o.BleveOnly || o.IndexType != ""
 }
 
 func (o Options) analyzer() string {
@@ -361,7 +376,9 @@ func (ix *Index) Close() error {
 				if ix.full.termIdx != nil {
 					ix.full.termIdx.Close()
 				}
-				ix.full.passageIdx.Close()
+				if ix.full.passageIdx != nil {
+					ix.full.passageIdx.Close()
+				}
 			}
 		}()
 	})

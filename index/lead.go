@@ -255,12 +255,14 @@ func bestUnit(units []string, qt []token, kind askedKind, rank int) int {
 	if len(units) < 2 {
 		return 0
 	}
+	wt := weigh(qt)
+	set := map[string]struct{}{}
 	score := func(s string) float64 {
-		set := map[string]struct{}{}
+		clear(set)
 		for _, t := range textTokens(s) {
 			set[t.term] = struct{}{}
 		}
-		v := coverage(qt, set)
+		v := wt.coverage(set)
 		if kind != askedAny && carries(s, kind) {
 			v += leadKindBonus
 		}

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"testing"
@@ -15,7 +16,7 @@ import (
 // pack copied n times, every term and section renamed per copy.
 //
 //	go test ./index -run '^$' -bench 'BuildScaled' -benchtime 1x
-//	go test ./index -run '^$' -bench 'TermScaled|AskScaled' -benchtime 2000x
+//	go test ./index -run '^$' -bench 'TermScaled|AskScaled|PassageScaled' -benchtime 2000x
 //
 // Targets at 100×: build ≤ 3 s, peak ≤ 400 MB, term p99 ≤ 2 ms.
 
@@ -118,4 +119,57 @@ func benchScaled(b *testing.B, prefix string, f func(*Index, context.Context, st
 			benchLatency(b, qs, func(ctx context.Context, q string) (knowledge.Answer, error) { return f(ix, ctx, q) })
 		})
 	}
+}
+
+// BenchmarkPassageScaled measures the /term queries that a chapter passage
+// answers (p50-µs, p99-µs; queries: how many): those of the own query sets
+// (not the blind ones) whose Term answer at 1× is a passage answer. They
+// are the /term queries that search the passages in full.
+func BenchmarkPassageScaled(b *testing.B) {
+	qs := passageTermQueries(b)
+	for _, n := range scales {
+		b.Run(fmt.Sprintf("%dx", n), func(b *testing.B) {
+			ix, err := Build(scaledPack(b, n))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer ix.Close()
+			if err := ix.Ready(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+			benchLatency(b, qs, ix.Term)
+			b.ReportMetric(float64(len(qs)), "queries")
+		})
+	}
+}
+
+// passageTermQueries returns the queries of the own sets (testdata/*.tsv,
+// testdata/people/*.tsv) that Term answers with passages at 1×.
+func passageTermQueries(b *testing.B) []string {
+	b.Helper()
+	ix, err := Build(scaledPack(b, 1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	files, _ := filepath.Glob("testdata/*.tsv")
+	people, _ := filepath.Glob("testdata/people/*.tsv")
+	var qs []string
+	seen := map[string]bool{}
+	for _, f := range append(files, people...) {
+		for _, q := range queryColumn(b, f) {
+			if seen[q] {
+				continue
+			}
+			seen[q] = true
+			a, err := ix.Term(context.Background(), q)
+			if err == nil && a.Kind == knowledge.KindPassage {
+				qs = append(qs, q)
+			}
+		}
+	}
+	if len(qs) == 0 {
+		b.Skip("no query answered by passages")
+	}
+	return qs
 }

@@ -141,6 +141,28 @@ func (ix *Index) Search(ctx context.Context, question string, n int) ([]Hit, err
 	return hits, nil
 }
 
+// searchPassages returns the k passages that best match text, best first,
+// with their tf-idf scores: from secbot's own index (passagescore.go), or
+// from Bleve's when the Options measure it (the scores are the same).
+func (ft *fullText) searchPassages(ctx context.Context, ix *Index, text string, k int) ([]scoredPassage, error) {
+	if ft.passages != nil {
+		return ft.passages.search(text, k), nil
+	}
+	q := ix.matchQuery(text, []string{"text", "title"}, []float64{boostText, boostTitle})
+	req := bleve.NewSearchRequestOptions(q, k, 0, false)
+	res, err := ft.passageIdx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]scoredPassage, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		if i, err := strconv.Atoi(h.ID); err == nil {
+			out = append(out, scoredPassage{i, h.Score})
+		}
+	}
+	return out, nil
+}
+
 func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) {
 	ft, err := ix.fullText(ctx)
 	if err != nil {
@@ -149,23 +171,19 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 	// Everyday words the chapter says otherwise (ネット: インターネット,
 	// synonyms.go) stand in at half weight for what a passage lacks.
 	hints := synonymHints(Key(text))
-	q := ix.matchQuery(text+synonymText(hints), []string{"text", "title"}, []float64{boostText, boostTitle})
-	req := bleve.NewSearchRequestOptions(q, max(n, rerankDepth), 0, false)
-	res, err := ft.passageIdx.SearchInContext(ctx, req)
+	found, err := ft.searchPassages(ctx, ix, text+synonymText(hints), max(n, rerankDepth))
 	if err != nil {
 		return nil, err
 	}
 	qt := tokenize(text)
-	hits := make([]Hit, 0, len(res.Hits))
-	ids := make([]int, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		i, err := strconv.Atoi(h.ID)
-		if err != nil {
-			continue
-		}
+	has := ft.passageHolds()
+	hits := make([]Hit, 0, len(found))
+	ids := make([]int, 0, len(found))
+	for _, h := range found {
+		i := h.id
 		ids = append(ids, i)
 		p := ix.passages[i]
-		hits = append(hits, Hit{Passage: p.p, Score: h.Score, Coverage: coverageSyn(qt, hints, inSet(ft.passageTokens[i])), id: i})
+		hits = append(hits, Hit{Passage: p.p, Score: h.score, Coverage: coverageSyn(qt, hints, has(i)), id: i})
 	}
 	// Re-rank: Bleve's score (tf-idf, relative to the best) plus how much of
 	// the question the passage and its whole section cover. A section that
@@ -177,7 +195,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 			secs = append(secs, h.Passage.Section)
 		}
 		secScore := ft.sectionScores(qt, hints, headStart(text, qt), secs)
-		top := res.Hits[0].Score
+		top := found[0].score
 		defines := Key(text) + "トハ" // 「2025年の崖」とは…: the passage that defines it
 		kind := askedFor(text)      // a figure asked for (lead.go)
 		counter := askedCounter(text)
@@ -265,28 +283,44 @@ func (ft *fullText) sectionScores(qt []token, hints []synHint, head int, secs []
 	out := make(map[string]float64, len(secs))
 	n := float64(len(ft.sectionTF))
 	best := 0.0
+	// The distinct tokens, weighed as their first occurrence, with their
+	// idf over the sections.
+	type scored struct {
+		term   string
+		w, idf float64
+	}
+	var ts []scored
+	seen := make(map[string]bool, len(qt))
+	for i, t := range qt {
+		if seen[t.term] {
+			continue
+		}
+		seen[t.term] = true
+		df := ft.sectionDF[t.term]
+		if df == 0 {
+			continue // no section holds it
+		}
+		w := 1.0
+		switch {
+		case t.weak:
+			w = weakWeight
+		case i >= head:
+			w = weightHead
+		}
+		ts = append(ts, scored{t.term, w, math.Log(1 + n/float64(df))})
+	}
 	for _, id := range secs {
 		if _, done := out[id]; done {
 			continue
 		}
 		tf := ft.sectionTF[id]
 		s := 0.0
-		seen := map[string]bool{}
-		for i, t := range qt {
+		for _, t := range ts {
 			f := float64(tf[t.term])
-			if f == 0 || seen[t.term] {
+			if f == 0 {
 				continue
 			}
-			seen[t.term] = true
-			idf := math.Log(1 + n/float64(ft.sectionDF[t.term]))
-			w := 1.0
-			switch {
-			case t.weak:
-				w = weakWeight
-			case i >= head:
-				w = weightHead
-			}
-			s += w * idf * f / (f + sectionK)
+			s += t.w * t.idf * f / (f + sectionK)
 		}
 		// A formal word stands in, at synonymWeight, for an everyday
 		// word of the question the section never uses.
@@ -445,21 +479,45 @@ func allHold(lists [][]int32, id int32) bool {
 // sectionHitsCoverage is the coverage of qt by hits[0] and the other hits
 // of its section, together.
 func (ft *fullText) sectionHitsCoverage(qt []token, hints []synHint, hits []Hit) float64 {
-	union := map[string]struct{}{}
-	for _, h := range hits {
-		if h.Passage.Section != hits[0].Passage.Section {
-			continue
+	has := ft.passageHolds()
+	return coverageSyn(qt, hints, func(t string) bool {
+		for _, h := range hits {
+			if h.Passage.Section == hits[0].Passage.Section && has(h.id)(t) {
+				return true
+			}
 		}
-		for t := range ft.passageTokens[h.id] {
-			union[t] = struct{}{}
-		}
-	}
-	return coverageSyn(qt, hints, inSet(union))
+		return false
+	})
 }
 
 // inSet is membership in set.
 func inSet(set map[string]struct{}) func(string) bool {
 	return func(t string) bool { _, ok := set[t]; return ok }
+}
+
+// passageHolds returns, for a passage, whether it holds a term: its text
+// (with the expansions of its abbreviations) or its section's title. The
+// posting lists of the terms asked are found once per search.
+func (ft *fullText) passageHolds() func(doc int) func(term string) bool {
+	if ft.passages == nil {
+		return func(doc int) func(string) bool { return inSet(ft.passageTokens[doc]) }
+	}
+	lists := map[string][numPassageFields][]passagePosting{}
+	return func(doc int) func(string) bool {
+		return func(t string) bool {
+			l, ok := lists[t]
+			if !ok {
+				l = ft.passages.lists(t)
+				lists[t] = l
+			}
+			for _, f := range l {
+				if holds(f, doc) {
+					return true
+				}
+			}
+			return false
+		}
+	}
 }
 
 // spans returns the byte ranges of text whose tokens are among qt's.

@@ -1,6 +1,9 @@
 package index
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // typo returns the one term within the allowed edit distance of ck, or -1
 // and the terms a little further away (for "did you mean").
@@ -18,8 +21,12 @@ func (ix *Index) typo(ck string) (int, []int) {
 	// and differs from it in length by the distance at most.
 	limit := allowed + 1
 	var rows osaRows
+	bag := newRuneBag(q)
 	ix.nameIx.sharing(ck, len(q)-limit, len(q)+limit, func(id int32) {
 		n := ix.names[id]
+		if bag.lowerBound(n.key, limit) > limit {
+			return // osa would be above limit too; a large pack has many such names
+		}
 		d := rows.osa(q, n.key, limit)
 		if d > limit {
 			return
@@ -96,4 +103,47 @@ func (r *osaRows) osa(a []rune, bs string, limit int) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
+}
+
+// runeBag holds the runes of a query, to bound from below the edit
+// distance of a name before computing it: every edit (insertion, deletion,
+// substitution, transposition) adds at most one rune the query lacks and
+// removes at most one rune it has, so the distance is at least the number
+// of the name's runes not among the query's, and of the query's not among
+// the name's (counted with their repetitions).
+type runeBag struct {
+	runes        []rune // distinct, sorted
+	counts, used []int32
+	n            int
+}
+
+func newRuneBag(q []rune) runeBag {
+	rs := slices.Clone(q)
+	slices.Sort(rs)
+	g := runeBag{n: len(q)}
+	for _, r := range rs {
+		if k := len(g.runes); k > 0 && g.runes[k-1] == r {
+			g.counts[k-1]++
+			continue
+		}
+		g.runes, g.counts = append(g.runes, r), append(g.counts, 1)
+	}
+	g.used = make([]int32, len(g.runes))
+	return g
+}
+
+// lowerBound is a lower bound of the edit distance of the query and s, or
+// some number above limit once it is sure to exceed limit.
+func (g *runeBag) lowerBound(s string, limit int) int {
+	defer clear(g.used)
+	extra, n := 0, 0
+	for _, r := range s {
+		n++
+		if i, ok := slices.BinarySearch(g.runes, r); ok && g.used[i] < g.counts[i] {
+			g.used[i]++
+		} else if extra++; extra > limit {
+			return extra
+		}
+	}
+	return max(extra, g.n-(n-extra))
 }
