@@ -274,8 +274,27 @@ var vagueCues = []string{"何だっけ", "なんだっけ", "何でしたっけ"
 // 予約はどこからするの, 機種変更はどこでできますか, 申請したいです): a request
 // to do a thing, not a description of one, whatever words it shares with
 // a term.
-var howToCues = []string{"どうすれば", "どうしたら", "どうやって", "どこででき", "どこでする", "どこでやる", "どこから", "どこに", "誰に", "だれに", "いつまで", "何時",
+var howToCues = []string{"どうすれば", "どうしたら", "どうやって", "どこででき", "どこでする", "どこでやる", "どこから", "どこに", "どのシステムで", "どのツールで", "どのアプリで", "どのサイトで", "誰に", "だれに", "いつまで", "何時",
 	"したいです", "したいんです", "したいのですが", "方法を教え", "やり方を教え", "手順を教え"}
+
+// whereToCues are the howToCues that ask where, through what or from whom
+// a thing is done at work: the chapter tells how things were done (愛媛の
+// メーカーはどうやって解決した), never where to book a room.
+var whereToCues = []string{"どこででき", "どこでする", "どこでやる", "どこから", "どこに", "どのシステムで", "どのツールで", "どのアプリで", "どのサイトで", "誰に", "だれに"}
+
+// asksWhereTo reports whether msg asks where or through what to get
+// something done (see whereToCues).
+func asksWhereTo(msg string) bool {
+	if askName(msg) {
+		return false
+	}
+	for _, c := range whereToCues {
+		if strings.Contains(msg, c) {
+			return true
+		}
+	}
+	return false
+}
 
 // asksHowTo reports whether msg asks how to get something done (see
 // howToCues) rather than for a name.

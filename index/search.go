@@ -532,7 +532,14 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 	// better; a tentative one, or one that does not read as a description,
 	// yields to any passage that answers.
 	u := understand(q)
-	a, ok, err := ix.passageAnswer(ctx, q, u.question, passageWords)
+	minWords := passageWords
+	if asksWhereTo(q) {
+		// Where or through what to get a thing done (会議室の予約はどの
+		// システムで) is the chapter's only when its section says every
+		// word of it.
+		minWords = 1
+	}
+	a, ok, err := ix.passageAnswer(ctx, q, u.question, minWords)
 	if err != nil {
 		return knowledge.Answer{}, err
 	}
