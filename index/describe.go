@@ -2,6 +2,7 @@ package index
 
 import (
 	"math"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -575,4 +576,83 @@ func (ix *Index) namesHead(t int, core string) bool {
 		}
 	}
 	return false
+}
+
+// whatIsCues ask what a thing is or does (何をする組織, どういう考え方,
+// まず何が起きる, 何なのか把握したい).
+var whatIsCues = []string{"何", "なに", "なん", "どういう", "どんな", "どのような", "教えて", "把握", "知りたい", "とは", "意味"}
+
+// asksWhatItIs reports whether msg asks what a thing is or does.
+func asksWhatItIs(msg string) bool {
+	for _, c := range whatIsCues {
+		if strings.Contains(msg, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// modifiesTopic matches what follows a name that qualifies the topic of
+// the question (Wi-Fiのパスワードって: the question is about the password).
+var modifiesTopic = regexp.MustCompile(`^の[^\p{Hiragana}、。]+(って|は)`)
+
+// wordBounds reports whether ks[from:to] is a word of its own: no
+// katakana or Latin letter of its kind glued on either side (アドレス in
+// メールアドレス is no name).
+func wordBounds(ks []keyRune, from, to int) bool {
+	glued := func(a, b keyRune) bool {
+		c := runeClass(a.R)
+		return !a.Hira && !b.Hira && c == runeClass(b.R) && (c == 2 || c == 3)
+	}
+	return (from == 0 || !glued(ks[from-1], ks[from])) && (to == len(ks) || !glued(ks[to-1], ks[to]))
+}
+
+// shown is ks with its hiragana back in hiragana (Key writes kana in
+// katakana).
+func shown(ks []keyRune) string {
+	b := make([]rune, len(ks))
+	for i, k := range ks {
+		b[i] = k.R
+		if k.Hira && k.R >= 0x30A1 && k.R <= 0x30F6 {
+			b[i] = k.R - 0x60
+		}
+	}
+	return string(b)
+}
+
+// onlyNamed returns the one term text names (outside a simile and
+// skip), a name inside a longer name found aside; -1 when it names none
+// or several.
+func (ix *Index) onlyNamed(text string, skip map[int]bool) int {
+	type span struct{ from, to, term int }
+	ks := keyRunes(text)
+	ck := keyString(ks)
+	var found []span
+	ix.nameIx.in(ck, func(id int32, at int) {
+		n := ix.names[id]
+		from := utf8.RuneCountInString(ck[:at])
+		to := from + utf8.RuneCountInString(n.key)
+		if to-from < 2 || to > len(ks) || simile(ck[at+len(n.key):]) || modifiesTopic.MatchString(shown(ks[to:])) || !wordBounds(ks, from, to) {
+			return
+		}
+		found = append(found, span{from, to, n.term})
+	})
+	term := -1
+	for _, s := range found {
+		inner := false
+		for _, o := range found {
+			if o.term != s.term && o.from <= s.from && s.to <= o.to && o.to-o.from > s.to-s.from {
+				inner = true
+				break
+			}
+		}
+		if inner || skip[s.term] {
+			continue
+		}
+		if term >= 0 && term != s.term {
+			return -1
+		}
+		term = s.term
+	}
+	return term
 }

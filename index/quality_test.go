@@ -36,7 +36,7 @@ func testIndex(t testing.TB) *index.Index {
 // *_dev4.tsv, *_dev5.tsv; blind6 is the blind one), gated at the level
 // they had when they became development sets.
 var floors = map[string]float64{
-	"testdata/people/chatty_dev4.tsv":   0.90, // 29/32 as blind4
+	"testdata/people/chatty_dev4.tsv":   0.95, // 29/32 as blind4; 32/32 with onlyNamed (search7)
 	"testdata/people/describe_dev4.tsv": 0.73, // 57/78 as blind4
 	"testdata/people/facts_dev4.tsv":    0.81, // 22/27 as blind4
 	"testdata/people/describe_dev5.tsv": 0.81, // 86/105 as blind5

@@ -317,3 +317,31 @@ func TestKanaInKeywords(t *testing.T) {
 		t.Errorf("いつでも adds nothing to 可用性: %.3f vs %.3f", with, without)
 	}
 }
+
+// TestOnlyNamed: a message naming one term beside a question of generic
+// words (何をするもの, どういう考え方) is answered with that term; a name
+// glued inside a longer katakana word, or qualifying the topic asked
+// about, is not named.
+func TestOnlyNamed(t *testing.T) {
+	pack, err := knowledge.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Build(pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	a, err := ix.Ask(context.Background(), "部長の資料にEDRって書いてあったんですが、何をする製品なんですか")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Kind != knowledge.KindTerm || a.Term == nil || a.Term.Name != "EDR" {
+		t.Errorf("EDR in a background clause: got %s %+v", a.Kind, a.Term)
+	}
+	for _, q := range []string{"メールアドレスの書き方を教えて", "社内のVPNの設定って何でしたっけ"} {
+		if got := ix.onlyNamed(q, nil); got >= 0 {
+			t.Errorf("onlyNamed(%q) = %s, want none", q, ix.terms[got].term.Name)
+		}
+	}
+}

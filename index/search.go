@@ -564,6 +564,12 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 	if c, cov := ix.contained(Key(u.core)); c >= 0 && cov >= containsMin && !ix.setAside(u)[c] {
 		return ix.termAnswer(q, c), nil
 	}
+	if t := ix.onlyNamed(u.question, ix.setAside(u)); t >= 0 && asksWhatItIs(q) {
+		// A message naming one term, in a background clause or beside a
+		// question of generic words (来週の研修資料にCSIRTって出てくるん
+		// ですが、何をする組織なんでしょうか): that term.
+		return ix.termAnswer(q, t), nil
+	}
 	return ix.noneAnswer(q, res.suggestions), nil
 }
 
