@@ -90,7 +90,9 @@ type posting struct {
 func newDescriber(terms []termEntry, chapterDF map[string]int, nPassages int) *describer {
 	d := &describer{postings: map[string][]posting{}, nTerms: len(terms), chapterDF: chapterDF, nPassages: nPassages}
 	n := len(terms)
-	d.scratch.New = func() any { return &rankScratch{score: make([]float64, n), matched: make([]int32, n)} }
+	d.scratch.New = func() any {
+		return &rankScratch{score: make([]float64, n), matched: make([]int32, n), kana: make([]int32, n)}
+	}
 	for i, e := range terms {
 		best := map[string]float64{}
 		addTokens := func(toks []token, w float64) {
@@ -165,6 +167,7 @@ func (d *describer) rank(qt []token, skip map[int]bool) []candidate {
 					sc.touched = append(sc.touched, p.term)
 				}
 				sc.score[p.term] += weakWeight * idf
+				sc.kana[p.term]++
 			}
 			continue
 		}
@@ -199,7 +202,9 @@ func (d *describer) rank(qt []token, skip map[int]bool) []candidate {
 	}
 	out := make([]candidate, 0, maxCandidates+1)
 	for _, t := range sc.touched {
-		c := candidate{int(t), sc.score[t] / total, int(sc.matched[t])}
+		// Two kana bigrams a keyword holds (タド, ドレ of たどれる) are one
+		// word matched.
+		c := candidate{int(t), sc.score[t] / total, int(sc.matched[t] + sc.kana[t]/2)}
 		if len(out) == maxCandidates && !better(c, out[len(out)-1]) {
 			continue
 		}
@@ -251,12 +256,13 @@ const maxCandidates = 8
 type rankScratch struct {
 	score   []float64
 	matched []int32
+	kana    []int32
 	touched []int32
 }
 
 func (sc *rankScratch) reset() {
 	for _, t := range sc.touched {
-		sc.score[t], sc.matched[t] = 0, 0
+		sc.score[t], sc.matched[t], sc.kana[t] = 0, 0, 0
 	}
 	sc.touched = sc.touched[:0]
 }
@@ -379,7 +385,7 @@ func isDescription(msg, core string) bool {
 		return true
 	}
 	prev, _ := utf8.DecodeLastRuneInString(core[:len(core)-size])
-	return unicode.Is(unicode.Han, prev) && strings.ContainsRune("みりきえしちび", last)
+	return unicode.Is(unicode.Han, prev) && strings.ContainsRune("みりきえしちびれ", last)
 }
 
 // namedIn returns the terms whose names (two runes or more) ck holds,
