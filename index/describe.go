@@ -466,7 +466,7 @@ const (
 
 // describe runs reverse lookup on core: the verdict, the best term and the
 // runners-up worth suggesting.
-func (ix *Index) describe(core string, skip map[int]bool) (describeVerdict, int, []int, float64) {
+func (ix *Index) describe(core, msg string, skip map[int]bool) (describeVerdict, int, []int, float64) {
 	ck := Key(core)
 	if n := utf8.RuneCountInString(ck); n < describeMinRunes || n < fullTextMinRunes || contentWords(core) < 2 {
 		// A word, not a description: a keyword only suggests the terms
@@ -498,7 +498,20 @@ func (ix *Index) describe(core string, skip map[int]bool) (describeVerdict, int,
 	for t := range skip {
 		named[t] = true
 	}
+	hinted, hint := ix.nameHints(msg)
+	if hint {
+		// The name's letters or start, remembered: only the terms that
+		// fit them.
+		for t := range ix.terms {
+			if !hinted[t] {
+				named[t] = true
+			}
+		}
+	}
 	qt := tokenize(core)
+	if hint {
+		qt = tokenize(dropHints(core))
+	}
 	cands := ix.describer.rank(qt, named)
 	if headWord(core) != "" {
 		// What the description ends on is what the thing is (…狙われる
@@ -543,7 +556,9 @@ func (ix *Index) describe(core string, skip map[int]bool) (describeVerdict, int,
 		}
 	}
 	switch {
-	case best.score >= describeSure && best.score >= describeLead*second:
+	case best.score >= describeSure && best.score >= describeLead*second,
+		hint && best.score >= describeMaybe && best.score >= describeLead*second:
+		// A name hinted at and a description that fits it.
 		return describeConfident, best.term, alts, best.score
 	case best.score >= describeMaybe:
 		return describeTentative, best.term, alts, best.score
@@ -661,4 +676,70 @@ func (ix *Index) onlyNamed(text string, skip map[int]bool) int {
 		term = s.term
 	}
 	return term
+}
+
+// reLetterCount finds how many letters a description says the name has
+// (アルファベット2文字, 3文字の略語, 英字三文字).
+var reLetterCount = regexp.MustCompile(`([0-9０-９二三四五])文字`)
+
+// reNamePrefix finds the start of a name half remembered (ゼロ何とか,
+// ぜい…なんとか, サプライなんちゃら): the run of kana or kanji before it.
+var reNamePrefix = regexp.MustCompile(`(\p{Katakana}[\p{Katakana}ー]{0,5}|\p{Hiragana}{1,3}|\p{Han}{1,3})(?:…|・・・|\.\.\.)*(?:何とか|なんとか|何ちゃら|なんちゃら|何たら|なんたら)`)
+
+// nameHints returns the terms the hints of a message on the name on the name allow:
+// the count of Latin letters of an abbreviation (アルファベット2文字のやつ:
+// AI) or the start of the name (ゼロ何とか: ゼロデイ攻撃, ゼロトラスト).
+// ok is false when core gives no such hint.
+func (ix *Index) nameHints(core string) (allowed map[int]bool, ok bool) {
+	if m := reLetterCount.FindStringSubmatch(core); m != nil && (strings.Contains(core, "アルファベット") || strings.Contains(core, "略") || strings.Contains(core, "英字") || strings.Contains(core, "頭文字")) {
+		n := strings.IndexRune("0123456789", []rune(widthFold(m[1], false))[0])
+		if n < 0 {
+			n = strings.IndexRune("〇一二三四五", []rune(m[1])[0])
+		}
+		allowed = map[int]bool{}
+		for t, e := range ix.terms {
+			for _, g := range append([]string{e.term.Name}, e.given...) {
+				if len(g) == n && isUpperLatin(g) {
+					allowed[t] = true
+				}
+			}
+		}
+		return allowed, true
+	}
+	if m := reNamePrefix.FindStringSubmatch(core); m != nil {
+		p := Key(strings.TrimRight(m[1], "ー"))
+		if p == "" {
+			return nil, false
+		}
+		allowed = map[int]bool{}
+		for _, n := range ix.names {
+			if strings.HasPrefix(n.key, p) {
+				allowed[n.term] = true
+			}
+		}
+		for t, e := range ix.terms {
+			if kana, _ := toKana(e.term.Name); strings.HasPrefix(Key(kana), p) {
+				allowed[t] = true
+			}
+		}
+		return allowed, len(allowed) > 0
+	}
+	return nil, false
+}
+
+// reHintWords are the words of a hint on the name (see nameHints): they
+// describe the name, not the thing.
+var reHintWords = regexp.MustCompile(`アルファベット|英字|頭文字|略語|略称|[0-9０-９二三四五]文字|(?:何とか|なんとか|何ちゃら|なんちゃら|何たら|なんたら)`)
+
+// dropHints removes from core the words of its hints on the name.
+func dropHints(core string) string { return reHintWords.ReplaceAllString(core, "") }
+
+// isUpperLatin reports whether s is made of capital Latin letters.
+func isUpperLatin(s string) bool {
+	for _, r := range s {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return s != ""
 }

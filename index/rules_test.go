@@ -345,3 +345,51 @@ func TestOnlyNamed(t *testing.T) {
 		}
 	}
 }
+
+// TestNameHints: a description that says how many letters the
+// abbreviation has, or how the name starts (ゼロ何とか, ぜい…なんとか),
+// allows only the terms that fit.
+func TestNameHints(t *testing.T) {
+	pack, err := knowledge.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Build(pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	byName := map[string]int{}
+	for i, e := range ix.terms {
+		byName[e.term.Name] = i
+	}
+	cases := []struct {
+		msg      string
+		yes, not []string
+	}{
+		{"略語で、アルファベット3文字のほう", []string{"ICT", "RPA", "EDR"}, []string{"AI", "VPN サービス", "ランサムウェア"}},
+		{"英字2文字のやつ", []string{"AI"}, []string{"ICT"}},
+		{"ゼロ何とかっていう攻撃", []string{"ゼロデイ攻撃", "ゼロトラスト"}, []string{"脆弱性"}},
+		{"穴のこと、ぜいなんとか", []string{"脆弱性"}, []string{"ゼロデイ攻撃"}},
+	}
+	for _, c := range cases {
+		allowed, ok := ix.nameHints(c.msg)
+		if !ok {
+			t.Errorf("nameHints(%q): no hint", c.msg)
+			continue
+		}
+		for _, n := range c.yes {
+			if i, found := byName[n]; found && !allowed[i] {
+				t.Errorf("nameHints(%q) leaves out %s", c.msg, n)
+			}
+		}
+		for _, n := range c.not {
+			if i, found := byName[n]; found && allowed[i] {
+				t.Errorf("nameHints(%q) allows %s", c.msg, n)
+			}
+		}
+	}
+	if _, ok := ix.nameHints("なんとかしたいです"); ok {
+		t.Error("なんとかしたい is no hint on a name")
+	}
+}

@@ -543,7 +543,8 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 	if err != nil {
 		return knowledge.Answer{}, err
 	}
-	if res.describe == describeConfident && isDescription(q, u.core) && (!ok || askName(q) || isThing(u.core) || a.coverage < describeOverPassage || res.describeScore >= a.coverage || ix.namesHead(res.described, u.core) || ix.headOnlyInTerm(res.described, a.Passages, u.core)) {
+	_, hinted := ix.nameHints(u.question) // ゼロ何とか, 3文字の略語: a name asked for
+	if res.describe == describeConfident && isDescription(q, u.core) && (!ok || askName(q) || hinted || isThing(u.core) || a.coverage < describeOverPassage || res.describeScore >= a.coverage || ix.namesHead(res.described, u.core) || ix.headOnlyInTerm(res.described, a.Passages, u.core)) {
 		return ix.resolvedAnswer(q, resolution{term: res.described}), nil
 	}
 	if ok {

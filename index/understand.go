@@ -157,6 +157,8 @@ func isFullWidthLatin(r rune) bool {
 func sentences(s string) []string {
 	var out []string
 	// A stretched ending (お疲れさまです〜 ) ends a sentence too.
+	// A pause before a name half remembered (ぜい…なんとか) is none.
+	s = strings.NewReplacer("…なんとか", "なんとか", "…何とか", "何とか", "…なんちゃら", "なんちゃら").Replace(s)
 	s = strings.NewReplacer("〜 ", "。", "～ ", "。", "〜　", "。", "～　", "。", "…", "。").Replace(s)
 	for _, f := range strings.FieldsFunc(s, func(r rune) bool {
 		return r == '。' || r == '！' || r == '？' || r == '!' || r == '?' || r == '\n' || r == '\r'
