@@ -393,3 +393,17 @@ func TestNameHints(t *testing.T) {
 		t.Error("なんとかしたい is no hint on a name")
 	}
 }
+
+// TestCutNaming: the words asking for a name are cut from a passage query.
+func TestCutNaming(t *testing.T) {
+	for q, want := range map[string]string{
+		"攻めのIT投資って別の言い方だと何て呼ばれてる": "攻めのIT投資",
+		"この仕組みの正式な名前は":            "この仕組み",
+		"クラウドの別名":                 "クラウド",
+		"DXとは何か":                  "DXとは何か",
+	} {
+		if got := cutNaming(q); got != want {
+			t.Errorf("cutNaming(%q) = %q, want %q", q, got, want)
+		}
+	}
+}

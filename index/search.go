@@ -539,7 +539,15 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 		// word of it.
 		minWords = 1
 	}
-	a, ok, err := ix.passageAnswer(ctx, q, u.question, minWords)
+	pq := u.question
+	if askName(q) {
+		// 守りのIT投資って別の言い方だと何て呼ばれてる: the passage that
+		// names it says what comes before the naming words.
+		if c := cutNaming(pq); c != pq && hasContent(c) {
+			pq = c
+		}
+	}
+	a, ok, err := ix.passageAnswer(ctx, q, pq, minWords)
 	if err != nil {
 		return knowledge.Answer{}, err
 	}
@@ -661,4 +669,13 @@ func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords flo
 		}
 	}
 	return a, true, nil
+}
+
+// reNaming matches the words that ask for a name at the end of a question
+// (…って別の言い方だと何て呼ばれてる, …の正式な名前は): no passage says them.
+var reNaming = regexp.MustCompile(`(?:って|とは|は|の|を|、)?(?:別の|ほかの|他の|正式な|正式の)?(?:言い方|呼び方|呼び名|名前|名称|別名)?(?:だと|では|で|は|って)?(?:何|なん)(?:て|と)(?:言|呼|い).*$|(?:って|は|の|、)?(?:別の|ほかの|他の|正式な|正式の)(?:言い方|呼び方|呼び名|名前|名称).*$|(?:の|って)?別名.*$`)
+
+// cutNaming removes the naming words that end q (see reNaming).
+func cutNaming(q string) string {
+	return strings.TrimSpace(reNaming.ReplaceAllString(q, ""))
 }
