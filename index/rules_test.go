@@ -407,3 +407,13 @@ func TestCutNaming(t *testing.T) {
 		}
 	}
 }
+
+// TestOtherWord: two adjacent kanji replaced are another word, not a typo.
+func TestOtherWord(t *testing.T) {
+	if !otherWord([]rune("セキュリティ対策"), "セキュリティ戦略") {
+		t.Error("対策 for 戦略 is another word")
+	}
+	if otherWord([]rune("ファイアーウォール"), "ファイヤーウォール") || otherWord([]rune("情報漏洩"), "情報漏れい") {
+		t.Error("kana or one kanji differing may be a typo")
+	}
+}

@@ -1,6 +1,9 @@
 package index
 
-import "sort"
+import (
+	"sort"
+	"unicode"
+)
 
 // typo returns the one term within the allowed edit distance of ck, or -1
 // and the terms a little further away (for "did you mean").
@@ -21,7 +24,7 @@ func (ix *Index) typo(ck string) (int, []int) {
 	ix.nameIx.sharing(ck, len(q)-limit, len(q)+limit, func(id int32) {
 		n := ix.names[id]
 		d := rows.osa(q, n.key, limit)
-		if d > limit {
+		if d > limit || d == 2 && otherWord(q, n.key) {
 			return
 		}
 		if old, ok := bestD[n.term]; !ok || d < old {
@@ -96,4 +99,29 @@ func (r *osaRows) osa(a []rune, bs string, limit int) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
+}
+
+// otherWord reports whether a and b differ only in two adjacent kanji,
+// the same in number: a word of two kanji put for another (サイバーセキュ
+// リティ対策 is no typo of サイバーセキュリティ戦略).
+func otherWord(a []rune, bs string) bool {
+	b := []rune(bs)
+	if len(a) != len(b) {
+		return false
+	}
+	var diff []int
+	for i := range a {
+		if a[i] != b[i] {
+			diff = append(diff, i)
+		}
+	}
+	if len(diff) != 2 || diff[1] != diff[0]+1 {
+		return false
+	}
+	for _, i := range diff {
+		if !unicode.Is(unicode.Han, a[i]) || !unicode.Is(unicode.Han, b[i]) {
+			return false
+		}
+	}
+	return true
 }
