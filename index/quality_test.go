@@ -37,7 +37,7 @@ func testIndex(t testing.TB) *index.Index {
 // they had when they became development sets.
 var floors = map[string]float64{
 	"testdata/people/chatty_dev4.tsv":   0.95, // 29/32 as blind4; 32/32 with onlyNamed (search7)
-	"testdata/people/describe_dev4.tsv": 0.88, // 57/78 as blind4; 69/78 with keywords (search7)
+	"testdata/people/describe_dev4.tsv": 0.89, // 57/78 as blind4; 70/78 with keywords and how-to words in a description (search7)
 	"testdata/people/facts_dev4.tsv":    0.85, // 22/27 as blind4; 23/27 with synonyms (search7)
 	"testdata/people/describe_dev5.tsv": 0.95, // 86/105 as blind5; 100/105 with keywords, kana matches, two-sentence descriptions and name hints (search7)
 	"testdata/people/facts_dev5.tsv":    0.96, // 44/50 as blind5; 48/50 with the chapter pointed at, synonyms, naming words cut and no typo of a whole word (search7)

@@ -373,7 +373,7 @@ func (ix *Index) stageDescribe(_ context.Context, r *request, res *resolution) (
 		asked = dropHints(asked) // アルファベット2文字: about the name
 	}
 	off, byKeyword := ix.vocab.describesUnknown(asked, ix.keywordWords)
-	if r.fullText == fullTextOff || off || asksHowTo(r.q) || asksFigure(r.q) {
+	if r.fullText == fullTextOff || off || asksHowTo(r.q) && !namesThing(r.u.core) || asksFigure(r.q) {
 		return false, nil
 	}
 	v, t, alts, score := ix.describe(r.core, r.u.question, r.skip)
@@ -460,4 +460,12 @@ func sortedByScore(m map[int]float64) []int {
 		return out[a] < out[b]
 	})
 	return out
+}
+
+// namesThing reports whether core ends in a noun (see isDescription):
+// …どこから接続してきたかを示す数字の並び is a description, whatever
+// how-to words its clauses use.
+func namesThing(core string) bool {
+	core = strings.TrimRight(core, trimChars)
+	return isDescription(core, core) && !strings.HasSuffix(core, "の")
 }
