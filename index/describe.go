@@ -592,12 +592,16 @@ func (ix *Index) namesHead(t int, core string) bool {
 		return false
 	}
 	for _, w := range words(ix.terms[t].term.Name) {
-		if strings.HasSuffix(w, head) {
+		if strings.HasSuffix(w, head) || headSuffix[head] != "" && strings.HasSuffix(w, headSuffix[head]) {
 			return true
 		}
 	}
 	return false
 }
+
+// headSuffix maps a head word to the suffix that forms names of that kind
+// of thing: a 性質 is named …性 (責任追跡性, 可用性).
+var headSuffix = map[string]string{"性質": "性"}
 
 // whatIsCues ask what a thing is or does (何をする組織, どういう考え方,
 // まず何が起きる, 何なのか把握したい).
