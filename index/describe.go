@@ -2,6 +2,7 @@ package index
 
 import (
 	"math"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -89,7 +90,9 @@ type posting struct {
 func newDescriber(terms []termEntry, chapterDF map[string]int, nPassages int) *describer {
 	d := &describer{postings: map[string][]posting{}, nTerms: len(terms), chapterDF: chapterDF, nPassages: nPassages}
 	n := len(terms)
-	d.scratch.New = func() any { return &rankScratch{score: make([]float64, n), matched: make([]int32, n)} }
+	d.scratch.New = func() any {
+		return &rankScratch{score: make([]float64, n), matched: make([]int32, n), kana: make([]int32, n)}
+	}
 	for i, e := range terms {
 		best := map[string]float64{}
 		addTokens := func(toks []token, w float64) {
@@ -164,6 +167,7 @@ func (d *describer) rank(qt []token, skip map[int]bool) []candidate {
 					sc.touched = append(sc.touched, p.term)
 				}
 				sc.score[p.term] += weakWeight * idf
+				sc.kana[p.term]++
 			}
 			continue
 		}
@@ -198,7 +202,9 @@ func (d *describer) rank(qt []token, skip map[int]bool) []candidate {
 	}
 	out := make([]candidate, 0, maxCandidates+1)
 	for _, t := range sc.touched {
-		c := candidate{int(t), sc.score[t] / total, int(sc.matched[t])}
+		// Two kana bigrams a keyword holds (タド, ドレ of たどれる) are one
+		// word matched.
+		c := candidate{int(t), sc.score[t] / total, int(sc.matched[t] + sc.kana[t]/2)}
 		if len(out) == maxCandidates && !better(c, out[len(out)-1]) {
 			continue
 		}
@@ -250,12 +256,13 @@ const maxCandidates = 8
 type rankScratch struct {
 	score   []float64
 	matched []int32
+	kana    []int32
 	touched []int32
 }
 
 func (sc *rankScratch) reset() {
 	for _, t := range sc.touched {
-		sc.score[t], sc.matched[t] = 0, 0
+		sc.score[t], sc.matched[t], sc.kana[t] = 0, 0, 0
 	}
 	sc.touched = sc.touched[:0]
 }
@@ -274,8 +281,27 @@ var vagueCues = []string{"何だっけ", "なんだっけ", "何でしたっけ"
 // 予約はどこからするの, 機種変更はどこでできますか, 申請したいです): a request
 // to do a thing, not a description of one, whatever words it shares with
 // a term.
-var howToCues = []string{"どうすれば", "どうしたら", "どうやって", "どこででき", "どこでする", "どこでやる", "どこから", "どこに", "誰に", "だれに", "いつまで", "何時",
+var howToCues = []string{"どうすれば", "どうしたら", "どうやって", "どこででき", "どこでする", "どこでやる", "どこから", "どこに", "どのシステムで", "どのツールで", "どのアプリで", "どのサイトで", "誰に", "だれに", "いつまで", "何時",
 	"したいです", "したいんです", "したいのですが", "方法を教え", "やり方を教え", "手順を教え"}
+
+// whereToCues are the howToCues that ask where, through what or from whom
+// a thing is done at work: the chapter tells how things were done (愛媛の
+// メーカーはどうやって解決した), never where to book a room.
+var whereToCues = []string{"どこででき", "どこでする", "どこでやる", "どこから", "どこに", "どのシステムで", "どのツールで", "どのアプリで", "どのサイトで", "誰に", "だれに"}
+
+// asksWhereTo reports whether msg asks where or through what to get
+// something done (see whereToCues).
+func asksWhereTo(msg string) bool {
+	if askName(msg) {
+		return false
+	}
+	for _, c := range whereToCues {
+		if strings.Contains(msg, c) {
+			return true
+		}
+	}
+	return false
+}
 
 // asksHowTo reports whether msg asks how to get something done (see
 // howToCues) rather than for a name.
@@ -364,7 +390,7 @@ func isDescription(msg, core string) bool {
 		return true
 	}
 	prev, _ := utf8.DecodeLastRuneInString(core[:len(core)-size])
-	return unicode.Is(unicode.Han, prev) && strings.ContainsRune("みりきえしちび", last)
+	return unicode.Is(unicode.Han, prev) && strings.ContainsRune("みりきえしちびれ", last)
 }
 
 // namedIn returns the terms whose names (two runes or more) ck holds,
@@ -445,7 +471,7 @@ const (
 
 // describe runs reverse lookup on core: the verdict, the best term and the
 // runners-up worth suggesting.
-func (ix *Index) describe(core string, skip map[int]bool) (describeVerdict, int, []int, float64) {
+func (ix *Index) describe(core, msg string, skip map[int]bool) (describeVerdict, int, []int, float64) {
 	ck := Key(core)
 	if n := utf8.RuneCountInString(ck); n < describeMinRunes || n < fullTextMinRunes || contentWords(core) < 2 {
 		// A word, not a description: a keyword only suggests the terms
@@ -477,7 +503,20 @@ func (ix *Index) describe(core string, skip map[int]bool) (describeVerdict, int,
 	for t := range skip {
 		named[t] = true
 	}
+	hinted, hint := ix.nameHints(msg)
+	if hint {
+		// The name's letters or start, remembered: only the terms that
+		// fit them.
+		for t := range ix.terms {
+			if !hinted[t] {
+				named[t] = true
+			}
+		}
+	}
 	qt := tokenize(core)
+	if hint {
+		qt = tokenize(dropHints(core))
+	}
 	cands := ix.describer.rank(qt, named)
 	if headWord(core) != "" {
 		// What the description ends on is what the thing is (…狙われる
@@ -522,7 +561,9 @@ func (ix *Index) describe(core string, skip map[int]bool) (describeVerdict, int,
 		}
 	}
 	switch {
-	case best.score >= describeSure && best.score >= describeLead*second:
+	case best.score >= describeSure && best.score >= describeLead*second,
+		hint && best.score >= describeMaybe && best.score >= describeLead*second:
+		// A name hinted at and a description that fits it.
 		return describeConfident, best.term, alts, best.score
 	case best.score >= describeMaybe:
 		return describeTentative, best.term, alts, best.score
@@ -556,9 +597,158 @@ func (ix *Index) namesHead(t int, core string) bool {
 		return false
 	}
 	for _, w := range words(ix.terms[t].term.Name) {
-		if strings.HasSuffix(w, head) {
+		if strings.HasSuffix(w, head) || headSuffix[head] != "" && strings.HasSuffix(w, headSuffix[head]) {
 			return true
 		}
 	}
 	return false
+}
+
+// headSuffix maps a head word to the suffix that forms names of that kind
+// of thing: a 性質 is named …性 (責任追跡性, 可用性).
+var headSuffix = map[string]string{"性質": "性"}
+
+// whatIsCues ask what a thing is or does (何をする組織, どういう考え方,
+// まず何が起きる, 何なのか把握したい).
+var whatIsCues = []string{"何", "なに", "なん", "どういう", "どんな", "どのような", "教えて", "把握", "知りたい", "とは", "意味"}
+
+// asksWhatItIs reports whether msg asks what a thing is or does.
+func asksWhatItIs(msg string) bool {
+	for _, c := range whatIsCues {
+		if strings.Contains(msg, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// modifiesTopic matches what follows a name that qualifies the topic of
+// the question (Wi-Fiのパスワードって: the question is about the password).
+var modifiesTopic = regexp.MustCompile(`^の[^\p{Hiragana}、。]+(って|は)`)
+
+// wordBounds reports whether ks[from:to] is a word of its own: no
+// katakana or Latin letter of its kind glued on either side (アドレス in
+// メールアドレス is no name).
+func wordBounds(ks []keyRune, from, to int) bool {
+	glued := func(a, b keyRune) bool {
+		c := runeClass(a.R)
+		return !a.Hira && !b.Hira && c == runeClass(b.R) && (c == 2 || c == 3)
+	}
+	return (from == 0 || !glued(ks[from-1], ks[from])) && (to == len(ks) || !glued(ks[to-1], ks[to]))
+}
+
+// shown is ks with its hiragana back in hiragana (Key writes kana in
+// katakana).
+func shown(ks []keyRune) string {
+	b := make([]rune, len(ks))
+	for i, k := range ks {
+		b[i] = k.R
+		if k.Hira && k.R >= 0x30A1 && k.R <= 0x30F6 {
+			b[i] = k.R - 0x60
+		}
+	}
+	return string(b)
+}
+
+// onlyNamed returns the one term text names (outside a simile and
+// skip), a name inside a longer name found aside; -1 when it names none
+// or several.
+func (ix *Index) onlyNamed(text string, skip map[int]bool) int {
+	type span struct{ from, to, term int }
+	ks := keyRunes(text)
+	ck := keyString(ks)
+	var found []span
+	ix.nameIx.in(ck, func(id int32, at int) {
+		n := ix.names[id]
+		from := utf8.RuneCountInString(ck[:at])
+		to := from + utf8.RuneCountInString(n.key)
+		if to-from < 2 || to > len(ks) || simile(ck[at+len(n.key):]) || modifiesTopic.MatchString(shown(ks[to:])) || !wordBounds(ks, from, to) {
+			return
+		}
+		found = append(found, span{from, to, n.term})
+	})
+	term := -1
+	for _, s := range found {
+		inner := false
+		for _, o := range found {
+			if o.term != s.term && o.from <= s.from && s.to <= o.to && o.to-o.from > s.to-s.from {
+				inner = true
+				break
+			}
+		}
+		if inner || skip[s.term] {
+			continue
+		}
+		if term >= 0 && term != s.term {
+			return -1
+		}
+		term = s.term
+	}
+	return term
+}
+
+// reLetterCount finds how many letters a description says the name has
+// (アルファベット2文字, 3文字の略語, 英字三文字).
+var reLetterCount = regexp.MustCompile(`([0-9０-９二三四五])文字`)
+
+// reNamePrefix finds the start of a name half remembered (ゼロ何とか,
+// ぜい…なんとか, サプライなんちゃら): the run of kana or kanji before it.
+var reNamePrefix = regexp.MustCompile(`(\p{Katakana}[\p{Katakana}ー]{0,5}|\p{Hiragana}{1,3}|\p{Han}{1,3})(?:…|・・・|\.\.\.)*(?:何とか|なんとか|何ちゃら|なんちゃら|何たら|なんたら)`)
+
+// nameHints returns the terms the hints of a message on the name on the name allow:
+// the count of Latin letters of an abbreviation (アルファベット2文字のやつ:
+// AI) or the start of the name (ゼロ何とか: ゼロデイ攻撃, ゼロトラスト).
+// ok is false when core gives no such hint.
+func (ix *Index) nameHints(core string) (allowed map[int]bool, ok bool) {
+	if m := reLetterCount.FindStringSubmatch(core); m != nil && (strings.Contains(core, "アルファベット") || strings.Contains(core, "略") || strings.Contains(core, "英字") || strings.Contains(core, "頭文字")) {
+		n := strings.IndexRune("0123456789", []rune(widthFold(m[1], false))[0])
+		if n < 0 {
+			n = strings.IndexRune("〇一二三四五", []rune(m[1])[0])
+		}
+		allowed = map[int]bool{}
+		for t, e := range ix.terms {
+			for _, g := range append([]string{e.term.Name}, e.given...) {
+				if len(g) == n && isUpperLatin(g) {
+					allowed[t] = true
+				}
+			}
+		}
+		return allowed, true
+	}
+	if m := reNamePrefix.FindStringSubmatch(core); m != nil {
+		p := Key(strings.TrimRight(m[1], "ー"))
+		if p == "" {
+			return nil, false
+		}
+		allowed = map[int]bool{}
+		for _, n := range ix.names {
+			if strings.HasPrefix(n.key, p) {
+				allowed[n.term] = true
+			}
+		}
+		for t, e := range ix.terms {
+			if kana, _ := toKana(e.term.Name); strings.HasPrefix(Key(kana), p) {
+				allowed[t] = true
+			}
+		}
+		return allowed, len(allowed) > 0
+	}
+	return nil, false
+}
+
+// reHintWords are the words of a hint on the name (see nameHints): they
+// describe the name, not the thing.
+var reHintWords = regexp.MustCompile(`アルファベット|英字|頭文字|略語|略称|[0-9０-９二三四五]文字|(?:何とか|なんとか|何ちゃら|なんちゃら|何たら|なんたら)`)
+
+// dropHints removes from core the words of its hints on the name.
+func dropHints(core string) string { return reHintWords.ReplaceAllString(core, "") }
+
+// isUpperLatin reports whether s is made of capital Latin letters.
+func isUpperLatin(s string) bool {
+	for _, r := range s {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -368,12 +368,16 @@ func (ix *Index) stageDescribe(_ context.Context, r *request, res *resolution) (
 	if r.u.asked != "" {
 		asked = r.u.asked
 	}
+	_, hint := ix.nameHints(r.u.question)
+	if hint {
+		asked = dropHints(asked) // アルファベット2文字: about the name
+	}
 	off, byKeyword := ix.vocab.describesUnknown(asked, ix.keywordWords)
-	if r.fullText == fullTextOff || off || asksHowTo(r.q) || asksFigure(r.q) {
+	if r.fullText == fullTextOff || off || asksHowTo(r.q) && !namesThing(r.u.core) || asksFigure(r.q) {
 		return false, nil
 	}
-	v, t, alts, score := ix.describe(r.core, r.skip)
-	if byKeyword && v != describeNone && (v == describeTentative || ix.describer.heldWords(r.core, t) < describeMinWords+1) {
+	v, t, alts, score := ix.describe(r.core, r.u.question, r.skip)
+	if byKeyword && !hint && v != describeNone && (v == describeTentative || ix.describer.heldWords(r.core, t) < describeMinWords+1) {
 		// A word the pack never uses that only a keyword knows: sure, and
 		// the term holds two more of the message's words (ディープラーニング
 		// の勉強方法 is about studying, not a description of AI), or
@@ -456,4 +460,12 @@ func sortedByScore(m map[int]float64) []int {
 		return out[a] < out[b]
 	})
 	return out
+}
+
+// namesThing reports whether core ends in a noun (see isDescription):
+// …どこから接続してきたかを示す数字の並び is a description, whatever
+// how-to words its clauses use.
+func namesThing(core string) bool {
+	core = strings.TrimRight(core, trimChars)
+	return isDescription(core, core) && !strings.HasSuffix(core, "の")
 }

@@ -317,3 +317,103 @@ func TestKanaInKeywords(t *testing.T) {
 		t.Errorf("いつでも adds nothing to 可用性: %.3f vs %.3f", with, without)
 	}
 }
+
+// TestOnlyNamed: a message naming one term beside a question of generic
+// words (何をするもの, どういう考え方) is answered with that term; a name
+// glued inside a longer katakana word, or qualifying the topic asked
+// about, is not named.
+func TestOnlyNamed(t *testing.T) {
+	pack, err := knowledge.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Build(pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	a, err := ix.Ask(context.Background(), "部長の資料にEDRって書いてあったんですが、何をする製品なんですか")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Kind != knowledge.KindTerm || a.Term == nil || a.Term.Name != "EDR" {
+		t.Errorf("EDR in a background clause: got %s %+v", a.Kind, a.Term)
+	}
+	for _, q := range []string{"メールアドレスの書き方を教えて", "社内のVPNの設定って何でしたっけ"} {
+		if got := ix.onlyNamed(q, nil); got >= 0 {
+			t.Errorf("onlyNamed(%q) = %s, want none", q, ix.terms[got].term.Name)
+		}
+	}
+}
+
+// TestNameHints: a description that says how many letters the
+// abbreviation has, or how the name starts (ゼロ何とか, ぜい…なんとか),
+// allows only the terms that fit.
+func TestNameHints(t *testing.T) {
+	pack, err := knowledge.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Build(pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	byName := map[string]int{}
+	for i, e := range ix.terms {
+		byName[e.term.Name] = i
+	}
+	cases := []struct {
+		msg      string
+		yes, not []string
+	}{
+		{"略語で、アルファベット3文字のほう", []string{"ICT", "RPA", "EDR"}, []string{"AI", "VPN サービス", "ランサムウェア"}},
+		{"英字2文字のやつ", []string{"AI"}, []string{"ICT"}},
+		{"ゼロ何とかっていう攻撃", []string{"ゼロデイ攻撃", "ゼロトラスト"}, []string{"脆弱性"}},
+		{"穴のこと、ぜいなんとか", []string{"脆弱性"}, []string{"ゼロデイ攻撃"}},
+	}
+	for _, c := range cases {
+		allowed, ok := ix.nameHints(c.msg)
+		if !ok {
+			t.Errorf("nameHints(%q): no hint", c.msg)
+			continue
+		}
+		for _, n := range c.yes {
+			if i, found := byName[n]; found && !allowed[i] {
+				t.Errorf("nameHints(%q) leaves out %s", c.msg, n)
+			}
+		}
+		for _, n := range c.not {
+			if i, found := byName[n]; found && allowed[i] {
+				t.Errorf("nameHints(%q) allows %s", c.msg, n)
+			}
+		}
+	}
+	if _, ok := ix.nameHints("なんとかしたいです"); ok {
+		t.Error("なんとかしたい is no hint on a name")
+	}
+}
+
+// TestCutNaming: the words asking for a name are cut from a passage query.
+func TestCutNaming(t *testing.T) {
+	for q, want := range map[string]string{
+		"攻めのIT投資って別の言い方だと何て呼ばれてる": "攻めのIT投資",
+		"この仕組みの正式な名前は":            "この仕組み",
+		"クラウドの別名":                 "クラウド",
+		"DXとは何か":                  "DXとは何か",
+	} {
+		if got := cutNaming(q); got != want {
+			t.Errorf("cutNaming(%q) = %q, want %q", q, got, want)
+		}
+	}
+}
+
+// TestOtherWord: two adjacent kanji replaced are another word, not a typo.
+func TestOtherWord(t *testing.T) {
+	if !otherWord([]rune("セキュリティ対策"), "セキュリティ戦略") {
+		t.Error("対策 for 戦略 is another word")
+	}
+	if otherWord([]rune("ファイアーウォール"), "ファイヤーウォール") || otherWord([]rune("情報漏洩"), "情報漏れい") {
+		t.Error("kana or one kanji differing may be a typo")
+	}
+}

@@ -569,11 +569,27 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 	// better; a tentative one, or one that does not read as a description,
 	// yields to any passage that answers.
 	u := understand(q)
-	a, ok, err := ix.passageAnswer(ctx, q, u.question, passageWords)
+	minWords := passageWords
+	if asksWhereTo(q) {
+		// Where or through what to get a thing done (会議室の予約はどの
+		// システムで) is the chapter's only when its section says every
+		// word of it.
+		minWords = 1
+	}
+	pq := u.question
+	if askName(q) {
+		// 守りのIT投資って別の言い方だと何て呼ばれてる: the passage that
+		// names it says what comes before the naming words.
+		if c := cutNaming(pq); c != pq && hasContent(c) {
+			pq = c
+		}
+	}
+	a, ok, err := ix.passageAnswer(ctx, q, pq, minWords)
 	if err != nil {
 		return knowledge.Answer{}, err
 	}
-	if res.describe == describeConfident && isDescription(q, u.core) && (!ok || askName(q) || isThing(u.core) || a.coverage < describeOverPassage || res.describeScore >= a.coverage || ix.namesHead(res.described, u.core) || ix.headOnlyInTerm(res.described, a.Passages, u.core)) {
+	_, hinted := ix.nameHints(u.question) // ゼロ何とか, 3文字の略語: a name asked for
+	if res.describe == describeConfident && isDescription(q, u.core) && (!ok || askName(q) || hinted || isThing(u.core) || a.coverage < describeOverPassage || res.describeScore >= a.coverage || ix.namesHead(res.described, u.core) || ix.headOnlyInTerm(res.described, a.Passages, u.core)) {
 		return ix.resolvedAnswer(q, resolution{term: res.described}), nil
 	}
 	if ok {
@@ -593,6 +609,12 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 	}
 	if c, cov := ix.contained(Key(u.core)); c >= 0 && cov >= containsMin && !ix.setAside(u)[c] {
 		return ix.termAnswer(q, c), nil
+	}
+	if t := ix.onlyNamed(u.question, ix.setAside(u)); t >= 0 && asksWhatItIs(q) {
+		// A message naming one term, in a background clause or beside a
+		// question of generic words (来週の研修資料にCSIRTって出てくるん
+		// ですが、何をする組織なんでしょうか): that term.
+		return ix.termAnswer(q, t), nil
 	}
 	return ix.noneAnswer(q, res.suggestions), nil
 }
@@ -684,4 +706,13 @@ func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords flo
 		}
 	}
 	return a, true, nil
+}
+
+// reNaming matches the words that ask for a name at the end of a question
+// (…って別の言い方だと何て呼ばれてる, …の正式な名前は): no passage says them.
+var reNaming = regexp.MustCompile(`(?:って|とは|は|の|を|、)?(?:別の|ほかの|他の|正式な|正式の)?(?:言い方|呼び方|呼び名|名前|名称|別名)?(?:だと|では|で|は|って)?(?:何|なん)(?:て|と)(?:言|呼|い).*$|(?:って|は|の|、)?(?:別の|ほかの|他の|正式な|正式の)(?:言い方|呼び方|呼び名|名前|名称).*$|(?:の|って)?別名.*$`)
+
+// cutNaming removes the naming words that end q (see reNaming).
+func cutNaming(q string) string {
+	return strings.TrimSpace(reNaming.ReplaceAllString(q, ""))
 }

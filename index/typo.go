@@ -3,6 +3,7 @@ package index
 import (
 	"slices"
 	"sort"
+	"unicode"
 )
 
 // typo returns the one term within the allowed edit distance of ck, or -1
@@ -28,7 +29,7 @@ func (ix *Index) typo(ck string) (int, []int) {
 			return // osa would be above limit too; a large pack has many such names
 		}
 		d := rows.osa(q, n.key, limit)
-		if d > limit {
+		if d > limit || d == 2 && otherWord(q, n.key) {
 			return
 		}
 		if old, ok := bestD[n.term]; !ok || d < old {
@@ -146,4 +147,29 @@ func (g *runeBag) lowerBound(s string, limit int) int {
 		}
 	}
 	return max(extra, g.n-(n-extra))
+}
+
+// otherWord reports whether a and b differ only in two adjacent kanji,
+// the same in number: a word of two kanji put for another (サイバーセキュ
+// リティ対策 is no typo of サイバーセキュリティ戦略).
+func otherWord(a []rune, bs string) bool {
+	b := []rune(bs)
+	if len(a) != len(b) {
+		return false
+	}
+	var diff []int
+	for i := range a {
+		if a[i] != b[i] {
+			diff = append(diff, i)
+		}
+	}
+	if len(diff) != 2 || diff[1] != diff[0]+1 {
+		return false
+	}
+	for _, i := range diff {
+		if !unicode.Is(unicode.Han, a[i]) || !unicode.Is(unicode.Han, b[i]) {
+			return false
+		}
+	}
+	return true
 }

@@ -76,7 +76,8 @@ func understand(q string) understood {
 	s = strings.Join(kept, "。")
 	if len(kept) > 1 {
 		last := kept[len(kept)-1]
-		if hasContent(stripQuestion(stripCushions(last))) {
+		prev := strings.TrimRight(kept[len(kept)-2], trimChars)
+		if hasContent(stripQuestion(stripCushions(last))) && !describesThing(prev) {
 			s, u.chat = last, true
 		}
 	}
@@ -156,6 +157,8 @@ func isFullWidthLatin(r rune) bool {
 func sentences(s string) []string {
 	var out []string
 	// A stretched ending (お疲れさまです〜 ) ends a sentence too.
+	// A pause before a name half remembered (ぜい…なんとか) is none.
+	s = strings.NewReplacer("…なんとか", "なんとか", "…何とか", "何とか", "…なんちゃら", "なんちゃら").Replace(s)
 	s = strings.NewReplacer("〜 ", "。", "～ ", "。", "〜　", "。", "～　", "。", "…", "。").Replace(s)
 	for _, f := range strings.FieldsFunc(s, func(r rune) bool {
 		return r == '。' || r == '！' || r == '？' || r == '!' || r == '?' || r == '\n' || r == '\r'
@@ -489,4 +492,21 @@ func hasContent(s string) bool {
 		}
 	}
 	return hira >= 4 && !hasQuestionCue(s)
+}
+
+// describesThing reports whether a sentence before the last one describes
+// a thing (…本物であること。なりすましで損なわれる性質): it ends in a noun
+// or a nominalizer and asks nothing, so the sentences describe one thing
+// together.
+func describesThing(sent string) bool {
+	if strings.ContainsAny(sent, "?？") || asksWhatItIs(sent) || stripQuestion(sent) != sent {
+		return false
+	}
+	return isThing(sent) || isDescription(sent, sent) && !endsInHiragana(sent)
+}
+
+// endsInHiragana reports whether s ends in a hiragana rune.
+func endsInHiragana(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r >= 0x3041 && r <= 0x309F
 }

@@ -5,6 +5,7 @@ import (
 
 	"context"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -80,4 +81,16 @@ func answerName(a knowledge.Answer) string {
 		return ""
 	}
 	return a.Term.Name
+}
+
+// TestDescriptionSentences: a description in two sentences, the first
+// ending in a noun or こと, is read whole; a background sentence ending in
+// a verb is not.
+func TestDescriptionSentences(t *testing.T) {
+	if got := understand("取引の相手が確かに本人であること。偽物で損なわれる性質").core; !strings.Contains(got, "本人") {
+		t.Errorf("two-sentence description cut: %q", got)
+	}
+	if got := understand("最近ゼロトラストという言葉を聞きました。社内のネットワークも信用しない考え方とは").core; strings.Contains(got, "聞き") {
+		t.Errorf("background sentence kept: %q", got)
+	}
 }
