@@ -173,6 +173,17 @@ func (ix *Index) setAside(u understood) map[int]bool {
 	for _, a := range u.setAside {
 		k := Key(stripWrappers(a))
 		ts := ix.exact[k]
+		for rest := a; len(ts) == 0; {
+			// Words before a name in Latin letters stay with it in a
+			// contrast's word (lastWord keeps NIST CSF whole): secbot
+			// IPSとは違って sets aside IPS.
+			_, after, ok := strings.Cut(rest, " ")
+			if !ok {
+				break
+			}
+			rest = strings.TrimSpace(after)
+			ts = ix.exact[Key(stripWrappers(rest))]
+		}
 		if len(ts) == 0 {
 			// A clause set aside (…けど、それと違って): every term it names.
 			for t := range ix.namedIn(k) {

@@ -50,10 +50,15 @@ func TestUnderstand(t *testing.T) {
 func TestContrastNeverAnswersSetAside(t *testing.T) {
 	t.Parallel()
 	ix := smallIndex(t)
-	for _, q := range []string{
-		"ファイアウォールと違って、通信の中身まで見て侵入を遮断する仕組み",
-		"ファイアウォールとは違うWebアプリ専用の防御",
-		"ゼロトラストではなく従来の境界型の考え方",
+	for q, aside := range map[string]string{
+		"ファイアウォールと違って、通信の中身まで見て侵入を遮断する仕組み": "ファイアウォール",
+		"ファイアウォールとは違うWebアプリ専用の防御":          "ファイアウォール",
+		"ゼロトラストではなく従来の境界型の考え方":             "ゼロトラスト",
+		"IPSとは違って検知するだけの仕組み":               "IPS",
+		// A Latin word before the name (a mention left in the text, a
+		// product) does not hide it.
+		"@secbot IPSとは違って検知するだけの仕組み": "IPS",
+		"うちのUTM IPSとは違って検知するだけの仕組み?": "IPS",
 	} {
 		for _, f := range []func(context.Context, string) (string, error){
 			func(ctx context.Context, q string) (string, error) {
@@ -69,7 +74,7 @@ func TestContrastNeverAnswersSetAside(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got == "ファイアウォール" || got == "ゼロトラスト" {
+			if got == aside {
 				t.Errorf("%q answered %q, the term it sets aside", q, got)
 			}
 		}

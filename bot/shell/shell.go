@@ -127,7 +127,7 @@ func (s *Shell) Run(ctx context.Context) error {
 		}
 		reply := s.Router.Route(ctx, bot.Request{
 			Platform:  bot.Shell,
-			Text:      text,
+			Text:      stripMention(text),
 			UserID:    s.UserID,
 			UserName:  s.UserName,
 			ChannelID: s.ChannelID,
@@ -135,6 +135,20 @@ func (s *Shell) Run(ctx context.Context) error {
 		})
 		fmt.Fprintln(s.Out, Render(s.saveFiles(reply)))
 	}
+}
+
+// stripMention removes the "@secbot" a line starts with, as people type
+// it in a channel (the help says @secbot 質問): the console is a DM, and
+// the question is what follows. A line that is only the mention is kept.
+func stripMention(text string) string {
+	const mention = "@secbot"
+	if len(text) > len(mention) && strings.EqualFold(text[:len(mention)], mention) {
+		rest := strings.TrimLeft(text[len(mention):], " 　:：,、")
+		if rest != "" && rest != text[len(mention):] {
+			return rest
+		}
+	}
+	return text
 }
 
 // saveFiles writes the files of r and its Also to s.Dir (an existing file

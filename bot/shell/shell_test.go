@@ -38,6 +38,26 @@ func TestPipedInput(t *testing.T) {
 	}
 }
 
+// TestMentionStripped: "@secbot 質問" typed in the console asks the
+// question, as a mention does in a channel.
+func TestMentionStripped(t *testing.T) {
+	in := "@secbot 2025年の崖って何？\n@SecBot　ゼロトラスト\n@secbot\n@secbotter\n"
+	var out bytes.Buffer
+	r := &echoRouter{}
+	sh := &Shell{In: strings.NewReader(in), Out: &out, Router: r}
+	if err := sh.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, req := range r.got {
+		got = append(got, req.Text)
+	}
+	want := []string{"2025年の崖って何？", "ゼロトラスト", "@secbot", "@secbotter"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("questions = %q, want %q", got, want)
+	}
+}
+
 // TestInterruptAtPrompt: Ctrl-C (the context ending) stops a console that
 // waits for input, without waiting for another line.
 func TestInterruptAtPrompt(t *testing.T) {
