@@ -53,6 +53,12 @@ func asksSource(q string) bool {
 	return false
 }
 
+// isCaption reports whether a passage is a figure's caption (with its
+// source line, see knowledge.FigureTexts).
+func isCaption(text string) bool {
+	return reFigureCaption.MatchString(jtext.WidthFold(strings.TrimSpace(text), false))
+}
+
 // givesSource reports whether a passage gives a source line.
 func givesSource(text string) bool {
 	return strings.Contains(text, "出典")

@@ -46,7 +46,7 @@ var contrastMarks = []string{
 var topicMarks = []string{"っていうのは", "というのは", "ってのは", "っていう", "って言う", "という", "とは", "って", "について", "に関して", "は"}
 
 // questionCues are the words that make a sentence a question.
-var questionCues = []string{"何", "なに", "なん", "どう", "どんな", "どの", "どれ", "どこ", "なぜ", "いつ", "誰", "とは", "って", "教え", "知りたい", "意味", "詳し", "まとめ", "か"}
+var questionCues = []string{"何", "なに", "なん", "どう", "どんな", "どの", "どれ", "どこ", "なぜ", "いつ", "誰", "とは", "って", "教え", "知りたい", "意味", "詳し", "まとめ", "か", "っけ", "よね"}
 
 // questionMarks are the markers after which a question form may follow
 // what is asked (ゼロトラストって何をするの, BCPは何のため).

@@ -219,6 +219,18 @@ func TestRulesOnDefaultPack(t *testing.T) {
 			t.Errorf("Ask(%q) = %s %+v, want %s first", tt.question, a.Kind, a.Passages, tt.section)
 		}
 	}
+	// A description asked as a recollection (…ってあったよね, …ありましたっけ)
+	// names its term, even where a figure's caption and source share its
+	// words (図25 and IPA「中小企業の情報セキュリティ対策ガイドライン」).
+	for _, q := range []string{"中小企業向けのセキュリティ対策の宣言制度ってあったよね", "中小企業向けのセキュリティ対策の宣言制度ってありましたっけ"} {
+		a, err := ix.Ask(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Kind != knowledge.KindTerm || a.Term.Name != "SECURITY ACTION" {
+			t.Errorf("Ask(%q) = %s %v %+v, want SECURITY ACTION", q, a.Kind, a.Term, a.Passages)
+		}
+	}
 }
 
 // TestHeadWord: the head of a description is its last word when the text

@@ -589,16 +589,23 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 		return knowledge.Answer{}, err
 	}
 	_, hinted := ix.nameHints(u.question) // ゼロ何とか, 3文字の略語: a name asked for
-	if res.describe == describeConfident && isDescription(q, u.core) && (!ok || askName(q) || hinted || isThing(u.core) || a.coverage < describeOverPassage || res.describeScore >= a.coverage || ix.namesHead(res.described, u.core) || ix.headOnlyInTerm(res.described, a.Passages, u.core)) {
+	// A figure's caption (and its source line) is a label, not what the
+	// chapter says: a description that a term fits better than the caption
+	// fits the question names the term, unless the question asks for a
+	// source (中小企業向けのセキュリティ対策の宣言制度 is SECURITY ACTION,
+	// not the source of 図25, IPA「中小企業の情報セキュリティ対策ガイド
+	// ライン」).
+	caption := ok && isCaption(a.Passages[0].Text) && !asksSource(q) && a.coverage < res.describeScore
+	if res.describe == describeConfident && isDescription(q, u.core) && (!ok || caption || askName(q) || hinted || isThing(u.core) || a.coverage < describeOverPassage || res.describeScore >= a.coverage || ix.namesHead(res.described, u.core) || ix.headOnlyInTerm(res.described, a.Passages, u.core)) {
 		return ix.resolvedAnswer(q, resolution{term: res.described}), nil
 	}
-	if ok {
-		return a.Answer, nil
-	}
-	if res.describe == describeTentative && ok && (askName(q) || isThing(u.core)) && a.coverage < res.describeScore {
+	if res.describe == describeTentative && ok && (caption || (askName(q) || isThing(u.core)) && a.coverage < res.describeScore) {
 		// A thing described (…をまとめたもの) that a term fits better than
 		// any passage fits the question: "もしかして" that term.
 		ok = false
+	}
+	if ok {
+		return a.Answer, nil
 	}
 	if res.describe != describeNone && isDescription(q, u.core) {
 		// Only a message that reads as a description of a thing (or asks
