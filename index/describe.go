@@ -428,9 +428,33 @@ func simile(rest string) bool {
 // subjectNamed reports whether ck names a term not in skip, outside a
 // simile: the question is about that term (社内のWi-Fiのパスワード asks
 // about Wi-Fi, it does not describe another term).
+// A name used as a verb (暗号化されて, 改ざんする) says what happens in
+// the description, not what it is about: 勝手に暗号化されて身代金を要求
+// される攻撃 describes ランサムウェア.
 func (ix *Index) subjectNamed(ck string, skip map[int]bool) bool {
-	for t := range ix.namedIn(ck) {
-		if !skip[t] {
+	named := false
+	ix.nameIx.in(ck, func(id int32, at int) {
+		rest := ck[at+len(ix.names[id].key):]
+		if !skip[ix.names[id].term] && !simile(rest) && !verbSuffix(rest) {
+			named = true
+		}
+	})
+	return named
+}
+
+// verbSuffixes are the Key forms of the endings that make a verb of the
+// noun before them (暗号化される, 改ざんして).
+var verbSuffixes = func() []string {
+	var out []string
+	for _, s := range []string{"される", "されて", "された", "され", "させ", "して", "する", "した", "しない", "できる", "できない"} {
+		out = append(out, Key(s))
+	}
+	return out
+}()
+
+func verbSuffix(rest string) bool {
+	for _, s := range verbSuffixes {
+		if strings.HasPrefix(rest, s) {
 			return true
 		}
 	}
@@ -566,6 +590,11 @@ func (ix *Index) describe(core, msg string, skip map[int]bool) (describeVerdict,
 		// A name hinted at and a description that fits it.
 		return describeConfident, best.term, alts, best.score
 	case best.score >= describeMaybe:
+		if !ix.fitsKind(best.term, core) {
+			// Not sure, and not even the kind of thing described: …を
+			// 何回も試して当てる攻撃 is no 暗号化, whatever words they share.
+			return describeNone, -1, append([]int{best.term}, alts...), best.score
+		}
 		return describeTentative, best.term, alts, best.score
 	}
 	return describeNone, -1, append([]int{best.term}, alts...), best.score
@@ -602,6 +631,28 @@ func (ix *Index) namesHead(t int, core string) bool {
 		}
 	}
 	return false
+}
+
+// fitsKind reports whether term t can be the kind of thing the description
+// core ends on: when some term's name is of that kind (the head is a kind
+// the glossary names: 攻撃, 仕組み is none), t's name, definition or
+// keywords hold the head word (its related terms' names do not count).
+func (ix *Index) fitsKind(t int, core string) bool {
+	head := headWord(core)
+	if head == "" || ix.namesHead(t, core) || strings.Contains(Key(ix.terms[t].term.Definition), head) {
+		return true
+	}
+	for _, k := range ix.terms[t].term.Keywords {
+		if strings.Contains(Key(k), head) {
+			return true
+		}
+	}
+	for i := range ix.terms {
+		if ix.namesHead(i, core) {
+			return false
+		}
+	}
+	return true
 }
 
 // headSuffix maps a head word to the suffix that forms names of that kind

@@ -231,6 +231,22 @@ func TestRulesOnDefaultPack(t *testing.T) {
 			t.Errorf("Ask(%q) = %s %v %+v, want SECURITY ACTION", q, a.Kind, a.Term, a.Passages)
 		}
 	}
+	// A term named as a verb (暗号化されて) is what happens in the
+	// description, not its answer; a term that is not the kind of thing
+	// described (…攻撃: 暗号化 is no attack) is no "もしかして" of it.
+	for q, want := range map[string]string{
+		"会社のPCが勝手に暗号化されて身代金を要求されたら、それは何の被害？": "ランサムウェア",
+		"PCのファイルが勝手に暗号化されて身代金を要求される攻撃":       "ランサムウェア",
+		"パスワードを何回も試して当てる攻撃って何て言うんだっけ":        "",
+	} {
+		a, err := ix.Ask(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := answerName(a); got != want {
+			t.Errorf("Ask(%q) = %s %q, want %q", q, a.Kind, got, want)
+		}
+	}
 }
 
 // TestHeadWord: the head of a description is its last word when the text
