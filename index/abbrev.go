@@ -91,3 +91,25 @@ func expansions(key string, abbrevs []abbrev) string {
 	}
 	return b.String()
 }
+
+// spellsOut reports whether text gives the words an abbreviation asked
+// alone stands for, as the chapter does where it first uses it
+// (デジタルトランスフォーメーション（DX）, IT（情報技術）): that passage
+// answers "DXって何？".
+func spellsOut(text, asked string) bool {
+	a := strings.TrimSpace(stripQuestion(asked))
+	if !reAbbrevName.MatchString(a) {
+		return false
+	}
+	for _, m := range reAbbrev.FindAllStringSubmatch(text, -1) {
+		if strings.EqualFold(m[2], a) {
+			return true
+		}
+	}
+	for _, m := range reAbbrevAfter.FindAllStringSubmatch(text, -1) {
+		if strings.EqualFold(m[1], a) {
+			return true
+		}
+	}
+	return false
+}

@@ -231,6 +231,17 @@ func TestRulesOnDefaultPack(t *testing.T) {
 			t.Errorf("Ask(%q) = %s %v %+v, want SECURITY ACTION", q, a.Kind, a.Term, a.Passages)
 		}
 	}
+	// An abbreviation asked alone: the passage that spells it out, not
+	// the caption and source of 図22 (DXレポート…DXの本格的な展開).
+	for _, q := range []string{"DXってなに？", "DXって何の略ですか"} {
+		a, err := ix.Ask(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Kind != knowledge.KindPassage || !strings.Contains(a.Passages[0].Text, "デジタルトランスフォーメーション（DX）") {
+			t.Errorf("Ask(%q) = %s %+v, want the passage spelling DX out first", q, a.Kind, a.Passages)
+		}
+	}
 	// A term named as a verb (暗号化されて) is what happens in the
 	// description, not its answer; a term that is not the kind of thing
 	// described (…攻撃: 暗号化 is no attack) is no "もしかして" of it.

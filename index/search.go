@@ -101,6 +101,10 @@ const (
 	// weightDefines rewards the passage that defines what is asked
 	// (「2025年の崖」とは…).
 	weightDefines = 1
+	// weightSpellsOut rewards, for an abbreviation asked alone, the passage
+	// that gives the words it stands for (デジタルトランスフォーメーション
+	// （DX）): the chapter's definition of it.
+	weightSpellsOut = 2
 	// passageWords is the share of the question's words (see words) that
 	// the best passage's section must hold, besides passageCoverage of the
 	// bigrams in the passage: a question is not answered by a passage that
@@ -115,6 +119,11 @@ const (
 	// weightAsked rewards a passage that holds the kind of figure the
 	// question asks for (a number, a percentage, a year; see askedFor).
 	weightAsked = 0.5
+	// penaltyCaption lowers a figure's caption (with its source line) when
+	// the question asks for neither a figure nor a source: a label and a
+	// publication's title match words (DXレポート…DXの本格的な展開) but say
+	// nothing about them.
+	penaltyCaption = 0.5
 	// weightHead is the weight in sectionScores of the tokens of the
 	// question's head (see headStart).
 	weightHead = 2
@@ -214,6 +223,11 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 			if len(defines) > len("トハ") && strings.Contains(ix.passages[ids[i]].key, defines) {
 				p.Score += weightDefines
 			}
+			if spellsOut(p.Passage.Text, text) {
+				// DXって何: the passage that spells it out, whatever
+				// section has it in its title (DXレポート).
+				p.Score += weightSpellsOut
+			}
 			// The passage's own words, its section's title aside (every
 			// passage of 4-2-1 has 守り in its title; the one that says
 			// 守り itself answers a question on 守り).
@@ -233,6 +247,9 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 			if ordinal && listsSteps(p.Passage.Text) {
 				// A step asked by its position: the list of steps.
 				p.Score += weightAsked
+			}
+			if !source && !strings.Contains(text, "図") && isCaption(p.Passage.Text) {
+				p.Score -= penaltyCaption
 			}
 			if source && givesSource(p.Passage.Text) {
 				// A question on where a figure comes from: the
