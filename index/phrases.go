@@ -46,7 +46,7 @@ var contrastMarks = []string{
 var topicMarks = []string{"っていうのは", "というのは", "ってのは", "っていう", "って言う", "という", "とは", "って", "について", "に関して", "は"}
 
 // questionCues are the words that make a sentence a question.
-var questionCues = []string{"何", "なに", "なん", "どう", "どんな", "どの", "どれ", "どこ", "なぜ", "いつ", "誰", "とは", "って", "教え", "知りたい", "意味", "詳し", "まとめ", "か", "っけ", "よね"}
+var questionCues = []string{"何", "なに", "なん", "どう", "どんな", "どの", "どれ", "どこ", "なぜ", "いつ", "誰", "とは", "って", "教え", "知りたい", "意味", "詳し", "まとめ", "か", "っけ", "よね", "全部", "全て", "すべて", "ぜんぶ", "一覧"}
 
 // questionMarks are the markers after which a question form may follow
 // what is asked (ゼロトラストって何をするの, BCPは何のため).
@@ -54,4 +54,4 @@ var questionMarks = []string{"っていうのは", "というのは", "っての
 
 // questionKanji are the kanji a question form may use after what is asked:
 // 何, 意味, 簡単, 説明, 教える, 具体, 一言, 知る, 聞く, 分かる, 為.
-const questionKanji = "何意味簡単説明教具体的一言知聞分解理事物為誰結局要約詳細今更初歩質問概念定義指読方名前呼称言"
+const questionKanji = "何意味簡単説明教具体的一言知聞分解理事物為誰結局要約詳細今更初歩質問概念定義指読方名前呼称言全部覧"
