@@ -92,13 +92,20 @@ func expansions(key string, abbrevs []abbrev) string {
 	return b.String()
 }
 
-// spellsOut reports whether text gives the words an abbreviation asked
-// alone stands for, as the chapter does where it first uses it
+// askedAbbrev returns the abbreviation asked alone (DXって何 → DX), or "".
+func askedAbbrev(asked string) string {
+	if a := strings.TrimSpace(stripQuestion(asked)); reAbbrevName.MatchString(a) {
+		return a
+	}
+	return ""
+}
+
+// spellsOut reports whether text gives the words the abbreviation a (see
+// askedAbbrev) stands for, as the chapter does where it first uses it
 // (デジタルトランスフォーメーション（DX）, IT（情報技術）): that passage
 // answers "DXって何？".
-func spellsOut(text, asked string) bool {
-	a := strings.TrimSpace(stripQuestion(asked))
-	if !reAbbrevName.MatchString(a) {
+func spellsOut(text, a string) bool {
+	if a == "" || !strings.Contains(strings.ToUpper(text), strings.ToUpper(a)) {
 		return false
 	}
 	for _, m := range reAbbrev.FindAllStringSubmatch(text, -1) {

@@ -647,12 +647,8 @@ func (ix *Index) fitsKind(t int, core string) bool {
 			return true
 		}
 	}
-	for i := range ix.terms {
-		if ix.namesHead(i, core) {
-			return false
-		}
-	}
-	return true
+	// Some term's name is of that kind: the head ends one of its words.
+	return !ix.nameEnds[head] && (headSuffix[head] == "" || !ix.nameEnds[headSuffix[head]])
 }
 
 // headSuffix maps a head word to the suffix that forms names of that kind

@@ -56,7 +56,14 @@ func asksSource(q string) bool {
 // isCaption reports whether a passage is a figure's caption (with its
 // source line, see knowledge.FigureTexts).
 func isCaption(text string) bool {
-	return reFigureCaption.MatchString(jtext.WidthFold(strings.TrimSpace(text), false))
+	text = strings.TrimSpace(text)
+	if !strings.HasPrefix(text, "図") {
+		return false
+	}
+	if len(text) > 32 {
+		text = text[:32] // 図 and its number; a cut rune does not matter
+	}
+	return reFigureCaption.MatchString(jtext.WidthFold(text, false))
 }
 
 // givesSource reports whether a passage gives a source line.

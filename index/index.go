@@ -33,6 +33,10 @@ type Index struct {
 	// keywordWords holds the words (see words) of every keyword.
 	keywordTerms map[string][]int
 	keywordWords map[string]bool
+	// nameEnds holds every ending of every word of the terms' names
+	// (攻撃 of ゼロデイ攻撃, 性 of 可用性): the kinds of thing the glossary
+	// names (fitsKind).
+	nameEnds map[string]bool
 
 	// The full-text part is built in the background (see Build): the
 	// sections' text first (textReady is closed once text is set), then
@@ -304,6 +308,14 @@ func Build(pack *knowledge.Pack, opts ...Options) (*Index, error) {
 	ix.describer = newDescriber(ix.terms, chapterDF, len(ix.passages))
 	for i := range ix.terms {
 		ix.terms[i].defTokens, ix.terms[i].defWords = nil, nil
+	}
+	ix.nameEnds = map[string]bool{}
+	for _, e := range ix.terms {
+		for _, w := range words(e.term.Name) {
+			for j := range w {
+				ix.nameEnds[w[j:]] = true
+			}
+		}
 	}
 	ix.keywordTerms, ix.keywordWords = map[string][]int{}, map[string]bool{}
 	for i, e := range ix.terms {

@@ -211,6 +211,8 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 		rank := rankOf(text)         // the first, the second … (lead.go)
 		source := asksSource(text)   // 出典, どこの調査 (figure.go)
 		ordinal := asksOrdinal(text) // 最初に, 2番目 (figure.go)
+		abbr := askedAbbrev(text)    // DXって何 (abbrev.go)
+		figure := source || strings.Contains(text, "図")
 		for i := range hits {
 			p := &hits[i]
 			secCov := coverageSyn(qt, hints, inSet(ft.sections[p.Passage.Section]))
@@ -223,7 +225,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 			if len(defines) > len("トハ") && strings.Contains(ix.passages[ids[i]].key, defines) {
 				p.Score += weightDefines
 			}
-			if spellsOut(p.Passage.Text, text) {
+			if spellsOut(p.Passage.Text, abbr) {
 				// DXって何: the passage that spells it out, whatever
 				// section has it in its title (DXレポート).
 				p.Score += weightSpellsOut
@@ -248,7 +250,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 				// A step asked by its position: the list of steps.
 				p.Score += weightAsked
 			}
-			if !source && !strings.Contains(text, "図") && isCaption(p.Passage.Text) {
+			if !figure && isCaption(p.Passage.Text) {
 				p.Score -= penaltyCaption
 			}
 			if source && givesSource(p.Passage.Text) {
