@@ -34,6 +34,10 @@ const (
 	// kanaMaxDF the most passages that may hold one for a query's
 	// grammar bigram to count (see rank).
 	describeKana = 0.3
+	// describeKanaWord is the weight of a keyword typed in hiragana found
+	// whole in a query (see kanaTokens): a word, but one that everyday
+	// grammar may spell too (つながらないよう).
+	describeKanaWord = 0.5
 	kanaMaxDF    = 2
 	// describeHead is added to the score of a term whose name ends with
 	// the head of the description, its last word (see namesHead).
@@ -78,6 +82,10 @@ type describer struct {
 	nPassages int
 	// scratch holds rankScratch values sized for the terms.
 	scratch sync.Pool
+	// kanaWords are the keywords typed in hiragana alone (なりすまし,
+	// ひとまとめ), in Key form: found whole in a query, each is a word
+	// the term holds (see kanaTokens).
+	kanaWords []string
 }
 
 type posting struct {
@@ -111,6 +119,13 @@ func newDescriber(terms []termEntry, chapterDF map[string]int, nPassages int) *d
 		}
 		addTokens(e.defTokens, describeDef)
 		for _, k := range e.term.Keywords {
+			if isKanaWord(k) {
+				key := Key(k)
+				if !slices.Contains(d.kanaWords, key) {
+					d.kanaWords = append(d.kanaWords, key)
+				}
+				best[kanaWordToken+key] = describeKanaWord
+			}
 			toks := textTokens(k)
 			addTokens(toks, describeKeyword)
 			// The kana of a keyword (いつでも使える) may be a word typed
@@ -130,6 +145,41 @@ func newDescriber(terms []termEntry, chapterDF map[string]int, nPassages int) *d
 		}
 	}
 	return d
+}
+
+// kanaWordToken prefixes the token of a keyword typed in hiragana (see
+// describer.kanaWords); no bigram starts so.
+const kanaWordToken = "\x00kana:"
+
+// minKanaWord is the least runes of a keyword in hiragana found whole in a
+// query: a shorter one is grammar as often as a word.
+const minKanaWord = 4
+
+// isKanaWord reports whether keyword k is typed in hiragana alone and long
+// enough to be found whole (see minKanaWord).
+func isKanaWord(k string) bool {
+	n := 0
+	for _, r := range k {
+		if !isHiraganaRune(r) {
+			return false
+		}
+		n++
+	}
+	return n >= minKanaWord
+}
+
+// kanaTokens returns qt with a token for each keyword in hiragana that the
+// query holds whole (なりすましをされると…: なりすまし): its bigrams are
+// grammar to the analyzer, and the chapter's grammar shares them (ナリ of
+// なります), but the whole word names the thing.
+func (d *describer) kanaTokens(core string, qt []token) []token {
+	ck := Key(core)
+	for _, w := range d.kanaWords {
+		if strings.Contains(ck, w) {
+			qt = append(qt, token{term: kanaWordToken + w})
+		}
+	}
+	return qt
 }
 
 // candidate is a term scored by reverse lookup.
@@ -153,6 +203,22 @@ func (d *describer) rank(qt []token, skip map[int]bool) []candidate {
 		seen[t.term] = true
 		w := tokenWeight(t)
 		ps := d.postings[t.term]
+		if strings.HasPrefix(t.term, kanaWordToken) {
+			// A keyword typed in hiragana, found whole: a word matched
+			// and a bonus outside the total, as the kana bigrams below.
+			idf := math.Log(1 + float64(d.nTerms+d.nPassages)/float64(1+len(ps)))
+			for _, p := range ps {
+				if skip[int(p.term)] {
+					continue
+				}
+				if sc.score[p.term] == 0 && sc.matched[p.term] == 0 {
+					sc.touched = append(sc.touched, p.term)
+				}
+				sc.score[p.term] += idf * float64(p.w)
+				sc.matched[p.term]++
+			}
+			continue
+		}
 		if t.grammar && len(ps) > 0 && d.chapterDF[t.term] <= kanaMaxDF {
 			// A bigram of a word typed in hiragana that a keyword holds
 			// (イツ of いつでも, タド of たどれる) and the chapter hardly
@@ -517,6 +583,17 @@ func (ix *Index) describe(core, msg string, skip map[int]bool) (describeVerdict,
 	if hint {
 		qt = tokenize(dropHints(core))
 	}
+	qt = ix.describer.kanaTokens(core, qt)
+	property := describesProperty(core)
+	if property {
+		// A property (…が損なわれる性質): only the terms that name one
+		// (完全性, 否認防止性), not the act that harms it (改ざん).
+		for t := range ix.terms {
+			if !namesProperty(ix.terms[t].term.Name) {
+				named[t] = true
+			}
+		}
+	}
 	cands := ix.describer.rank(qt, named)
 	if headWord(core) != "" {
 		// What the description ends on is what the thing is (…狙われる
@@ -544,7 +621,12 @@ func (ix *Index) describe(core, msg string, skip map[int]bool) (describeVerdict,
 			alts = append(alts, c.term)
 		}
 	}
-	if len(cands) == 0 || cands[0].matched < describeMinMatched {
+	minMatched := describeMinMatched
+	if property {
+		// The head is one word of the description every property holds.
+		minMatched--
+	}
+	if len(cands) == 0 || cands[0].matched < minMatched {
 		return describeNone, -1, nil, 0
 	}
 	best := cands[0]
@@ -552,7 +634,7 @@ func (ix *Index) describe(core, msg string, skip map[int]bool) (describeVerdict,
 	if len(cands) > 1 {
 		second = cands[1].score
 	}
-	if best.score < describeSure || best.score < describeLead*second {
+	if (best.score < describeSure || best.score < describeLead*second) && !property {
 		if ix.describer.heldWords(core, best.term) < describeMinWords {
 			// Not sure, and only one word of the message is a word of
 			// the term, the rest about something else (出張先のホテルの
@@ -562,8 +644,9 @@ func (ix *Index) describe(core, msg string, skip map[int]bool) (describeVerdict,
 	}
 	switch {
 	case best.score >= describeSure && best.score >= describeLead*second,
-		hint && best.score >= describeMaybe && best.score >= describeLead*second:
-		// A name hinted at and a description that fits it.
+		(hint || property) && best.score >= describeMaybe && best.score >= describeLead*second:
+		// A name hinted at, or a property described, and a description
+		// that fits it.
 		return describeConfident, best.term, alts, best.score
 	case best.score >= describeMaybe:
 		return describeTentative, best.term, alts, best.score
@@ -603,6 +686,32 @@ func (ix *Index) namesHead(t int, core string) bool {
 	}
 	return false
 }
+
+// propertyHeads are the heads of a description of a property (…が損なわれる
+// 性質, …を保つ特性), and propertySuffix the end of the names of
+// properties (可用性, 責任追跡性).
+var propertyHeads = []string{"性質", "特性"}
+
+const propertySuffix = "性"
+
+// describesProperty reports whether a clause of core (before 、 or 。)
+// ends in a property head, のこと or こと after it aside: …と損なわれる
+// 性質のこと, 情報漏えいで損なわれる性質、CIAでいうCのこと.
+func describesProperty(core string) bool {
+	for _, c := range strings.FieldsFunc(core, func(r rune) bool { return strings.ContainsRune("、。,，.！？!?", r) }) {
+		c = strings.TrimRight(c, trimChars)
+		c = strings.TrimSuffix(strings.TrimSuffix(c, "こと"), "の")
+		for _, h := range propertyHeads {
+			if strings.HasSuffix(c, h) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// namesProperty reports whether name is that of a property (…性).
+func namesProperty(name string) bool { return strings.HasSuffix(name, propertySuffix) }
 
 // headSuffix maps a head word to the suffix that forms names of that kind
 // of thing: a 性質 is named …性 (責任追跡性, 可用性).

@@ -313,7 +313,7 @@ func stripCushions(s string) string {
 	for {
 		before := s
 		for _, c := range cushions {
-			if strings.HasPrefix(s, c) && len(s) > len(c) {
+			if strings.HasPrefix(s, c) && len(s) > len(c) && !gluedKana(c, s[len(c):]) {
 				s = strings.Trim(s[len(c):], trimChars)
 			}
 		}
@@ -322,6 +322,26 @@ func stripCushions(s string) string {
 		}
 	}
 }
+
+// gluedKana reports whether a cushion typed in hiragana is the start of a
+// longer word: the hiragana after it goes on (あとから is 後から, not あと,
+// から; ではなく is no では), unless it is は (まずは) or another cushion
+// (ねえねえ).
+func gluedKana(c, rest string) bool {
+	last, _ := utf8.DecodeLastRuneInString(c)
+	next, _ := utf8.DecodeRuneInString(rest)
+	if !isHiraganaRune(last) || !isHiraganaRune(next) || next == 'は' || next == 'ー' {
+		return false
+	}
+	for _, o := range cushions {
+		if strings.HasPrefix(rest, o) {
+			return false
+		}
+	}
+	return true
+}
+
+func isHiraganaRune(r rune) bool { return r >= 0x3041 && r <= 0x309F }
 
 // afterClause returns what follows the last background clause of s (see
 // clauseEnds), when it has content of its own.
