@@ -38,7 +38,7 @@ const (
 	// whole in a query (see kanaTokens): a word, but one that everyday
 	// grammar may spell too (つながらないよう).
 	describeKanaWord = 0.5
-	kanaMaxDF    = 2
+	kanaMaxDF        = 2
 	// describeHead is added to the score of a term whose name ends with
 	// the head of the description, its last word (see namesHead).
 	describeHead = 0.1
@@ -539,7 +539,9 @@ const (
 // runners-up worth suggesting.
 func (ix *Index) describe(core, msg string, skip map[int]bool) (describeVerdict, int, []int, float64) {
 	ck := Key(core)
-	if n := utf8.RuneCountInString(ck); n < describeMinRunes || n < fullTextMinRunes || contentWords(core) < 2 {
+	// A keyword typed in hiragana found whole (なりすまし) is a word.
+	kanaWords := float64(len(ix.describer.kanaTokens(core, nil)))
+	if n := utf8.RuneCountInString(ck); n < describeMinRunes || n < fullTextMinRunes || contentWords(core)+kanaWords < 2 {
 		// A word, not a description: a keyword only suggests the terms
 		// that have it (乗っ取り → 不正アクセス?). A keyword may name a
 		// neighbouring thing the pack does not cover (トロイの木馬 is a
@@ -719,7 +721,7 @@ var headSuffix = map[string]string{"性質": "性"}
 
 // whatIsCues ask what a thing is or does (何をする組織, どういう考え方,
 // まず何が起きる, 何なのか把握したい).
-var whatIsCues = []string{"何", "なに", "なん", "どういう", "どんな", "どのような", "教えて", "把握", "知りたい", "とは", "意味"}
+var whatIsCues = []string{"何", "なに", "なん", "どういう", "どんな", "どのような", "教えて", "把握", "知りたい", "とは", "意味", "どうなる", "どうなっ", "どうなり"}
 
 // asksWhatItIs reports whether msg asks what a thing is or does.
 func asksWhatItIs(msg string) bool {
