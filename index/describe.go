@@ -686,7 +686,31 @@ func (ix *Index) namesHead(t int, core string) bool {
 			return true
 		}
 	}
-	return false
+	// The glossary says what kind of thing the term is in the last word
+	// of a sentence of its definition (…を両立する、人間中心の社会
+	// （Society）: a 社会).
+	return slices.Contains(definitionHeads(ix.terms[t].term.Definition), Key(head))
+}
+
+// definitionHeads returns the last word of each sentence of a definition,
+// in Key form: what the term is (…を評価するプロセス → プロセス; …人間中心の
+// 社会（Society） → 社会), a closing bracket, のこと and こと aside.
+func definitionHeads(def string) []string {
+	var out []string
+	for _, sent := range strings.FieldsFunc(def, func(r rune) bool { return r == '。' }) {
+		sent = strings.TrimSpace(sent)
+		if strings.HasSuffix(sent, "）") {
+			if i := strings.LastIndex(sent, "（"); i > 0 {
+				sent = sent[:i]
+			}
+		}
+		sent = strings.TrimSuffix(strings.TrimSuffix(sent, "こと"), "の")
+		ws := words(sent)
+		if len(ws) > 0 && strings.HasSuffix(Key(sent), ws[len(ws)-1]) {
+			out = append(out, ws[len(ws)-1])
+		}
+	}
+	return out
 }
 
 // propertyHeads are the heads of a description of a property (…が損なわれる
