@@ -202,6 +202,8 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 		rank := rankOf(text)         // the first, the second … (lead.go)
 		source := asksSource(text)   // 出典, どこの調査 (figure.go)
 		ordinal := asksOrdinal(text) // 最初に, 2番目 (figure.go)
+		members := asksMembers(text) // どんなものがある, 具体的には
+		ck := Key(text)
 		for i := range hits {
 			p := &hits[i]
 			secCov := coverageSyn(qt, hints, inSet(ft.sections[p.Passage.Section]))
@@ -234,6 +236,12 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 				// A step asked by its position: the list of steps.
 				p.Score += weightAsked
 			}
+			if members && announcesListOf(p.Passage.Text, ck) {
+				// What a thing includes: the list the chapter announces
+				// for it (「守りのIT投資」には、以下のようなものがあります),
+				// wherever the overview that names it more often is.
+				p.Score += weightDefines
+			}
 			if source && givesSource(p.Passage.Text) {
 				// A question on where a figure comes from: the
 				// figure's caption with its source line.
@@ -250,6 +258,37 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 		hits[i].Words = wordCoverageSyn(ws, hints, ft.sectionKeys[hits[i].Passage.Section])
 	}
 	return hits, nil
+}
+
+// memberCues ask what a thing includes or what kinds of it there are.
+var memberCues = []string{"どんなもの", "どういうもの", "どのようなもの", "何がある", "なにがある", "何が入る", "何が含まれ", "具体的には", "具体例", "どんな種類"}
+
+// asksMembers reports whether text asks what a thing includes (see
+// memberCues).
+func asksMembers(text string) bool {
+	for _, c := range memberCues {
+		if strings.Contains(text, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// reListAnnounced matches the first line of a passage that announces a
+// list, with what the list is of before には or は (「守りのIT投資」には、
+// 以下のようなものがあります; knowledge.Pack.Passages joins the list to it).
+var reListAnnounced = regexp.MustCompile(`^(.+?)(?:には|は)、?(?:以下|次)の`)
+
+// announcesListOf reports whether passage text announces a list of a
+// thing the question (ck, in Key form) names.
+func announcesListOf(text, ck string) bool {
+	first, _, _ := strings.Cut(text, "\n")
+	m := reListAnnounced.FindStringSubmatch(first)
+	if m == nil {
+		return false
+	}
+	k := Key(m[1])
+	return utf8.RuneCountInString(k) >= 2 && strings.Contains(ck, k)
 }
 
 // headStart returns the index in qt of the first token of the question's
@@ -684,7 +723,10 @@ func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords flo
 	if len(hits) == 0 || hits[0].Words < minWords {
 		return scoredAnswer{}, false, nil
 	}
-	if hits[0].Coverage < passageCoverage {
+	listed := asksMembers(core) && announcesListOf(hits[0].Passage.Text, Key(core))
+	if hits[0].Coverage < passageCoverage && !listed {
+		// (A list the chapter announces for the thing asked answers what
+		// it includes, however the question is worded around it.)
 		// A question may join what several passages of one section say
 		// (two stages of a list, a case and the rule it illustrates): the
 		// answer shows the hits of the best one's section together, and it

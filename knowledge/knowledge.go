@@ -139,12 +139,66 @@ func (p *Pack) Passages() []Passage {
 				}
 			}
 		}
-		add(s.Body)
+		body, groups := announcedLists(s.Body, ListGroups(s.Lists))
+		add(body)
 		add(s.Cases)
-		add(ListGroups(s.Lists))
+		add(groups)
 		add(FigureTexts(s))
 	}
 	return out
+}
+
+// reAnnounce matches a body sentence that announces a list (「守りのIT投資」
+// には、以下のようなものがあります。): the importer keeps the list among the
+// section's lists, away from it.
+var reAnnounce = regexp.MustCompile(`(以下|次)の(ような)?[^。]{0,12}(があります|があげられます|が挙げられます|です)。?$`)
+
+// maxAnnounce is the longest sentence read as announcing a list.
+const maxAnnounce = 60
+
+// announcedLists joins each body sentence that announces a list (see
+// reAnnounce) with the list it announces: the first group of the
+// section's lists not yet taken that enumerates (a line ending in など:
+// 定期的なシステム更新サイクル・…・法規制対応など). A question on what the
+// list holds (守りのIT投資にはどんなものがある) finds the sentence that names
+// it and the items together.
+func announcedLists(body, groups []string) ([]string, []string) {
+	var outBody []string
+	taken := make([]bool, len(groups))
+	for _, b := range body {
+		t := strings.TrimSpace(b)
+		if utf8.RuneCountInString(t) <= maxAnnounce && reAnnounce.MatchString(t) {
+			if i := enumeration(groups, taken); i >= 0 {
+				taken[i] = true
+				outBody = append(outBody, t+"\n"+groups[i])
+				continue
+			}
+		}
+		outBody = append(outBody, b)
+	}
+	var outGroups []string
+	for i, g := range groups {
+		if !taken[i] {
+			outGroups = append(outGroups, g)
+		}
+	}
+	return outBody, outGroups
+}
+
+// enumeration returns the first group not taken with a line ending in
+// など, or -1.
+func enumeration(groups []string, taken []bool) int {
+	for i, g := range groups {
+		if taken[i] {
+			continue
+		}
+		for _, line := range strings.Split(g, "\n") {
+			if strings.HasSuffix(strings.TrimSpace(line), "など") {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // reListMarker matches the start of a list item: a number (1. ２．), a step
