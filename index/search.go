@@ -203,6 +203,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 		source := asksSource(text)   // 出典, どこの調査 (figure.go)
 		ordinal := asksOrdinal(text) // 最初に, 2番目 (figure.go)
 		members := asksMembers(text) // どんなものがある, 具体的には
+		before := stepBefore(text)   // 見える化した次のステップ
 		ck := Key(text)
 		for i := range hits {
 			p := &hits[i]
@@ -233,8 +234,16 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 				p.Score += weightAsked
 			}
 			if ordinal && listsSteps(p.Passage.Text) {
-				// A step asked by its position: the list of steps.
+				// A step asked by its position: the list of steps, the
+				// one the question names by its heading first.
 				p.Score += weightAsked
+				if namesHeading(p.Passage.Text, ck) {
+					p.Score += weightAsked
+				}
+				if len(before) > 0 && stepHolds(p.Passage.Text, before) {
+					// The step after another: the list holding that one.
+					p.Score += weightDefines
+				}
 			}
 			if members && announcesListOf(p.Passage.Text, ck) {
 				// What a thing includes: the list the chapter announces
@@ -724,9 +733,13 @@ func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords flo
 		return scoredAnswer{}, false, nil
 	}
 	listed := asksMembers(core) && announcesListOf(hits[0].Passage.Text, Key(core))
+	if before := stepBefore(core); len(before) > 0 && listsSteps(hits[0].Passage.Text) && stepHolds(hits[0].Passage.Text, before) {
+		listed = true
+	}
 	if hits[0].Coverage < passageCoverage && !listed {
 		// (A list the chapter announces for the thing asked answers what
-		// it includes, however the question is worded around it.)
+		// it includes, and a list of steps holding the step a question
+		// names the step after it, however the question is worded.)
 		// A question may join what several passages of one section say
 		// (two stages of a list, a case and the rule it illustrates): the
 		// answer shows the hits of the best one's section together, and it
