@@ -372,7 +372,7 @@ func (ix *Index) stageDescribe(_ context.Context, r *request, res *resolution) (
 	if hint {
 		asked = dropHints(asked) // アルファベット2文字: about the name
 	}
-	off, byKeyword := ix.vocab.describesUnknown(asked, ix.keywordWords)
+	off, byKeyword := ix.vocab.describesUnknown(afterExample(asked), ix.keywordWords)
 	if r.fullText == fullTextOff || off || asksHowTo(r.q) && !namesThing(r.u.core) || asksFigure(r.q) {
 		return false, nil
 	}
@@ -404,6 +404,27 @@ func (ix *Index) stageDescribe(_ context.Context, r *request, res *resolution) (
 	}
 	res.suggestions = append(res.suggestions, alts...)
 	return false, nil
+}
+
+// exampleMarks end an example given as a likeness (チケットサイトにアクセス
+// が殺到したような, POSの売上データみたいに).
+var exampleMarks = []string{"ような", "みたいな", "みたいに", "のように"}
+
+// afterExample returns what follows the last example a description gives
+// as a likeness, when that has content of its own: the example may name
+// what the pack never does (チケットサイト) without the description being
+// about it. It returns s when there is none.
+func afterExample(s string) string {
+	best := -1
+	for _, m := range exampleMarks {
+		if i := strings.LastIndex(s, m); i >= 0 && i+len(m) > best {
+			best = i + len(m)
+		}
+	}
+	if best < 0 || contentWords(s[best:]) < 2 {
+		return s
+	}
+	return s[best:]
 }
 
 // stageFullText: full text over names and definitions (Bleve), accepted
