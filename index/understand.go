@@ -115,9 +115,18 @@ func understand(q string) understood {
 // dropDecorations removes what decorates a message but says nothing:
 // emoji and symbols, laughter at the end (w, ｗ, 笑, (笑)), exclamation and
 // question marks repeated, ー and 〜 stretching the end.
+// placeholders are the symbols written for a word left unsaid (○○攻撃,
+// ××社): no emoji.
+const placeholders = "○◯●×✕△□"
+
 func dropDecorations(q string) string {
 	var b strings.Builder
 	for _, r := range q {
+		if strings.ContainsRune(placeholders, r) {
+			// ○○攻撃: a placeholder for a word, part of the sentence.
+			b.WriteRune(r)
+			continue
+		}
 		if unicode.Is(unicode.So, r) || unicode.Is(unicode.Sk, r) || r == 0xFE0F || r == 0x200D || unicode.Is(unicode.Cs, r) {
 			// An emoji ends what it follows, like a full stop.
 			b.WriteRune('。')
