@@ -495,8 +495,31 @@ func simile(rest string) bool {
 // simile: the question is about that term (社内のWi-Fiのパスワード asks
 // about Wi-Fi, it does not describe another term).
 func (ix *Index) subjectNamed(ck string, skip map[int]bool) bool {
-	for t := range ix.namedIn(ck) {
-		if !skip[t] {
+	found := false
+	ix.nameIx.in(ck, func(id int32, at int) {
+		n := ix.names[id]
+		rest := ck[at+len(n.key):]
+		if !skip[n.term] && !simile(rest) && !enumerated(rest) {
+			found = true
+		}
+	})
+	return found
+}
+
+// enumerations are the Key forms of the marks of a list of examples (ウイ
+// ルス対策やファイアウォールなどがまとまった機器): a name among them is a
+// part or a neighbour of the thing described, not its subject.
+var enumerations = func() []string {
+	var out []string
+	for _, s := range []string{"など", "とか", "なんか", "や"} {
+		out = append(out, Key(s))
+	}
+	return out
+}()
+
+func enumerated(rest string) bool {
+	for _, s := range enumerations {
+		if strings.HasPrefix(rest, s) {
 			return true
 		}
 	}
