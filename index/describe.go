@@ -405,7 +405,7 @@ var descriptionEndings = append(slices.Clip(thingEndings), "の")
 
 // kanaNouns are everyday nouns typed in kana that end descriptions, never
 // a question form (ってどんなもの is one).
-var kanaNouns = []string{"しくみ", "しかけ", "やりかた", "かんがえかた", "ひと"}
+var kanaNouns = []string{"しくみ", "しかけ", "やりかた", "かんがえかた", "ひと", "ところ"}
 
 // isThing reports whether core, its question form stripped, ends in a
 // nominalizer (こと, もの, やつ): "the thing that …" describes a thing and
