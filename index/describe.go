@@ -456,6 +456,10 @@ func isDescription(msg, core string) bool {
 		return true
 	}
 	prev, _ := utf8.DecodeLastRuneInString(core[:len(core)-size])
+	if last == 'つ' && (unicode.IsDigit(prev) || strings.ContainsRune("一二三四五六七八九十", prev)) {
+		// A count (3つのうちの1つ): a noun.
+		return true
+	}
 	return unicode.Is(unicode.Han, prev) && strings.ContainsRune("みりきえしちびれ", last)
 }
 
