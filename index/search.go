@@ -764,8 +764,9 @@ func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords flo
 }
 
 // reNaming matches the words that ask for a name at the end of a question
-// (…って別の言い方だと何て呼ばれてる, …の正式な名前は): no passage says them.
-var reNaming = regexp.MustCompile(`(?:って|とは|は|の|を|、)?(?:別の|ほかの|他の|正式な|正式の)?(?:言い方|呼び方|呼び名|名前|名称|別名)?(?:だと|では|で|は|って)?(?:何|なん)(?:て|と)(?:言|呼|い).*$|(?:って|は|の|、)?(?:別の|ほかの|他の|正式な|正式の)(?:言い方|呼び方|呼び名|名前|名称).*$|(?:の|って)?別名.*$`)
+// (…って別の言い方だと何て呼ばれてる, …の正式な名前は, テキストでは何て呼んで
+// た: the chapter pointed at): no passage says them.
+var reNaming = regexp.MustCompile(`(?:って|とは|は|の|を|、)?(?:(?:テキスト|資料|本文|教材|この章)(?:の中では|の中で|では|で|だと))?(?:別の|ほかの|他の|正式な|正式の)?(?:言い方|呼び方|呼び名|名前|名称|別名)?(?:だと|では|で|は|って)?(?:何|なん)(?:て|と)(?:言|呼|い).*$|(?:って|は|の|、)?(?:別の|ほかの|他の|正式な|正式の)(?:言い方|呼び方|呼び名|名前|名称).*$|(?:の|って)?別名.*$`)
 
 // cutNaming removes the naming words that end q (see reNaming).
 func cutNaming(q string) string {
