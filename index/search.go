@@ -204,6 +204,7 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 		ordinal := asksOrdinal(text) // 最初に, 2番目 (figure.go)
 		members := asksMembers(text) // どんなものがある, 具体的には
 		before := stepBefore(text)   // 見える化した次のステップ
+		qws := words(text)
 		ck := Key(text)
 		for i := range hits {
 			p := &hits[i]
@@ -245,6 +246,12 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 					p.Score += weightDefines
 				}
 			}
+			if labelsWord(p.Passage.Text, qws) {
+				// A list or a table's row labelled by a word of the
+				// question (AI, IoT: the row of the table of
+				// technologies with its uses).
+				p.Score += weightAsked
+			}
 			if members && announcesListOf(p.Passage.Text, ck) {
 				// What a thing includes: the list the chapter announces
 				// for it (「守りのIT投資」には、以下のようなものがあります),
@@ -267,6 +274,24 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 		hits[i].Words = wordCoverageSyn(ws, hints, ft.sectionKeys[hits[i].Passage.Section])
 	}
 	return hits, nil
+}
+
+// labelsWord reports whether one of the first two lines of a list passage
+// (a table's header may come first) is one of the words ws of the
+// question, of two runes or more: the label of a row or a list (IoT over
+// its uses; a label deep in a figure's labels labels nothing).
+func labelsWord(text string, ws []string) bool {
+	if !strings.Contains(text, "\n") {
+		return false
+	}
+	lines := strings.Split(text, "\n")
+	for _, line := range lines[:min(2, len(lines))] {
+		k := Key(strings.TrimSpace(line))
+		if utf8.RuneCountInString(k) >= 2 && slices.Contains(ws, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // memberCues ask what a thing includes or what kinds of it there are.

@@ -39,3 +39,12 @@ func TestDefaultAnnouncedList(t *testing.T) {
 	}
 	t.Error("no passage announces 守りのIT投資's list")
 }
+
+// A table's row: a short name followed by long cells is one passage.
+func TestListGroupsRow(t *testing.T) {
+	items := []string{"IoT", "生産設備にセンサーを設置し、振動データを取得し分析することで、部品の故障予知や性能維持が可能", "生産設備の稼働状況を可視化したことで、全ての拠点での生産状況をリアルタイムに把握可能", "クラウドサービス", "社内情報の一元管理"}
+	got := ListGroups(items)
+	if len(got) == 0 || !strings.HasPrefix(got[0], "IoT\n生産設備") || !strings.Contains(got[0], "リアルタイム") {
+		t.Errorf("ListGroups = %q", got)
+	}
+}

@@ -252,6 +252,20 @@ func short(item string) bool {
 	return utf8.RuneCountInString(item) <= 40 && !strings.Contains(item, "。")
 }
 
+// maxRowLabel is the longest name of a table's row (IoT, AI).
+const maxRowLabel = 8
+
+// rowLabel reports whether item names a row of a table whose cells follow
+// it: a very short item without a marker, the next one a long line with
+// no full stop (生産設備にセンサーを設置し、…が可能).
+func rowLabel(item string, rest []string) bool {
+	if len(rest) == 0 || utf8.RuneCountInString(item) > maxRowLabel || listKind(item) != "" {
+		return false
+	}
+	next := strings.TrimSpace(rest[0])
+	return listKind(next) == "" && !short(next) && !strings.Contains(next, "。")
+}
+
 // ListGroups joins the items of a section's lists into passages, one line
 // each: a heading with the items under it (我が国がデジタル化で後れを取った
 // ６つの理由 with 1. … 6.), a step or a label with the lines that follow it
@@ -300,6 +314,13 @@ func ListGroups(items []string) []string {
 			// A line under a marked item (STEP1 … then its example).
 			cur = append(cur, it)
 			afterMark = false
+		case kind == "row" && !short(it):
+			// A cell of a table row (see rowLabel).
+			cur = append(cur, it)
+		case rowLabel(it, items[i+1:]):
+			// A table's row: its name (IoT) with the cells after it.
+			flush()
+			cur, kind = []string{it}, "row"
 		case next != "" && next != kind:
 			// A heading: the next item starts a list.
 			flush()
