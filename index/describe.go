@@ -608,9 +608,9 @@ func (ix *Index) describe(core, msg string, skip map[int]bool) (describeVerdict,
 			}
 		}
 	}
-	qt := tokenize(core)
+	qt := tokenize(dropNaming(core))
 	if hint {
-		qt = tokenize(dropHints(core))
+		qt = tokenize(dropNaming(dropHints(core)))
 	}
 	qt = ix.describer.kanaTokens(core, qt)
 	property := describesProperty(core)
@@ -901,6 +901,19 @@ func (ix *Index) nameHints(core string) (allowed map[int]bool, ok bool) {
 // reHintWords are the words of a hint on the name (see nameHints): they
 // describe the name, not the thing.
 var reHintWords = regexp.MustCompile(`アルファベット|英字|頭文字|略語|略称|[0-9０-９二三四五]文字|(?:何とか|なんとか|何ちゃら|なんちゃら|何たら|なんたら)`)
+
+// reNamingWords are the words that ask for a name (言い方, 呼び方, 用語):
+// they describe the name, not the thing, and no term holds them.
+var reNamingWords = regexp.MustCompile(`言い方|呼び方|呼び名|名前|名称|用語`)
+
+// dropNaming removes from core the words that ask for a name, when
+// something is left.
+func dropNaming(core string) string {
+	if s := reNamingWords.ReplaceAllString(core, ""); contentWords(s) >= 1 {
+		return s
+	}
+	return core
+}
 
 // dropHints removes from core the words of its hints on the name.
 func dropHints(core string) string { return reHintWords.ReplaceAllString(core, "") }
