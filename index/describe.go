@@ -716,7 +716,7 @@ func (ix *Index) namesHead(t int, core string) bool {
 	// The glossary says what kind of thing the term is in the last word
 	// of a sentence of its definition (…を両立する、人間中心の社会
 	// （Society）: a 社会).
-	return slices.Contains(definitionHeads(ix.terms[t].term.Definition), Key(head))
+	return slices.Contains(ix.terms[t].defHeads, head)
 }
 
 // definitionHeads returns the last word of each sentence of a definition,

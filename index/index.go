@@ -99,6 +99,9 @@ type termEntry struct {
 	// words), folded once at Build; released after it.
 	defTokens []token
 	defWords  []string
+	// defHeads are the last words of the definition's sentences (see
+	// definitionHeads): what kind of thing the term is.
+	defHeads []string
 	// related names related terms, best first; passages indexes the chapter
 	// passages that mention it, best first.
 	related  []string
@@ -191,7 +194,7 @@ func Build(pack *knowledge.Pack, opts ...Options) (*Index, error) {
 		// The definition is folded once: its key, and the tokens and words
 		// that the vocabulary and reverse lookup read.
 		ks := keyRunes(t.Definition)
-		e := termEntry{term: t, nameKey: Key(t.Name), defKey: keyString(ks), defTokens: textTokensRunes(ks), defWords: wordsOf(ks)}
+		e := termEntry{term: t, nameKey: Key(t.Name), defKey: keyString(ks), defTokens: textTokensRunes(ks), defWords: wordsOf(ks), defHeads: definitionHeads(t.Definition)}
 		e.given, e.givenTiers = termNames(t)
 		ix.terms = append(ix.terms, e)
 	}
