@@ -657,6 +657,12 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 			pq = c
 		}
 	}
+	if t := ix.onlyNamed(u.question, ix.setAside(u)); t >= 0 && asksWhatItIs(q) && ix.nothingBut(u.question, t) {
+		// One term named and nothing else but verbs and question words
+		// (RPAを入れたら何が楽になるんですか): a question about the term,
+		// whatever passage shares its verbs.
+		return ix.termAnswer(q, t), nil
+	}
 	a, ok, err := ix.passageAnswer(ctx, q, pq, minWords)
 	if err != nil {
 		return knowledge.Answer{}, err
@@ -690,6 +696,24 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 		return ix.termAnswer(q, t), nil
 	}
 	return ix.noneAnswer(q, res.suggestions), nil
+}
+
+// nothingBut reports whether text has no word of two runes or more (see
+// words) but the names of term t and question words (何故, 何年 are
+// words).
+func (ix *Index) nothingBut(text string, t int) bool {
+	names := map[string]bool{}
+	for _, n := range append([]string{ix.terms[t].term.Name}, ix.terms[t].given...) {
+		for _, w := range words(n) {
+			names[w] = true
+		}
+	}
+	for _, w := range words(text) {
+		if utf8.RuneCountInString(w) >= 2 && !names[w] {
+			return false
+		}
+	}
+	return true
 }
 
 // headOnlyInTerm reports whether the head of the description core (its
