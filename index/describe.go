@@ -336,7 +336,7 @@ func (sc *rankScratch) reset() {
 // namingCues ask for a name: a message with one asks what a thing is
 // called, whatever its grammar (…の名前は？, 何て言うんだっけ).
 var namingCues = []string{"何て言う", "なんて言う", "何と言う", "なんと言う", "何ていう", "なんていう", "何という", "なんという",
-	"何て呼", "なんて呼", "何と呼", "なんと呼", "名前", "呼び方", "呼び名", "呼称", "用語", "言い方", "略称", "言いましたっけ"}
+	"何て呼", "なんて呼", "何と呼", "なんと呼", "名前", "呼び方", "呼び名", "呼称", "用語", "言い方", "略称", "言いましたっけ", "思い出せ"}
 
 // vagueCues ask "what was it" without asking for a name: a description
 // with one reads as a description, but a chapter passage that answers it

@@ -261,7 +261,8 @@ func (ix *Index) stageCompare(_ context.Context, r *request, res *resolution) (b
 		// 可用性をまとめて何と呼ぶ) compare nothing.
 		return false, nil
 	}
-	if left, right, ok := strings.Cut(r.core, "と"); ok && left != "" && right != "" {
+	if left, right, ok := strings.Cut(r.core, "と"); ok && left != "" && right != "" && !strings.HasPrefix(right, "か") {
+		// (Aとか…: A is an example, not one side of a comparison.)
 		if l := ix.exact[Key(left)]; len(l) > 0 && len(glossTerms(l)) <= 1 {
 			res.term = l[0].term
 			return true, nil
