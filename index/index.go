@@ -21,6 +21,10 @@ type Index struct {
 	exact    map[string][]name // Key form → names with that key
 	names    []name            // every name of every term (tiers name and alias)
 	passages []passageEntry
+	// announced indexes the passages that announce a list (see
+	// announcesList): a question on what a thing includes considers them
+	// whatever their tf-idf.
+	announced []int
 	sounds   []soundName // see soundMatch
 	nameIx   *nameIndex  // the keys of names, by bigram (lookup.go)
 	defIx    *nameIndex  // the keys of definitions, id = term
@@ -279,6 +283,9 @@ func Build(pack *knowledge.Pack, opts ...Options) (*Index, error) {
 		wg.Wait()
 		for i := lo; i < hi; i++ {
 			p, f := all[i], buf[i-lo]
+			if announcesList(p.Text) {
+				ix.announced = append(ix.announced, i)
+			}
 			if !titles[p.Section] {
 				titles[p.Section] = true
 				ix.vocab.addVocabulary(p.Title, nil)

@@ -175,6 +175,16 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 	if err != nil {
 		return nil, err
 	}
+	if asksMembers(text) {
+		// What a thing includes: the lists announced for it, found or
+		// not (a long list scores low on tf-idf).
+		ck := Key(text)
+		for _, i := range ix.announced {
+			if announcesListOf(ix.passages[i].p.Text, ck) && !slices.ContainsFunc(found, func(s scoredPassage) bool { return s.id == i }) {
+				found = append(found, scoredPassage{i, 0})
+			}
+		}
+	}
 	qt := tokenize(text)
 	has := ft.passageHolds()
 	hits := make([]Hit, 0, len(found))
@@ -255,8 +265,9 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 			if members && announcesListOf(p.Passage.Text, ck) {
 				// What a thing includes: the list the chapter announces
 				// for it (「守りのIT投資」には、以下のようなものがあります),
-				// wherever the overview that names it more often is.
-				p.Score += weightDefines
+				// wherever the overview that names it more often is: it
+				// outweighs the choice of the section.
+				p.Score += weightSectionTopic
 			}
 			if source && givesSource(p.Passage.Text) {
 				// A question on where a figure comes from: the
@@ -323,6 +334,13 @@ func announcesListOf(text, ck string) bool {
 	}
 	k := Key(m[1])
 	return utf8.RuneCountInString(k) >= 2 && strings.Contains(ck, k)
+}
+
+// announcesList reports whether passage text announces a list and holds
+// it (knowledge.Pack.Passages joins them).
+func announcesList(text string) bool {
+	first, rest, ok := strings.Cut(text, "\n")
+	return ok && rest != "" && reListAnnounced.MatchString(first)
 }
 
 // headStart returns the index in qt of the first token of the question's
