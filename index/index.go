@@ -25,10 +25,10 @@ type Index struct {
 	// announcesList): a question on what a thing includes considers them
 	// whatever their tf-idf.
 	announced []int
-	sounds   []soundName // see soundMatch
-	nameIx   *nameIndex  // the keys of names, by bigram (lookup.go)
-	defIx    *nameIndex  // the keys of definitions, id = term
-	opts     Options
+	sounds    []soundName // see soundMatch
+	nameIx    *nameIndex  // the keys of names, by bigram (lookup.go)
+	defIx     *nameIndex  // the keys of definitions, id = term
+	opts      Options
 	// vocab is what the pack says (offtopic.go); describer the reverse
 	// lookup table (describe.go). Both are ready when Build returns.
 	vocab     *vocabulary
