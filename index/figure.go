@@ -98,7 +98,8 @@ var nextCues = []string{"次のステップ", "次の手順", "次の段階", "�
 // stepBefore returns the words of the step a question asks the next one
 // of, in Key form with the chapter's words for them (synonyms.go): the
 // words of the clause before its cue (業務を見える化した次のステップ: 業務,
-// 見エル化, 可視化); nil when it asks no next step.
+// 見, エル化 … and 可視化; a kanji alone is a verb stem); nil when it asks
+// no next step.
 func stepBefore(q string) []string {
 	for _, clause := range strings.FieldsFunc(q, func(r rune) bool { return strings.ContainsRune("、。,，？?", r) }) {
 		for _, c := range nextCues {
@@ -108,11 +109,7 @@ func stepBefore(q string) []string {
 			}
 			var out []string
 			k := Key(clause[:i])
-			for _, w := range words(clause[:i]) {
-				if utf8.RuneCountInString(w) >= 2 {
-					out = append(out, w)
-				}
-			}
+			out = append(out, words(clause[:i])...)
 			for _, h := range synonymHints(k) {
 				out = append(out, h.formals...)
 			}
@@ -131,7 +128,7 @@ func stepHolds(text string, ws []string) bool {
 		}
 		k := Key(line)
 		for _, w := range ws {
-			if containsKey(k, w) {
+			if utf8.RuneCountInString(w) >= 2 && containsKey(k, w) {
 				return true
 			}
 		}

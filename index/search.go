@@ -800,7 +800,8 @@ func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords flo
 		return scoredAnswer{}, false, nil
 	}
 	listed := asksMembers(core) && announcesListOf(hits[0].Passage.Text, Key(core))
-	if before := stepBefore(core); len(before) > 0 && listsSteps(hits[0].Passage.Text) && stepHolds(hits[0].Passage.Text, before) {
+	before := stepBefore(core)
+	if len(before) > 0 && listsSteps(hits[0].Passage.Text) && stepHolds(hits[0].Passage.Text, before) {
 		listed = true
 	}
 	if hits[0].Coverage < passageCoverage && !listed {
@@ -823,7 +824,11 @@ func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords flo
 		if i == 0 || h.Coverage >= passageCoverage/2 && utf8.RuneCountInString(h.Passage.Text) >= minExtraLength {
 			// The sentence that holds what is asked first (lead.go).
 			p := h.Passage
-			p.Text = leadSentence(p.Text, qt, kind, rank)
+			if t, ok := leadNextStep(p.Text, before); len(before) > 0 && ok {
+				p.Text = t // the step after the one the question names
+			} else {
+				p.Text = leadSentence(p.Text, qt, kind, rank)
+			}
 			a.Passages = append(a.Passages, p)
 		}
 	}
