@@ -34,7 +34,11 @@ const (
 	// kanaMaxDF the most passages that may hold one for a query's
 	// grammar bigram to count (see rank).
 	describeKana = 0.3
-	kanaMaxDF    = 2
+	// describeKanaWord is the weight of a keyword typed in hiragana found
+	// whole in a query (see kanaTokens): a word, but one that everyday
+	// grammar may spell too (つながらないよう).
+	describeKanaWord = 0.5
+	kanaMaxDF        = 2
 	// describeHead is added to the score of a term whose name ends with
 	// the head of the description, its last word (see namesHead).
 	describeHead = 0.1
@@ -78,6 +82,10 @@ type describer struct {
 	nPassages int
 	// scratch holds rankScratch values sized for the terms.
 	scratch sync.Pool
+	// kanaWords are the keywords typed in hiragana alone (なりすまし,
+	// ひとまとめ), in Key form: found whole in a query, each is a word
+	// the term holds (see kanaTokens).
+	kanaWords []string
 }
 
 type posting struct {
@@ -111,6 +119,13 @@ func newDescriber(terms []termEntry, chapterDF map[string]int, nPassages int) *d
 		}
 		addTokens(e.defTokens, describeDef)
 		for _, k := range e.term.Keywords {
+			if isKanaWord(k) {
+				key := Key(k)
+				if !slices.Contains(d.kanaWords, key) {
+					d.kanaWords = append(d.kanaWords, key)
+				}
+				best[kanaWordToken+key] = describeKanaWord
+			}
 			toks := textTokens(k)
 			addTokens(toks, describeKeyword)
 			// The kana of a keyword (いつでも使える) may be a word typed
@@ -130,6 +145,41 @@ func newDescriber(terms []termEntry, chapterDF map[string]int, nPassages int) *d
 		}
 	}
 	return d
+}
+
+// kanaWordToken prefixes the token of a keyword typed in hiragana (see
+// describer.kanaWords); no bigram starts so.
+const kanaWordToken = "\x00kana:"
+
+// minKanaWord is the least runes of a keyword in hiragana found whole in a
+// query: a shorter one is grammar as often as a word.
+const minKanaWord = 4
+
+// isKanaWord reports whether keyword k is typed in hiragana alone and long
+// enough to be found whole (see minKanaWord).
+func isKanaWord(k string) bool {
+	n := 0
+	for _, r := range k {
+		if !isHiraganaRune(r) {
+			return false
+		}
+		n++
+	}
+	return n >= minKanaWord
+}
+
+// kanaTokens returns qt with a token for each keyword in hiragana that the
+// query holds whole (なりすましをされると…: なりすまし): its bigrams are
+// grammar to the analyzer, and the chapter's grammar shares them (ナリ of
+// なります), but the whole word names the thing.
+func (d *describer) kanaTokens(core string, qt []token) []token {
+	ck := Key(core)
+	for _, w := range d.kanaWords {
+		if strings.Contains(ck, w) {
+			qt = append(qt, token{term: kanaWordToken + w})
+		}
+	}
+	return qt
 }
 
 // candidate is a term scored by reverse lookup.
@@ -153,6 +203,22 @@ func (d *describer) rank(qt []token, skip map[int]bool) []candidate {
 		seen[t.term] = true
 		w := tokenWeight(t)
 		ps := d.postings[t.term]
+		if strings.HasPrefix(t.term, kanaWordToken) {
+			// A keyword typed in hiragana, found whole: a word matched
+			// and a bonus outside the total, as the kana bigrams below.
+			idf := math.Log(1 + float64(d.nTerms+d.nPassages)/float64(1+len(ps)))
+			for _, p := range ps {
+				if skip[int(p.term)] {
+					continue
+				}
+				if sc.score[p.term] == 0 && sc.matched[p.term] == 0 {
+					sc.touched = append(sc.touched, p.term)
+				}
+				sc.score[p.term] += idf * float64(p.w)
+				sc.matched[p.term]++
+			}
+			continue
+		}
 		if t.grammar && len(ps) > 0 && d.chapterDF[t.term] <= kanaMaxDF {
 			// A bigram of a word typed in hiragana that a keyword holds
 			// (イツ of いつでも, タド of たどれる) and the chapter hardly
@@ -270,7 +336,7 @@ func (sc *rankScratch) reset() {
 // namingCues ask for a name: a message with one asks what a thing is
 // called, whatever its grammar (…の名前は？, 何て言うんだっけ).
 var namingCues = []string{"何て言う", "なんて言う", "何と言う", "なんと言う", "何ていう", "なんていう", "何という", "なんという",
-	"何て呼", "なんて呼", "何と呼", "なんと呼", "名前", "呼び方", "呼び名", "呼称", "用語", "言い方", "略称", "言いましたっけ"}
+	"何て呼", "なんて呼", "何と呼", "なんと呼", "名前", "呼び方", "呼び名", "呼称", "用語", "言い方", "略称", "言いましたっけ", "思い出せ"}
 
 // vagueCues ask "what was it" without asking for a name: a description
 // with one reads as a description, but a chapter passage that answers it
@@ -339,7 +405,7 @@ var descriptionEndings = append(slices.Clip(thingEndings), "の")
 
 // kanaNouns are everyday nouns typed in kana that end descriptions, never
 // a question form (ってどんなもの is one).
-var kanaNouns = []string{"しくみ", "しかけ", "やりかた", "かんがえかた", "ひと"}
+var kanaNouns = []string{"しくみ", "しかけ", "やりかた", "かんがえかた", "ひと", "ところ"}
 
 // isThing reports whether core, its question form stripped, ends in a
 // nominalizer (こと, もの, やつ): "the thing that …" describes a thing and
@@ -390,6 +456,10 @@ func isDescription(msg, core string) bool {
 		return true
 	}
 	prev, _ := utf8.DecodeLastRuneInString(core[:len(core)-size])
+	if last == 'つ' && (unicode.IsDigit(prev) || strings.ContainsRune("一二三四五六七八九十", prev)) {
+		// A count (3つのうちの1つ): a noun.
+		return true
+	}
 	return unicode.Is(unicode.Han, prev) && strings.ContainsRune("みりきえしちびれ", last)
 }
 
@@ -432,34 +502,46 @@ func simile(rest string) bool {
 // the description, not what it is about: 勝手に暗号化されて身代金を要求
 // される攻撃 describes ランサムウェア.
 func (ix *Index) subjectNamed(ck string, skip map[int]bool) bool {
-	named := false
+	found := false
 	ix.nameIx.in(ck, func(id int32, at int) {
-		rest := ck[at+len(ix.names[id].key):]
-		if !skip[ix.names[id].term] && !simile(rest) && !verbSuffix(rest) {
-			named = true
+		n := ix.names[id]
+		rest := ck[at+len(n.key):]
+		if !skip[n.term] && !simile(rest) && !enumerated(rest) && !keyPrefixed(rest, verbSuffixes) {
+			found = true
 		}
 	})
-	return named
+	return found
 }
 
 // verbSuffixes are the Key forms of the endings that make a verb of the
 // noun before them (暗号化される, 改ざんして).
-var verbSuffixes = func() []string {
+var verbSuffixes = keyForms("される", "されて", "された", "され", "させ", "して", "する", "した", "しない", "できる", "できない")
+
+// enumerations are the Key forms of the marks of a list of examples (ウイ
+// ルス対策やファイアウォールなどがまとまった機器): a name among them is a
+// part or a neighbour of the thing described, not its subject.
+var enumerations = keyForms("など", "とか", "なんか", "や")
+
+// keyForms returns the Key forms of ss.
+func keyForms(ss ...string) []string {
 	var out []string
-	for _, s := range []string{"される", "されて", "された", "され", "させ", "して", "する", "した", "しない", "できる", "できない"} {
+	for _, s := range ss {
 		out = append(out, Key(s))
 	}
 	return out
-}()
+}
 
-func verbSuffix(rest string) bool {
-	for _, s := range verbSuffixes {
+// keyPrefixed reports whether rest starts with one of prefixes.
+func keyPrefixed(rest string, prefixes []string) bool {
+	for _, s := range prefixes {
 		if strings.HasPrefix(rest, s) {
 			return true
 		}
 	}
 	return false
 }
+
+func enumerated(rest string) bool { return keyPrefixed(rest, enumerations) }
 
 // maxShortSuggestions: how many terms a word that is no name suggests.
 const maxShortSuggestions = 3
@@ -497,7 +579,9 @@ const (
 // runners-up worth suggesting.
 func (ix *Index) describe(core, msg string, skip map[int]bool) (describeVerdict, int, []int, float64) {
 	ck := Key(core)
-	if n := utf8.RuneCountInString(ck); n < describeMinRunes || n < fullTextMinRunes || contentWords(core) < 2 {
+	// A keyword typed in hiragana found whole (なりすまし) is a word.
+	kanaWords := float64(len(ix.describer.kanaTokens(core, nil)))
+	if n := utf8.RuneCountInString(ck); n < describeMinRunes || n < fullTextMinRunes || contentWords(core)+kanaWords < 2 {
 		// A word, not a description: a keyword only suggests the terms
 		// that have it (乗っ取り → 不正アクセス?). A keyword may name a
 		// neighbouring thing the pack does not cover (トロイの木馬 is a
@@ -537,9 +621,20 @@ func (ix *Index) describe(core, msg string, skip map[int]bool) (describeVerdict,
 			}
 		}
 	}
-	qt := tokenize(core)
+	qt := tokenize(dropNaming(core))
 	if hint {
-		qt = tokenize(dropHints(core))
+		qt = tokenize(dropNaming(dropHints(core)))
+	}
+	qt = ix.describer.kanaTokens(core, qt)
+	property := describesProperty(core)
+	if property {
+		// A property (…が損なわれる性質): only the terms that name one
+		// (完全性, 否認防止性), not the act that harms it (改ざん).
+		for t := range ix.terms {
+			if !namesProperty(ix.terms[t].term.Name) {
+				named[t] = true
+			}
+		}
 	}
 	cands := ix.describer.rank(qt, named)
 	if headWord(core) != "" {
@@ -568,7 +663,12 @@ func (ix *Index) describe(core, msg string, skip map[int]bool) (describeVerdict,
 			alts = append(alts, c.term)
 		}
 	}
-	if len(cands) == 0 || cands[0].matched < describeMinMatched {
+	minMatched := describeMinMatched
+	if property {
+		// The head is one word of the description every property holds.
+		minMatched--
+	}
+	if len(cands) == 0 || cands[0].matched < minMatched {
 		return describeNone, -1, nil, 0
 	}
 	best := cands[0]
@@ -576,7 +676,7 @@ func (ix *Index) describe(core, msg string, skip map[int]bool) (describeVerdict,
 	if len(cands) > 1 {
 		second = cands[1].score
 	}
-	if best.score < describeSure || best.score < describeLead*second {
+	if (best.score < describeSure || best.score < describeLead*second) && !property {
 		if ix.describer.heldWords(core, best.term) < describeMinWords {
 			// Not sure, and only one word of the message is a word of
 			// the term, the rest about something else (出張先のホテルの
@@ -586,8 +686,9 @@ func (ix *Index) describe(core, msg string, skip map[int]bool) (describeVerdict,
 	}
 	switch {
 	case best.score >= describeSure && best.score >= describeLead*second,
-		hint && best.score >= describeMaybe && best.score >= describeLead*second:
-		// A name hinted at and a description that fits it.
+		(hint || property) && best.score >= describeMaybe && best.score >= describeLead*second:
+		// A name hinted at, or a property described, and a description
+		// that fits it.
 		return describeConfident, best.term, alts, best.score
 	case best.score >= describeMaybe:
 		if !ix.fitsKind(best.term, core) {
@@ -630,6 +731,53 @@ func (ix *Index) namesHead(t int, core string) bool {
 			return true
 		}
 	}
+	// The glossary says what kind of thing the term is in the last word
+	// of a sentence of its definition (…を両立する、人間中心の社会
+	// （Society）: a 社会).
+	return slices.Contains(ix.terms[t].defHeads, head)
+}
+
+// definitionHeads returns the last word of each sentence of a definition,
+// in Key form: what the term is (…を評価するプロセス → プロセス; …人間中心の
+// 社会（Society） → 社会), a closing bracket, のこと and こと aside.
+func definitionHeads(def string) []string {
+	var out []string
+	for _, sent := range strings.FieldsFunc(def, func(r rune) bool { return r == '。' }) {
+		sent = strings.TrimSpace(sent)
+		if strings.HasSuffix(sent, "）") {
+			if i := strings.LastIndex(sent, "（"); i > 0 {
+				sent = sent[:i]
+			}
+		}
+		sent = strings.TrimSuffix(strings.TrimSuffix(sent, "こと"), "の")
+		ws := words(sent)
+		if len(ws) > 0 && strings.HasSuffix(Key(sent), ws[len(ws)-1]) {
+			out = append(out, ws[len(ws)-1])
+		}
+	}
+	return out
+}
+
+// propertyHeads are the heads of a description of a property (…が損なわれる
+// 性質, …を保つ特性), and propertySuffix the end of the names of
+// properties (可用性, 責任追跡性).
+var propertyHeads = []string{"性質", "特性"}
+
+const propertySuffix = "性"
+
+// describesProperty reports whether a clause of core (before 、 or 。)
+// ends in a property head, のこと or こと after it aside: …と損なわれる
+// 性質のこと, 情報漏えいで損なわれる性質、CIAでいうCのこと.
+func describesProperty(core string) bool {
+	for _, c := range strings.FieldsFunc(core, func(r rune) bool { return strings.ContainsRune("、。,，.！？!?", r) }) {
+		c = strings.TrimRight(c, trimChars)
+		c = strings.TrimSuffix(strings.TrimSuffix(c, "こと"), "の")
+		for _, h := range propertyHeads {
+			if strings.HasSuffix(c, h) {
+				return true
+			}
+		}
+	}
 	return false
 }
 
@@ -651,13 +799,16 @@ func (ix *Index) fitsKind(t int, core string) bool {
 	return !ix.nameEnds[head] && (headSuffix[head] == "" || !ix.nameEnds[headSuffix[head]])
 }
 
+// namesProperty reports whether name is that of a property (…性).
+func namesProperty(name string) bool { return strings.HasSuffix(name, propertySuffix) }
+
 // headSuffix maps a head word to the suffix that forms names of that kind
 // of thing: a 性質 is named …性 (責任追跡性, 可用性).
 var headSuffix = map[string]string{"性質": "性"}
 
 // whatIsCues ask what a thing is or does (何をする組織, どういう考え方,
 // まず何が起きる, 何なのか把握したい).
-var whatIsCues = []string{"何", "なに", "なん", "どういう", "どんな", "どのような", "教えて", "把握", "知りたい", "とは", "意味"}
+var whatIsCues = []string{"何", "なに", "なん", "どういう", "どんな", "どのような", "教えて", "把握", "知りたい", "とは", "意味", "どうなる", "どうなっ", "どうなり"}
 
 // asksWhatItIs reports whether msg asks what a thing is or does.
 func asksWhatItIs(msg string) bool {
@@ -786,6 +937,19 @@ func (ix *Index) nameHints(core string) (allowed map[int]bool, ok bool) {
 // reHintWords are the words of a hint on the name (see nameHints): they
 // describe the name, not the thing.
 var reHintWords = regexp.MustCompile(`アルファベット|英字|頭文字|略語|略称|[0-9０-９二三四五]文字|(?:何とか|なんとか|何ちゃら|なんちゃら|何たら|なんたら)`)
+
+// reNamingWords are the words that ask for a name (言い方, 呼び方, 用語):
+// they describe the name, not the thing, and no term holds them.
+var reNamingWords = regexp.MustCompile(`言い方|呼び方|呼び名|名前|名称|用語`)
+
+// dropNaming removes from core the words that ask for a name, when
+// something is left.
+func dropNaming(core string) string {
+	if s := reNamingWords.ReplaceAllString(core, ""); contentWords(s) >= 1 {
+		return s
+	}
+	return core
+}
 
 // dropHints removes from core the words of its hints on the name.
 func dropHints(core string) string { return reHintWords.ReplaceAllString(core, "") }

@@ -3,6 +3,7 @@ package index
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"secbot/jtext"
 	"secbot/knowledge"
@@ -76,7 +77,7 @@ func givesSource(text string) bool {
 // 手順1：…) rather than by a paragraph that shares its words.
 
 // ordinalCues are the ways a question asks for a position in a sequence.
-var ordinalCues = []string{"最初", "初め", "はじめ", "一番目", "番目", "つ目", "最後", "最終", "ゴール", "第一段階", "次に"}
+var ordinalCues = []string{"最初", "初め", "はじめ", "一番目", "番目", "つ目", "最後", "最終", "ゴール", "第一段階", "次に", "次のステップ", "次の手順", "次の段階", "次は", "の次"}
 
 // asksOrdinal reports whether q asks for a step by its position.
 func asksOrdinal(q string) bool {
@@ -90,6 +91,66 @@ func asksOrdinal(q string) bool {
 
 // reStepMarker finds the markers of a list of steps (STEP1, 手順１：).
 var reStepMarker = regexp.MustCompile(`(?m)^(?:STEP|手順)\s*[0-9０-９]`)
+
+// namesHeading reports whether the question (ck, in Key form) names the
+// heading of a list passage, its first line when short (進め方 over 手順１
+// …手順4: 守りのIT投資の進め方で最後のゴールは).
+func namesHeading(text, ck string) bool {
+	first, rest, ok := strings.Cut(text, "\n")
+	if !ok || rest == "" {
+		return false
+	}
+	k := Key(first)
+	n := utf8.RuneCountInString(k)
+	return n >= 2 && n <= maxHeading && strings.Contains(ck, k)
+}
+
+// nextCues ask for the step after another (見える化した次のステップ).
+var nextCues = []string{"次のステップ", "次の手順", "次の段階", "の次", "次は", "次に"}
+
+// stepBefore returns the words of the step a question asks the next one
+// of, in Key form with the chapter's words for them (synonyms.go): the
+// words of the clause before its cue (業務を見える化した次のステップ: 業務,
+// 見, エル化 … and 可視化; a kanji alone is a verb stem); nil when it asks
+// no next step.
+func stepBefore(q string) []string {
+	for _, clause := range strings.FieldsFunc(q, func(r rune) bool { return strings.ContainsRune("、。,，？?", r) }) {
+		for _, c := range nextCues {
+			i := strings.Index(clause, c)
+			if i <= 0 {
+				continue
+			}
+			var out []string
+			k := Key(clause[:i])
+			out = append(out, words(clause[:i])...)
+			for _, h := range synonymHints(k) {
+				out = append(out, h.formals...)
+			}
+			return out
+		}
+	}
+	return nil
+}
+
+// stepHolds reports whether a step of a list of steps (a line with its
+// marker: 手順１：業務内容・業務フローの可視化) holds one of ws.
+func stepHolds(text string, ws []string) bool {
+	for _, line := range strings.Split(text, "\n") {
+		if !reStepMarker.MatchString(line) {
+			continue
+		}
+		k := Key(line)
+		for _, w := range ws {
+			if utf8.RuneCountInString(w) >= 2 && containsKey(k, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// maxHeading is the longest first line read as a list's heading.
+const maxHeading = 10
 
 // listsSteps reports whether a passage lists at least two steps.
 func listsSteps(text string) bool {

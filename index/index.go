@@ -21,10 +21,14 @@ type Index struct {
 	exact    map[string][]name // Key form → names with that key
 	names    []name            // every name of every term (tiers name and alias)
 	passages []passageEntry
-	sounds   []soundName // see soundMatch
-	nameIx   *nameIndex  // the keys of names, by bigram (lookup.go)
-	defIx    *nameIndex  // the keys of definitions, id = term
-	opts     Options
+	// announced indexes the passages that announce a list (see
+	// announcesList): a question on what a thing includes considers them
+	// whatever their tf-idf.
+	announced []int
+	sounds    []soundName // see soundMatch
+	nameIx    *nameIndex  // the keys of names, by bigram (lookup.go)
+	defIx     *nameIndex  // the keys of definitions, id = term
+	opts      Options
 	// vocab is what the pack says (offtopic.go); describer the reverse
 	// lookup table (describe.go). Both are ready when Build returns.
 	vocab     *vocabulary
@@ -103,6 +107,9 @@ type termEntry struct {
 	// words), folded once at Build; released after it.
 	defTokens []token
 	defWords  []string
+	// defHeads are the last words of the definition's sentences (see
+	// definitionHeads): what kind of thing the term is.
+	defHeads []string
 	// related names related terms, best first; passages indexes the chapter
 	// passages that mention it, best first.
 	related  []string
@@ -195,7 +202,7 @@ func Build(pack *knowledge.Pack, opts ...Options) (*Index, error) {
 		// The definition is folded once: its key, and the tokens and words
 		// that the vocabulary and reverse lookup read.
 		ks := keyRunes(t.Definition)
-		e := termEntry{term: t, nameKey: Key(t.Name), defKey: keyString(ks), defTokens: textTokensRunes(ks), defWords: wordsOf(ks)}
+		e := termEntry{term: t, nameKey: Key(t.Name), defKey: keyString(ks), defTokens: textTokensRunes(ks), defWords: wordsOf(ks), defHeads: definitionHeads(t.Definition)}
 		e.given, e.givenTiers = termNames(t)
 		ix.terms = append(ix.terms, e)
 	}
@@ -280,6 +287,9 @@ func Build(pack *knowledge.Pack, opts ...Options) (*Index, error) {
 		wg.Wait()
 		for i := lo; i < hi; i++ {
 			p, f := all[i], buf[i-lo]
+			if announcesList(p.Text) {
+				ix.announced = append(ix.announced, i)
+			}
 			if !titles[p.Section] {
 				titles[p.Section] = true
 				ix.vocab.addVocabulary(p.Title, nil)

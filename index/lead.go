@@ -310,3 +310,45 @@ func wholeSentences(text string) []string {
 	}
 	return out
 }
+
+// leadNextStep shows first, after the heading, the step that follows the
+// one holding the words before (see stepBefore) in a list of steps, with
+// the lines under it: 見える化した次のステップ leads with 手順2. ok is false
+// when the text has no such step.
+func leadNextStep(text string, before []string) (string, bool) {
+	lines := strings.Split(text, "\n")
+	var steps []int // the lines of the steps
+	for i, line := range lines {
+		if reStepMarker.MatchString(line) {
+			steps = append(steps, i)
+		}
+	}
+	// The step holding most of the words before (a kanji alone, a verb
+	// stem, counts half: 洗い出し), then the one after it.
+	held, best := -1, 0.0
+	for j, i := range steps {
+		k, n := Key(lines[i]), 0.0
+		for _, w := range before {
+			if containsKey(k, w) {
+				n += min(1, 0.5*float64(utf8.RuneCountInString(w)))
+			}
+		}
+		if n > best && j+1 < len(steps) {
+			held, best = j, n
+		}
+	}
+	if held < 0 || best < 1 {
+		return text, false
+	}
+	next := steps[held+1]
+	if next <= 1 {
+		return text, false
+	}
+	end := next + 1
+	for end < len(lines) && !reStepMarker.MatchString(lines[end]) {
+		end++
+	}
+	out := append([]string{lines[0]}, lines[next:end]...)
+	out = append(out, lines[1:next]...)
+	return strings.Join(append(out, lines[end:]...), "\n"), true
+}

@@ -159,3 +159,20 @@ func TestAskedCounter(t *testing.T) {
 		}
 	}
 }
+
+// The step after the one a question names leads, with its lines, after
+// the heading.
+func TestLeadNextStep(t *testing.T) {
+	text := "進め方\n手順１：業務内容・業務フローの可視化\n手順2：削減・短縮可能な業務の洗い出し\n手順3：改善や対応の実施\n手順4：業務改革の実現"
+	got, ok := leadNextStep(text, stepBefore("業務の洗い出しの次にやることは"))
+	if !ok || !strings.HasPrefix(got, "進め方\n手順3：改善や対応の実施\n") || len(got) != len(text) {
+		t.Errorf("leadNextStep = %q, %v", got, ok)
+	}
+	got, ok = leadNextStep(text, stepBefore("業務を見える化した次のステップ"))
+	if !ok || !strings.HasPrefix(got, "進め方\n手順2：") {
+		t.Errorf("leadNextStep (見える化) = %q, %v", got, ok)
+	}
+	if _, ok := leadNextStep(text, stepBefore("業務改革を実現した次は")); ok {
+		t.Error("the last step has no next one")
+	}
+}

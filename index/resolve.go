@@ -272,7 +272,8 @@ func (ix *Index) stageCompare(_ context.Context, r *request, res *resolution) (b
 		// 可用性をまとめて何と呼ぶ) compare nothing.
 		return false, nil
 	}
-	if left, right, ok := strings.Cut(r.core, "と"); ok && left != "" && right != "" {
+	if left, right, ok := strings.Cut(r.core, "と"); ok && left != "" && right != "" && !strings.HasPrefix(right, "か") {
+		// (Aとか…: A is an example, not one side of a comparison.)
 		if l := ix.exact[Key(left)]; len(l) > 0 && len(glossTerms(l)) <= 1 {
 			res.term = l[0].term
 			return true, nil
@@ -383,7 +384,7 @@ func (ix *Index) stageDescribe(_ context.Context, r *request, res *resolution) (
 	if hint {
 		asked = dropHints(asked) // アルファベット2文字: about the name
 	}
-	off, byKeyword := ix.vocab.describesUnknown(asked, ix.keywordWords)
+	off, byKeyword := ix.vocab.describesUnknown(afterExample(asked), ix.keywordWords)
 	if r.fullText == fullTextOff || off || asksHowTo(r.q) && !namesThing(r.u.core) || asksFigure(r.q) {
 		return false, nil
 	}
@@ -415,6 +416,27 @@ func (ix *Index) stageDescribe(_ context.Context, r *request, res *resolution) (
 	}
 	res.suggestions = append(res.suggestions, alts...)
 	return false, nil
+}
+
+// exampleMarks end an example given as a likeness (チケットサイトにアクセス
+// が殺到したような, POSの売上データみたいに).
+var exampleMarks = []string{"ような", "みたいな", "みたいに", "のように"}
+
+// afterExample returns what follows the last example a description gives
+// as a likeness, when that has content of its own: the example may name
+// what the pack never does (チケットサイト) without the description being
+// about it. It returns s when there is none.
+func afterExample(s string) string {
+	best := -1
+	for _, m := range exampleMarks {
+		if i := strings.LastIndex(s, m); i >= 0 && i+len(m) > best {
+			best = i + len(m)
+		}
+	}
+	if best < 0 || contentWords(s[best:]) < 2 {
+		return s
+	}
+	return s[best:]
 }
 
 // stageFullText: full text over names and definitions (Bleve), accepted

@@ -184,6 +184,16 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 	if err != nil {
 		return nil, err
 	}
+	if asksMembers(text) {
+		// What a thing includes: the lists announced for it, found or
+		// not (a long list scores low on tf-idf).
+		ck := Key(text)
+		for _, i := range ix.announced {
+			if announcesListOf(ix.passages[i].p.Text, ck) && !slices.ContainsFunc(found, func(s scoredPassage) bool { return s.id == i }) {
+				found = append(found, scoredPassage{i, 0})
+			}
+		}
+	}
 	qt := tokenize(text)
 	has := ft.passageHolds()
 	hits := make([]Hit, 0, len(found))
@@ -213,6 +223,10 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 		ordinal := asksOrdinal(text) // 最初に, 2番目 (figure.go)
 		abbr := askedAbbrev(text)    // DXって何 (abbrev.go)
 		figure := source || strings.Contains(text, "図")
+		members := asksMembers(text) // どんなものがある, 具体的には
+		before := stepBefore(text)   // 見える化した次のステップ
+		qws := words(text)
+		ck := Key(text)
 		for i := range hits {
 			p := &hits[i]
 			secCov := coverageSyn(qt, hints, inSet(ft.sections[p.Passage.Section]))
@@ -247,8 +261,29 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 				p.Score += weightAsked
 			}
 			if ordinal && listsSteps(p.Passage.Text) {
-				// A step asked by its position: the list of steps.
+				// A step asked by its position: the list of steps, the
+				// one the question names by its heading first.
 				p.Score += weightAsked
+				if namesHeading(p.Passage.Text, ck) {
+					p.Score += weightAsked
+				}
+				if len(before) > 0 && stepHolds(p.Passage.Text, before) {
+					// The step after another: the list holding that one.
+					p.Score += weightDefines
+				}
+			}
+			if labelsWord(p.Passage.Text, qws) {
+				// A list or a table's row labelled by a word of the
+				// question (AI, IoT: the row of the table of
+				// technologies with its uses).
+				p.Score += weightAsked
+			}
+			if members && announcesListOf(p.Passage.Text, ck) {
+				// What a thing includes: the list the chapter announces
+				// for it (「守りのIT投資」には、以下のようなものがあります),
+				// wherever the overview that names it more often is: it
+				// outweighs the choice of the section.
+				p.Score += weightSectionTopic
 			}
 			if !figure && isCaption(p.Passage.Text) {
 				p.Score -= penaltyCaption
@@ -269,6 +304,62 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 		hits[i].Words = wordCoverageSyn(ws, hints, ft.sectionKeys[hits[i].Passage.Section])
 	}
 	return hits, nil
+}
+
+// labelsWord reports whether one of the first two lines of a list passage
+// (a table's header may come first) is one of the words ws of the
+// question, of two runes or more: the label of a row or a list (IoT over
+// its uses; a label deep in a figure's labels labels nothing).
+func labelsWord(text string, ws []string) bool {
+	if !strings.Contains(text, "\n") {
+		return false
+	}
+	lines := strings.Split(text, "\n")
+	for _, line := range lines[:min(2, len(lines))] {
+		k := Key(strings.TrimSpace(line))
+		if utf8.RuneCountInString(k) >= 2 && slices.Contains(ws, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// memberCues ask what a thing includes or what kinds of it there are.
+var memberCues = []string{"どんなもの", "どういうもの", "どのようなもの", "何がある", "なにがある", "何が入る", "何が含まれ", "具体的には", "具体例", "どんな種類"}
+
+// asksMembers reports whether text asks what a thing includes (see
+// memberCues).
+func asksMembers(text string) bool {
+	for _, c := range memberCues {
+		if strings.Contains(text, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// reListAnnounced matches the first line of a passage that announces a
+// list, with what the list is of before には or は (「守りのIT投資」には、
+// 以下のようなものがあります; knowledge.Pack.Passages joins the list to it).
+var reListAnnounced = regexp.MustCompile(`^(.+?)(?:には|は)、?(?:以下|次)の`)
+
+// announcesListOf reports whether passage text announces a list of a
+// thing the question (ck, in Key form) names.
+func announcesListOf(text, ck string) bool {
+	first, _, _ := strings.Cut(text, "\n")
+	m := reListAnnounced.FindStringSubmatch(first)
+	if m == nil {
+		return false
+	}
+	k := Key(m[1])
+	return utf8.RuneCountInString(k) >= 2 && strings.Contains(ck, k)
+}
+
+// announcesList reports whether passage text announces a list and holds
+// it (knowledge.Pack.Passages joins them).
+func announcesList(text string) bool {
+	first, rest, ok := strings.Cut(text, "\n")
+	return ok && rest != "" && reListAnnounced.MatchString(first)
 }
 
 // headStart returns the index in qt of the first token of the question's
@@ -603,6 +694,12 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 			pq = c
 		}
 	}
+	if t := ix.onlyNamed(u.question, ix.setAside(u)); t >= 0 && asksWhatItIs(q) && ix.nothingBut(u.question, t) {
+		// One term named and nothing else but verbs and question words
+		// (RPAを入れたら何が楽になるんですか): a question about the term,
+		// whatever passage shares its verbs.
+		return ix.termAnswer(q, t), nil
+	}
 	a, ok, err := ix.passageAnswer(ctx, q, pq, minWords)
 	if err != nil {
 		return knowledge.Answer{}, err
@@ -643,6 +740,24 @@ func (ix *Index) Ask(ctx context.Context, question string) (knowledge.Answer, er
 		return ix.termAnswer(q, t), nil
 	}
 	return ix.noneAnswer(q, res.suggestions), nil
+}
+
+// nothingBut reports whether text has no word of two runes or more (see
+// words) but the names of term t and question words (何故, 何年 are
+// words).
+func (ix *Index) nothingBut(text string, t int) bool {
+	names := map[string]bool{}
+	for _, n := range append([]string{ix.terms[t].term.Name}, ix.terms[t].given...) {
+		for _, w := range words(n) {
+			names[w] = true
+		}
+	}
+	for _, w := range words(text) {
+		if utf8.RuneCountInString(w) >= 2 && !names[w] {
+			return false
+		}
+	}
+	return true
 }
 
 // headOnlyInTerm reports whether the head of the description core (its
@@ -710,7 +825,15 @@ func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords flo
 	if len(hits) == 0 || hits[0].Words < minWords {
 		return scoredAnswer{}, false, nil
 	}
-	if hits[0].Coverage < passageCoverage {
+	listed := asksMembers(core) && announcesListOf(hits[0].Passage.Text, Key(core))
+	before := stepBefore(core)
+	if len(before) > 0 && listsSteps(hits[0].Passage.Text) && stepHolds(hits[0].Passage.Text, before) {
+		listed = true
+	}
+	if hits[0].Coverage < passageCoverage && !listed {
+		// (A list the chapter announces for the thing asked answers what
+		// it includes, and a list of steps holding the step a question
+		// names the step after it, however the question is worded.)
 		// A question may join what several passages of one section say
 		// (two stages of a list, a case and the rule it illustrates): the
 		// answer shows the hits of the best one's section together, and it
@@ -727,7 +850,11 @@ func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords flo
 		if i == 0 || h.Coverage >= passageCoverage/2 && utf8.RuneCountInString(h.Passage.Text) >= minExtraLength {
 			// The sentence that holds what is asked first (lead.go).
 			p := h.Passage
-			p.Text = leadSentence(p.Text, qt, kind, rank)
+			if t, ok := leadNextStep(p.Text, before); len(before) > 0 && ok {
+				p.Text = t // the step after the one the question names
+			} else {
+				p.Text = leadSentence(p.Text, qt, kind, rank)
+			}
 			a.Passages = append(a.Passages, p)
 		}
 	}
@@ -735,8 +862,9 @@ func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords flo
 }
 
 // reNaming matches the words that ask for a name at the end of a question
-// (…って別の言い方だと何て呼ばれてる, …の正式な名前は): no passage says them.
-var reNaming = regexp.MustCompile(`(?:って|とは|は|の|を|、)?(?:別の|ほかの|他の|正式な|正式の)?(?:言い方|呼び方|呼び名|名前|名称|別名)?(?:だと|では|で|は|って)?(?:何|なん)(?:て|と)(?:言|呼|い).*$|(?:って|は|の|、)?(?:別の|ほかの|他の|正式な|正式の)(?:言い方|呼び方|呼び名|名前|名称).*$|(?:の|って)?別名.*$`)
+// (…って別の言い方だと何て呼ばれてる, …の正式な名前は, テキストでは何て呼んで
+// た: the chapter pointed at): no passage says them.
+var reNaming = regexp.MustCompile(`(?:って|とは|は|の|を|、)?(?:(?:テキスト|資料|本文|教材|この章)(?:の中では|の中で|では|で|だと))?(?:別の|ほかの|他の|正式な|正式の)?(?:言い方|呼び方|呼び名|名前|名称|別名)?(?:だと|では|で|は|って)?(?:何|なん)(?:て|と)(?:言|呼|い).*$|(?:って|は|の|、)?(?:別の|ほかの|他の|正式な|正式の)(?:言い方|呼び方|呼び名|名前|名称).*$|(?:の|って)?別名.*$`)
 
 // cutNaming removes the naming words that end q (see reNaming).
 func cutNaming(q string) string {

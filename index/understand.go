@@ -115,9 +115,18 @@ func understand(q string) understood {
 // dropDecorations removes what decorates a message but says nothing:
 // emoji and symbols, laughter at the end (w, ｗ, 笑, (笑)), exclamation and
 // question marks repeated, ー and 〜 stretching the end.
+// placeholders are the symbols written for a word left unsaid (○○攻撃,
+// ××社): no emoji.
+const placeholders = "○◯●×✕△□"
+
 func dropDecorations(q string) string {
 	var b strings.Builder
 	for _, r := range q {
+		if strings.ContainsRune(placeholders, r) {
+			// ○○攻撃: a placeholder for a word, part of the sentence.
+			b.WriteRune(r)
+			continue
+		}
 		if unicode.Is(unicode.So, r) || unicode.Is(unicode.Sk, r) || r == 0xFE0F || r == 0x200D || unicode.Is(unicode.Cs, r) {
 			// An emoji ends what it follows, like a full stop.
 			b.WriteRune('。')
@@ -313,7 +322,7 @@ func stripCushions(s string) string {
 	for {
 		before := s
 		for _, c := range cushions {
-			if strings.HasPrefix(s, c) && len(s) > len(c) {
+			if strings.HasPrefix(s, c) && len(s) > len(c) && !gluedKana(c, s[len(c):]) {
 				s = strings.Trim(s[len(c):], trimChars)
 			}
 		}
@@ -322,6 +331,26 @@ func stripCushions(s string) string {
 		}
 	}
 }
+
+// gluedKana reports whether a cushion typed in hiragana is the start of a
+// longer word: the hiragana after it goes on (あとから is 後から, not あと,
+// から; ではなく is no では), unless it is は (まずは) or another cushion
+// (ねえねえ).
+func gluedKana(c, rest string) bool {
+	last, _ := utf8.DecodeLastRuneInString(c)
+	next, _ := utf8.DecodeRuneInString(rest)
+	if !isHiraganaRune(last) || !isHiraganaRune(next) || next == 'は' || next == 'ー' {
+		return false
+	}
+	for _, o := range cushions {
+		if strings.HasPrefix(rest, o) {
+			return false
+		}
+	}
+	return true
+}
+
+func isHiraganaRune(r rune) bool { return r >= 0x3041 && r <= 0x309F }
 
 // afterClause returns what follows the last background clause of s (see
 // clauseEnds), when it has content of its own.

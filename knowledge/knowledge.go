@@ -139,12 +139,66 @@ func (p *Pack) Passages() []Passage {
 				}
 			}
 		}
-		add(s.Body)
+		body, groups := announcedLists(s.Body, ListGroups(s.Lists))
+		add(body)
 		add(s.Cases)
-		add(ListGroups(s.Lists))
+		add(groups)
 		add(FigureTexts(s))
 	}
 	return out
+}
+
+// reAnnounce matches a body sentence that announces a list (「守りのIT投資」
+// には、以下のようなものがあります。): the importer keeps the list among the
+// section's lists, away from it.
+var reAnnounce = regexp.MustCompile(`(以下|次)の(ような)?[^。]{0,12}(があります|があげられます|が挙げられます|です)。?$`)
+
+// maxAnnounce is the longest sentence read as announcing a list.
+const maxAnnounce = 60
+
+// announcedLists joins each body sentence that announces a list (see
+// reAnnounce) with the list it announces: the first group of the
+// section's lists not yet taken that enumerates (a line ending in など:
+// 定期的なシステム更新サイクル・…・法規制対応など). A question on what the
+// list holds (守りのIT投資にはどんなものがある) finds the sentence that names
+// it and the items together.
+func announcedLists(body, groups []string) ([]string, []string) {
+	var outBody []string
+	taken := make([]bool, len(groups))
+	for _, b := range body {
+		t := strings.TrimSpace(b)
+		if utf8.RuneCountInString(t) <= maxAnnounce && reAnnounce.MatchString(t) {
+			if i := enumeration(groups, taken); i >= 0 {
+				taken[i] = true
+				outBody = append(outBody, t+"\n"+groups[i])
+				continue
+			}
+		}
+		outBody = append(outBody, b)
+	}
+	var outGroups []string
+	for i, g := range groups {
+		if !taken[i] {
+			outGroups = append(outGroups, g)
+		}
+	}
+	return outBody, outGroups
+}
+
+// enumeration returns the first group not taken with a line ending in
+// など, or -1.
+func enumeration(groups []string, taken []bool) int {
+	for i, g := range groups {
+		if taken[i] {
+			continue
+		}
+		for _, line := range strings.Split(g, "\n") {
+			if strings.HasSuffix(strings.TrimSpace(line), "など") {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // reListMarker matches the start of a list item: a number (1. ２．), a step
@@ -198,6 +252,20 @@ func short(item string) bool {
 	return utf8.RuneCountInString(item) <= 40 && !strings.Contains(item, "。")
 }
 
+// maxRowLabel is the longest name of a table's row (IoT, AI).
+const maxRowLabel = 8
+
+// rowLabel reports whether item names a row of a table whose cells follow
+// it: a very short item without a marker, the next one a long line with
+// no full stop (生産設備にセンサーを設置し、…が可能).
+func rowLabel(item string, rest []string) bool {
+	if len(rest) == 0 || utf8.RuneCountInString(item) > maxRowLabel || listKind(item) != "" {
+		return false
+	}
+	next := strings.TrimSpace(rest[0])
+	return listKind(next) == "" && !short(next) && !strings.Contains(next, "。")
+}
+
 // ListGroups joins the items of a section's lists into passages, one line
 // each: a heading with the items under it (我が国がデジタル化で後れを取った
 // ６つの理由 with 1. … 6.), a step or a label with the lines that follow it
@@ -246,6 +314,13 @@ func ListGroups(items []string) []string {
 			// A line under a marked item (STEP1 … then its example).
 			cur = append(cur, it)
 			afterMark = false
+		case kind == "row" && !short(it):
+			// A cell of a table row (see rowLabel).
+			cur = append(cur, it)
+		case rowLabel(it, items[i+1:]):
+			// A table's row: its name (IoT) with the cells after it.
+			flush()
+			cur, kind = []string{it}, "row"
 		case next != "" && next != kind:
 			// A heading: the next item starts a list.
 			flush()
