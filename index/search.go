@@ -218,10 +218,11 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 		defines := Key(text) + "トハ" // 「2025年の崖」とは…: the passage that defines it
 		kind := askedFor(text)      // a figure asked for (lead.go)
 		counter := askedCounter(text)
-		rank := rankOf(text)         // the first, the second … (lead.go)
-		source := asksSource(text)   // 出典, どこの調査 (figure.go)
-		ordinal := asksOrdinal(text) // 最初に, 2番目 (figure.go)
-		abbr := askedAbbrev(text)    // DXって何 (abbrev.go)
+		rank := rankOf(text)            // the first, the second … (lead.go)
+		source := asksSource(text)      // 出典, どこの調査 (figure.go)
+		ordinal := asksOrdinal(text)    // 最初に, 2番目 (figure.go)
+		secCovs := map[string]float64{} // hits share sections
+		abbr := askedAbbrev(text)       // DXって何 (abbrev.go)
 		figure := source || strings.Contains(text, "図")
 		members := asksMembers(text) // どんなものがある, 具体的には
 		before := stepBefore(text)   // 見える化した次のステップ
@@ -229,7 +230,11 @@ func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) 
 		ck := Key(text)
 		for i := range hits {
 			p := &hits[i]
-			secCov := coverageSyn(qt, hints, inSet(ft.sections[p.Passage.Section]))
+			secCov, ok := secCovs[p.Passage.Section]
+			if !ok {
+				secCov = coverageSyn(qt, hints, inSet(ft.sections[p.Passage.Section]))
+				secCovs[p.Passage.Section] = secCov
+			}
 			p.Score = weightBleve*p.Score/top + weightPassage*p.Coverage +
 				weightSection*secCov + weightSectionTopic*secScore[p.Passage.Section] +
 				weightLength*min(1, float64(utf8.RuneCountInString(p.Passage.Text))/fullLength)
@@ -314,12 +319,20 @@ func labelsWord(text string, ws []string) bool {
 	if !strings.Contains(text, "\n") {
 		return false
 	}
-	lines := strings.Split(text, "\n")
-	for _, line := range lines[:min(2, len(lines))] {
-		k := Key(strings.TrimSpace(line))
-		if utf8.RuneCountInString(k) >= 2 && slices.Contains(ws, k) {
-			return true
+	longest := 0
+	for _, w := range ws {
+		longest = max(longest, len(w))
+	}
+	for range 2 {
+		line, rest, _ := strings.Cut(text, "\n")
+		// A line much longer than any word cannot fold to one (Key
+		// drops spaces and marks, never whole words).
+		if line = strings.TrimSpace(line); len(line) <= 4*longest {
+			if k := Key(line); utf8.RuneCountInString(k) >= 2 && slices.Contains(ws, k) {
+				return true
+			}
 		}
+		text = rest
 	}
 	return false
 }
