@@ -822,7 +822,28 @@ func asksWhatItIs(msg string) bool {
 
 // modifiesTopic matches what follows a name that qualifies the topic of
 // the question (Wi-Fiのパスワードって: the question is about the password).
-var modifiesTopic = regexp.MustCompile(`^の[^\p{Hiragana}、。]+(って|は)`)
+var modifiesTopic = regexp.MustCompile(`^の([^\p{Hiragana}、。]+)(って|は|$)`)
+
+// aspectWords are what a question asks of a thing itself (ゼロトラストの
+// 考え方, CSIRTの役割): after a name they keep it the topic.
+var aspectWords = []string{"考エ方", "意味", "役割", "目的", "仕組ミ", "特徴", "例", "違イ", "種類", "メリット", "デメリット", "効果", "概要", "定義", "読ミ方", "略", "正式名称", "由来", "重要性", "必要性", "対策", "事例", "具体例", "説明", "内容", "機能", "リスク", "被害", "影響"}
+
+// qualifiesTopic reports whether what follows a name (rest, shown form)
+// makes it the qualifier of another topic: Wi-Fiのパスワード is about a
+// password, ゼロトラストの考え方 about ゼロトラスト.
+func qualifiesTopic(rest string) bool {
+	m := modifiesTopic.FindStringSubmatch(rest)
+	if m == nil {
+		return false
+	}
+	k := Key(m[1])
+	for _, a := range aspectWords {
+		if strings.HasPrefix(k, Key(a)) {
+			return false
+		}
+	}
+	return true
+}
 
 // wordBounds reports whether ks[from:to] is a word of its own: no
 // katakana or Latin letter of its kind glued on either side (アドレス in
@@ -860,7 +881,7 @@ func (ix *Index) onlyNamed(text string, skip map[int]bool) int {
 		n := ix.names[id]
 		from := utf8.RuneCountInString(ck[:at])
 		to := from + utf8.RuneCountInString(n.key)
-		if to-from < 2 || to > len(ks) || simile(ck[at+len(n.key):]) || modifiesTopic.MatchString(shown(ks[to:])) || !wordBounds(ks, from, to) {
+		if to-from < 2 || to > len(ks) || simile(ck[at+len(n.key):]) || qualifiesTopic(shown(ks[to:])) || !wordBounds(ks, from, to) {
 			return
 		}
 		found = append(found, span{from, to, n.term})
