@@ -249,6 +249,12 @@ func TestRulesOnDefaultPack(t *testing.T) {
 		"会社のPCが勝手に暗号化されて身代金を要求されたら、それは何の被害？": "ランサムウェア",
 		"PCのファイルが勝手に暗号化されて身代金を要求される攻撃":       "ランサムウェア",
 		"パスワードを何回も試して当てる攻撃って何て言うんだっけ":        "",
+		// A name qualifying what is asked for (Wi-Fiのパスワード) is not
+		// the topic: a request, not a question on 無線LAN; its aspects
+		// (の役割, の考え方) keep it the topic.
+		"うちの会社のwifiのパスワード教えて": "",
+		"社内のWi-Fiのパスワードって何？":  "",
+		"CSIRTの役割は？":          "CSIRT",
 	} {
 		a, err := ix.Ask(ctx, q)
 		if err != nil {
