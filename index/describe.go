@@ -361,12 +361,7 @@ func asksWhereTo(msg string) bool {
 	if askName(msg) {
 		return false
 	}
-	for _, c := range whereToCues {
-		if strings.Contains(msg, c) {
-			return true
-		}
-	}
-	return false
+	return containsAny(msg, whereToCues)
 }
 
 // asksHowTo reports whether msg asks how to get something done (see
@@ -375,22 +370,12 @@ func asksHowTo(msg string) bool {
 	if askName(msg) {
 		return false
 	}
-	for _, c := range howToCues {
-		if strings.Contains(msg, c) {
-			return true
-		}
-	}
-	return false
+	return containsAny(msg, howToCues)
 }
 
 // askName reports whether msg asks for a name (see namingCues).
 func askName(msg string) bool {
-	for _, c := range namingCues {
-		if strings.Contains(msg, c) {
-			return true
-		}
-	}
-	return false
+	return containsAny(msg, namingCues)
 }
 
 // thingEndings are the nouns in hiragana a description of a thing ends
@@ -430,10 +415,8 @@ func isDescription(msg, core string) bool {
 	if askName(msg) {
 		return true
 	}
-	for _, c := range vagueCues {
-		if strings.Contains(msg, c) {
-			return true
-		}
+	if containsAny(msg, vagueCues) {
+		return true
 	}
 	core = strings.TrimRight(core, trimChars)
 	for _, suf := range descriptionEndings {
@@ -478,22 +461,9 @@ func (ix *Index) namedIn(ck string) map[int]bool {
 
 // similes are the Key forms of the words that make a simile of the noun
 // before them.
-var similes = func() []string {
-	var out []string
-	for _, s := range []string{"みたいな", "みたいに", "のような", "のように", "っぽい", "的な"} {
-		out = append(out, Key(s))
-	}
-	return out
-}()
+var similes = keyForms("みたいな", "みたいに", "のような", "のように", "っぽい", "的な")
 
-func simile(rest string) bool {
-	for _, s := range similes {
-		if strings.HasPrefix(rest, s) {
-			return true
-		}
-	}
-	return false
-}
+func simile(rest string) bool { return keyPrefixed(rest, similes) }
 
 // subjectNamed reports whether ck names a term not in skip, outside a
 // simile: the question is about that term (社内のWi-Fiのパスワード asks
@@ -787,7 +757,7 @@ func describesProperty(core string) bool {
 // keywords hold the head word (its related terms' names do not count).
 func (ix *Index) fitsKind(t int, core string) bool {
 	head := headWord(core)
-	if head == "" || ix.namesHead(t, core) || strings.Contains(Key(ix.terms[t].term.Definition), head) {
+	if head == "" || ix.namesHead(t, core) || strings.Contains(ix.terms[t].defKey, head) {
 		return true
 	}
 	for _, k := range ix.terms[t].term.Keywords {
@@ -812,12 +782,7 @@ var whatIsCues = []string{"何", "なに", "なん", "どういう", "どんな"
 
 // asksWhatItIs reports whether msg asks what a thing is or does.
 func asksWhatItIs(msg string) bool {
-	for _, c := range whatIsCues {
-		if strings.Contains(msg, c) {
-			return true
-		}
-	}
-	return false
+	return containsAny(msg, whatIsCues)
 }
 
 // modifiesTopic matches what follows a name that qualifies the topic of
@@ -826,7 +791,7 @@ var modifiesTopic = regexp.MustCompile(`^の([^\p{Hiragana}、。]+)(って|は|
 
 // aspectWords are what a question asks of a thing itself (ゼロトラストの
 // 考え方, CSIRTの役割): after a name they keep it the topic.
-var aspectWords = []string{"考エ方", "意味", "役割", "目的", "仕組ミ", "特徴", "例", "違イ", "種類", "メリット", "デメリット", "効果", "概要", "定義", "読ミ方", "略", "正式名称", "由来", "重要性", "必要性", "対策", "事例", "具体例", "説明", "内容", "機能", "リスク", "被害", "影響"}
+var aspectWords = keyForms("考エ方", "意味", "役割", "目的", "仕組ミ", "特徴", "例", "違イ", "種類", "メリット", "デメリット", "効果", "概要", "定義", "読ミ方", "略", "正式名称", "由来", "重要性", "必要性", "対策", "事例", "具体例", "説明", "内容", "機能", "リスク", "被害", "影響")
 
 // qualifiesTopic reports whether what follows a name (rest, shown form)
 // makes it the qualifier of another topic: Wi-Fiのパスワード is about a
@@ -836,13 +801,7 @@ func qualifiesTopic(rest string) bool {
 	if m == nil {
 		return false
 	}
-	k := Key(m[1])
-	for _, a := range aspectWords {
-		if strings.HasPrefix(k, Key(a)) {
-			return false
-		}
-	}
-	return true
+	return !keyPrefixed(Key(m[1]), aspectWords)
 }
 
 // wordBounds reports whether ks[from:to] is a word of its own: no

@@ -46,12 +46,7 @@ var sourceCues = []string{"出典", "出所", "引用元", "どこの調査", "�
 
 // asksSource reports whether q asks for a source.
 func asksSource(q string) bool {
-	for _, c := range sourceCues {
-		if strings.Contains(q, c) {
-			return true
-		}
-	}
-	return false
+	return containsAny(q, sourceCues)
 }
 
 // isCaption reports whether a passage is a figure's caption (with its
@@ -81,12 +76,7 @@ var ordinalCues = []string{"最初", "初め", "はじめ", "一番目", "番目
 
 // asksOrdinal reports whether q asks for a step by its position.
 func asksOrdinal(q string) bool {
-	for _, c := range ordinalCues {
-		if strings.Contains(q, c) {
-			return true
-		}
-	}
-	return false
+	return containsAny(q, ordinalCues)
 }
 
 // reStepMarker finds the markers of a list of steps (STEP1, 手順１：).

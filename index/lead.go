@@ -143,10 +143,8 @@ func rankOf(s string) int {
 		}
 		i = j + len("番")
 	}
-	for _, c := range firstCues {
-		if strings.Contains(s, c) {
-			return 1
-		}
+	if containsAny(s, firstCues) {
+		return 1
 	}
 	return 0
 }

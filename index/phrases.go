@@ -3,6 +3,8 @@ package index
 // Phrases of chat and of questions that understand.go reads (see its
 // comment): general shapes of Japanese messages, not sentences of any set.
 
+import "strings"
+
 // pleasantries are the phrases of a sentence that carries no question:
 // greetings, thanks, closings, announcements that a question follows.
 var pleasantries = []string{
@@ -44,6 +46,16 @@ var contrastMarks = []string{
 
 // topicMarks end the topic of a question clause (Xって…, Xとは…).
 var topicMarks = []string{"っていうのは", "というのは", "ってのは", "っていう", "って言う", "という", "とは", "って", "について", "に関して", "は"}
+
+// containsAny reports whether s contains one of subs.
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
 
 // questionCues are the words that make a sentence a question.
 var questionCues = []string{"何", "なに", "なん", "どう", "どんな", "どの", "どれ", "どこ", "なぜ", "いつ", "誰", "とは", "って", "教え", "知りたい", "意味", "詳し", "まとめ", "か", "っけ", "よね", "全部", "全て", "すべて", "ぜんぶ", "一覧"}

@@ -173,13 +173,17 @@ func (ft *fullText) searchPassages(ctx context.Context, ix *Index, text string, 
 }
 
 func (ix *Index) search(ctx context.Context, text string, n int) ([]Hit, error) {
+	// Everyday words the chapter says otherwise (ネット: インターネット,
+	// synonyms.go) stand in at half weight for what a passage lacks.
+	return ix.searchHints(ctx, text, synonymHints(Key(text)), n)
+}
+
+// searchHints is search with the synonym hints of text found already.
+func (ix *Index) searchHints(ctx context.Context, text string, hints []synHint, n int) ([]Hit, error) {
 	ft, err := ix.fullText(ctx)
 	if err != nil {
 		return nil, err
 	}
-	// Everyday words the chapter says otherwise (ネット: インターネット,
-	// synonyms.go) stand in at half weight for what a passage lacks.
-	hints := synonymHints(Key(text))
 	found, err := ft.searchPassages(ctx, ix, text+synonymText(hints), max(n, rerankDepth))
 	if err != nil {
 		return nil, err
@@ -343,12 +347,7 @@ var memberCues = []string{"どんなもの", "どういうもの", "どのよう
 // asksMembers reports whether text asks what a thing includes (see
 // memberCues).
 func asksMembers(text string) bool {
-	for _, c := range memberCues {
-		if strings.Contains(text, c) {
-			return true
-		}
-	}
-	return false
+	return containsAny(text, memberCues)
 }
 
 // reListAnnounced matches the first line of a passage that announces a
@@ -831,7 +830,7 @@ func (ix *Index) passageAnswer(ctx context.Context, q, core string, minWords flo
 	if err != nil {
 		return scoredAnswer{}, false, err
 	}
-	hits, err := ix.search(ctx, core, maxPassages)
+	hits, err := ix.searchHints(ctx, core, hints, maxPassages)
 	if err != nil {
 		return scoredAnswer{}, false, err
 	}

@@ -307,12 +307,7 @@ func clauses(sent string) []string {
 }
 
 func hasQuestionCue(s string) bool {
-	for _, c := range questionCues {
-		if strings.Contains(s, c) {
-			return true
-		}
-	}
-	return false
+	return containsAny(s, questionCues)
 }
 
 // stripCushions removes cushions where a clause starts, repeatedly, with
