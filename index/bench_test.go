@@ -50,23 +50,6 @@ func benchQueries(b *testing.B, prefix string) []string {
 	return qs
 }
 
-func benchIndex(b *testing.B) *Index {
-	b.Helper()
-	pack, err := knowledge.Default()
-	if err != nil {
-		b.Fatal(err)
-	}
-	ix, err := Build(pack)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := ix.Ready(context.Background()); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { ix.Close() })
-	return ix
-}
-
 // benchLatency runs f over qs b.N times and reports p50 and p99.
 func benchLatency(b *testing.B, qs []string, f func(context.Context, string) (knowledge.Answer, error)) {
 	ctx := context.Background()
@@ -90,14 +73,14 @@ func benchLatency(b *testing.B, qs []string, f func(context.Context, string) (kn
 
 // BenchmarkTerm measures term resolution (secbot term): target p99 ≤ 1 ms.
 func BenchmarkTerm(b *testing.B) {
-	ix := benchIndex(b)
+	ix := defaultIndex(b)
 	benchLatency(b, benchQueries(b, "term"), ix.Term)
 }
 
 // BenchmarkAsk measures free questions, passage search included (secbot
 // ask): target p99 ≤ 5 ms.
 func BenchmarkAsk(b *testing.B) {
-	ix := benchIndex(b)
+	ix := defaultIndex(b)
 	benchLatency(b, benchQueries(b, "ask"), ix.Ask)
 }
 

@@ -75,15 +75,7 @@ func TestLeadSentence(t *testing.T) {
 // TestAskLeadsWithTheAnswer: on the default pack, a passage answer shows
 // the sentence with the asked figure first.
 func TestAskLeadsWithTheAnswer(t *testing.T) {
-	pack, err := knowledge.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Build(pack)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := defaultIndex(t)
 	tests := []struct{ question, lead string }{
 		// The 4-1-1 paragraph opens on IT in daily life; the figure is in
 		// its second sentence.

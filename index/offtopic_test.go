@@ -137,15 +137,7 @@ func TestOrgFolds(t *testing.T) {
 // longer one names the longer (NIST … → NIST サイバーセキュリティフレームワーク),
 // on the default pack; the short name alone stays itself.
 func TestQualifiedName(t *testing.T) {
-	pack, err := knowledge.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Build(pack)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := defaultIndex(t)
 	ctx := context.Background()
 	for _, tt := range []struct{ query, want string }{
 		{"NISTが作ったフレームワーク", "NIST サイバーセキュリティフレームワーク"},

@@ -121,17 +121,27 @@ func TestPassageScoresAreBleves(t *testing.T) {
 }
 
 // readyIndex builds pack with opts and waits for its full text.
-func readyIndex(t *testing.T, pack *knowledge.Pack, opts Options) *Index {
-	t.Helper()
+func readyIndex(tb testing.TB, pack *knowledge.Pack, opts Options) *Index {
+	tb.Helper()
 	ix, err := Build(pack, opts)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() { ix.Close() })
+	tb.Cleanup(func() { ix.Close() })
 	if err := ix.Ready(context.Background()); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return ix
+}
+
+// defaultIndex is readyIndex of the default pack.
+func defaultIndex(tb testing.TB) *Index {
+	tb.Helper()
+	pack, err := knowledge.Default()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return readyIndex(tb, pack, Options{})
 }
 
 // scoresTie reports whether two scores are equal within 1e-9, relative.

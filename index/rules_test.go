@@ -177,15 +177,7 @@ func TestStripConversationalWrappers(t *testing.T) {
 // with conversational filler. The questions here are not those of the
 // holdout set.
 func TestRulesOnDefaultPack(t *testing.T) {
-	pack, err := knowledge.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Build(pack)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := defaultIndex(t)
 	ctx := context.Background()
 	terms := []struct{ query, want string }{
 		{"データの改竄とは", "改ざん"},
@@ -284,15 +276,7 @@ func TestHeadWord(t *testing.T) {
 // word of the name ends with it (ビッグデータ, ゼロデイ攻撃), not when it is
 // only inside one (エンドポイントデバイス holds ポイント).
 func TestNamesHead(t *testing.T) {
-	pack, err := knowledge.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Build(pack)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := defaultIndex(t)
 	find := func(name string) int {
 		for i, e := range ix.terms {
 			if e.term.Name == name {
@@ -340,15 +324,7 @@ func TestVerbAfterNoun(t *testing.T) {
 // (いつでも) counts when a keyword holds it and the chapter hardly uses it;
 // grammar (ようにしておく) never counts against a term.
 func TestKanaInKeywords(t *testing.T) {
-	pack, err := knowledge.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Build(pack)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := defaultIndex(t)
 	score := func(q, term string) float64 {
 		for _, c := range ix.describer.rank(tokenize(q), nil) {
 			if ix.terms[c.term].term.Name == term {
@@ -368,15 +344,7 @@ func TestKanaInKeywords(t *testing.T) {
 // glued inside a longer katakana word, or qualifying the topic asked
 // about, is not named.
 func TestOnlyNamed(t *testing.T) {
-	pack, err := knowledge.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Build(pack)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := defaultIndex(t)
 	a, err := ix.Ask(context.Background(), "部長の資料にEDRって書いてあったんですが、何をする製品なんですか")
 	if err != nil {
 		t.Fatal(err)
@@ -395,15 +363,7 @@ func TestOnlyNamed(t *testing.T) {
 // abbreviation has, or how the name starts (ゼロ何とか, ぜい…なんとか),
 // allows only the terms that fit.
 func TestNameHints(t *testing.T) {
-	pack, err := knowledge.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Build(pack)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := defaultIndex(t)
 	byName := map[string]int{}
 	for i, e := range ix.terms {
 		byName[e.term.Name] = i
