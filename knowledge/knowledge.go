@@ -9,8 +9,11 @@ package knowledge
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"secbot/jtext"
 )
 
 // Term is one glossary entry.
@@ -233,13 +236,7 @@ func itemNumber(item string) int {
 	if m == nil || m[1] == "" {
 		return 0
 	}
-	n := 0
-	for _, r := range m[1] {
-		if r >= '０' && r <= '９' {
-			r = r - '０' + '0'
-		}
-		n = n*10 + int(r-'0')
-	}
+	n, _ := strconv.Atoi(jtext.WidthFold(m[1], false))
 	return n
 }
 
@@ -295,9 +292,11 @@ func ListGroups(items []string) []string {
 		if i+1 < len(items) {
 			next = listKind(strings.TrimSpace(items[i+1]))
 		}
-		restart := k == "number" && kind == "number" && itemNumber(it) <= lastNumber
+		restart := false
 		if k == "number" {
-			lastNumber = itemNumber(it)
+			n := itemNumber(it)
+			restart = kind == "number" && n <= lastNumber
+			lastNumber = n
 		}
 		switch {
 		case restart:
