@@ -27,7 +27,7 @@ func TestCatchUpLatestSlotOnly(t *testing.T) {
 	s1, db := e.open(e.minutely, func(c *schedules.Config) { c.Owner = "one" })
 	s2, _ := e.open(e.minutely, func(c *schedules.Config) { c.Owner = "two" })
 	start := at(30, 10, 0).Add(30 * time.Second) // two processes start together
-	e.now = start
+	e.setNow(start)
 	var wg sync.WaitGroup
 	for _, s := range []*schedules.Scheduler{s1, s2} {
 		wg.Add(1)
@@ -59,9 +59,9 @@ func TestCatchUpLatestSlotOnly(t *testing.T) {
 		t.Errorf("the first start warned of missed slots:\n%s", e.logs())
 	}
 	// The next minute posts the next slot, once.
-	e.now = at(30, 10, 1)
+	e.setNow(at(30, 10, 1))
 	for _, s := range []*schedules.Scheduler{s1, s2} {
-		if err := s.RunDue(ctx, e.now); err != nil {
+		if err := s.RunDue(ctx, e.clock()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -71,9 +71,9 @@ func TestCatchUpLatestSlotOnly(t *testing.T) {
 	// Down from 10:02 to 10:30: one line per job and channel counts the
 	// slots missed (in one or both processes, which share the work), and
 	// only the latest is posted.
-	e.now = at(30, 10, 30).Add(10 * time.Second)
+	e.setNow(at(30, 10, 30).Add(10 * time.Second))
 	for _, s := range []*schedules.Scheduler{s1, s2} {
-		if err := s.RunDue(ctx, e.now); err != nil {
+		if err := s.RunDue(ctx, e.clock()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -100,7 +100,7 @@ func TestQuizRoundOpenIsPermanent(t *testing.T) {
 	e := newEnv(t)
 	s, db := e.open(e.minutely, func(c *schedules.Config) { c.TipSpec = "" })
 	ctx := context.Background()
-	e.now = at(30, 10, 0) // the claims below are fresh: inside their lease
+	e.setNow(at(30, 10, 0)) // the claims below are fresh: inside their lease
 	old := quiz.Round{ID: "old-CQ", Channel: "CQ", Question: quiz.Question{Question: "?", Choices: []string{"a", "b", "c", "d"}},
 		Opened: at(30, 8, 0), Closes: at(30, 11, 0), MessageID: "ts0"}
 	if err := db.CreateRound(ctx, old); err != nil {
@@ -132,7 +132,7 @@ func TestQuizNeverPostsClosedRound(t *testing.T) {
 	e := newEnv(t)
 	s, db := e.open(e.minutely, func(c *schedules.Config) { c.TipSpec = "" })
 	ctx := context.Background()
-	e.now = at(30, 10, 0)
+	e.setNow(at(30, 10, 0))
 	slot := at(30, 9, 0)
 	db.Claim(ctx, schedules.Claim{Job: schedules.JobQuiz, Key: "CQ", Slot: slot, Status: schedules.StatusRetry, Owner: "other", Attempts: 1, NextTry: slot.Add(time.Minute)})
 	e.run(s, at(30, 10, 0).Add(30*time.Second))
@@ -203,7 +203,7 @@ func TestStartStopStartSameSecond(t *testing.T) {
 	e := newEnv(t)
 	s, _ := e.open(func(c *schedules.Config) { c.QuizSpec = "" })
 	ctx := context.Background()
-	e.now = at(30, 14, 0).Add(123 * time.Millisecond)
+	e.setNow(at(30, 14, 0).Add(123 * time.Millisecond))
 	r1, err := e.roundsOf(s).Start(ctx, "CX")
 	if err != nil {
 		t.Fatal(err)

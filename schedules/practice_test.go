@@ -63,7 +63,7 @@ func TestSpacedPractice(t *testing.T) {
 		}
 		return reply
 	}
-	e.now = at(30, 8, 0)
+	e.setNow(at(30, 8, 0))
 	for _, u := range []string{"U1", "U2"} {
 		if r := route(s1, bot.Request{Text: "practice on", UserID: u}); !strings.Contains(r.Text, "復習をオンにしました") {
 			t.Fatalf("practice on: %q", r.Text)
@@ -95,7 +95,7 @@ func TestSpacedPractice(t *testing.T) {
 	sendDay := func(d time.Time) []bot.Reply {
 		t.Helper()
 		var wg sync.WaitGroup
-		e.now = d
+		e.setNow(d)
 		for _, s := range []*schedules.Scheduler{s1, s2} {
 			wg.Add(1)
 			go func() {
@@ -115,13 +115,13 @@ func TestSpacedPractice(t *testing.T) {
 	}
 	answer := func(d time.Time, right bool) string {
 		t.Helper()
-		e.now = d.Add(time.Hour)
+		e.setNow(d.Add(time.Hour))
 		key := d.Format(time.DateOnly)
 		c := rightChoice(t, db, "U1", key)
 		if !right {
 			c = (c + 1) % 4
 		}
-		click := bot.Request{UserID: "U1", ChannelID: "D1", At: e.now, Action: &bot.Action{ID: bot.ActionPracticeAnswer, Value: bot.EncodeAnswer(key+"/U1", c)}}
+		click := bot.Request{UserID: "U1", ChannelID: "D1", At: e.clock(), Action: &bot.Action{ID: bot.ActionPracticeAnswer, Value: bot.EncodeAnswer(key+"/U1", c)}}
 		r := route(s1, click)
 		if r.Round == nil || !r.Round.Revealed || !r.ReplaceOriginal || len(r.Also) != 1 {
 			t.Fatalf("answer reply = %+v; want the question with its answer in place of the one clicked, and a message", r)

@@ -121,10 +121,27 @@ type env struct {
 	practice bool
 	rounds   map[*schedules.Scheduler]*rounds.Rounds
 	path     string
-	now      time.Time
-	p        *fakePoster
-	log      *bytes.Buffer
-	logMu    sync.Mutex
+	// now is the injected clock: the test sets it while the rounds'
+	// card goroutines read it.
+	nowMu sync.Mutex
+	now   time.Time
+	p     *fakePoster
+	log   *bytes.Buffer
+	logMu sync.Mutex
+}
+
+// clock returns the injected time.
+func (e *env) clock() time.Time {
+	e.nowMu.Lock()
+	defer e.nowMu.Unlock()
+	return e.now
+}
+
+// setNow sets the injected time.
+func (e *env) setNow(t time.Time) {
+	e.nowMu.Lock()
+	defer e.nowMu.Unlock()
+	e.now = t
 }
 
 func newEnv(t *testing.T) *env {
@@ -151,7 +168,7 @@ func (e *env) open(mod ...func(*schedules.Config)) (*schedules.Scheduler, *sqlit
 		e.t.Fatal(err)
 	}
 	e.t.Cleanup(func() { db.Close() })
-	clock := func() time.Time { return e.now }
+	clock := e.clock
 	db.Now = clock
 	cfg := schedules.Config{
 		Location: tokyo, Pack: testPack(), Store: db,
@@ -203,7 +220,7 @@ func (e *env) roundsOf(s *schedules.Scheduler) *rounds.Rounds { return e.rounds[
 
 func (e *env) run(s *schedules.Scheduler, t time.Time) {
 	e.t.Helper()
-	e.now = t
+	e.setNow(t)
 	if err := s.RunDue(context.Background(), t); err != nil {
 		e.t.Fatalf("RunDue(%s): %v", t, err)
 	}
@@ -279,9 +296,9 @@ func TestTwoSchedulersOneStore(t *testing.T) {
 	e := newEnv(t)
 	s1, _ := e.open(func(c *schedules.Config) { c.Owner = "one" })
 	s2, _ := e.open(func(c *schedules.Config) { c.Owner = "two" })
-	e.now = at(30, 10, 0)
+	e.setNow(at(30, 10, 0))
 	for _, tm := range []time.Time{at(30, 9, 0), at(30, 10, 0), at(30, 10, 1), at(31, 9, 0), at(31, 10, 0)} {
-		e.now = tm
+		e.setNow(tm)
 		var wg sync.WaitGroup
 		for _, s := range []*schedules.Scheduler{s1, s2} {
 			wg.Add(1)
@@ -361,7 +378,7 @@ func TestQuizRoundSurvivesRestart(t *testing.T) {
 	// Two people answer; one of them twice.
 	h := e.roundsOf(s).Handler()
 	right, wrong := r.Question.Answer, (r.Question.Answer+1)%4
-	e.now = at(30, 11, 0)
+	e.setNow(at(30, 11, 0))
 	h.Handle(ctx, bot.Request{UserID: "U1", UserName: "sato", ChannelID: "CQ", Action: &bot.Action{ID: bot.ActionQuizAnswer, Value: bot.EncodeAnswer(r.ID, right)}})
 	h.Handle(ctx, bot.Request{UserID: "U2", UserName: "suzuki", ChannelID: "CQ", Action: &bot.Action{ID: bot.ActionQuizAnswer, Value: bot.EncodeAnswer(r.ID, wrong)}})
 
@@ -494,7 +511,7 @@ func TestAbandonedClaimRetried(t *testing.T) {
 	e := newEnv(t)
 	s, db := e.open(func(c *schedules.Config) { c.Owner = "me" })
 	ctx := context.Background()
-	e.now = at(30, 9, 0)
+	e.setNow(at(30, 9, 0))
 	slot := at(30, 9, 0)
 	// Two processes claimed a slot each and died; "dead1" had posted.
 	db.Beat(ctx, "dead1")
@@ -510,9 +527,9 @@ func TestAbandonedClaimRetried(t *testing.T) {
 			t.Fatalf("%s: claim taken over while its owner still beat: %+v", ch, c)
 		}
 	}
-	e.now = at(30, 9, 0).Add(30 * time.Second)
+	e.setNow(at(30, 9, 0).Add(30 * time.Second))
 	db.Beat(ctx, "me")
-	e.run(s, e.now)
+	e.run(s, e.clock())
 	for _, ch := range []string{"C1", "C2"} {
 		c, _, _ := db.GetClaim(ctx, schedules.JobTip, ch, slot)
 		if c.Status != schedules.StatusPosted || c.Owner != "me" {
@@ -529,9 +546,9 @@ func TestAbandonedClaimRetried(t *testing.T) {
 	// Past the grace window an abandoned claim fails, loudly.
 	late := at(31, 9, 0)
 	db.Claim(ctx, schedules.Claim{Job: schedules.JobTip, Key: "C1", Slot: late, Status: schedules.StatusClaimed, Owner: "dead1", Attempts: 1})
-	e.now = late.Add(3 * time.Hour)
+	e.setNow(late.Add(3 * time.Hour))
 	db.Beat(ctx, "me")
-	e.run(s, e.now)
+	e.run(s, e.clock())
 	if c, _, _ := db.GetClaim(ctx, schedules.JobTip, "C1", late); c.Status != schedules.StatusFailed {
 		t.Errorf("abandoned claim past its grace = %+v, want failed", c)
 	}
@@ -541,9 +558,9 @@ func TestDigest(t *testing.T) {
 	e := newEnv(t)
 	s, db := e.open()
 	ctx := context.Background()
-	e.now = at(27, 18, 0)
+	e.setNow(at(27, 18, 0))
 	db.Subscribe(ctx, bot.Subscription{Platform: bot.Slack, UserID: "U1"})
-	e.now = at(30, 9, 30)
+	e.setNow(at(30, 9, 30))
 	db.Subscribe(ctx, bot.Subscription{Platform: bot.Slack, UserID: "U2"}) // after Monday's slot
 	e.run(s, at(30, 9, 30))
 	e.run(s, at(30, 9, 31))
@@ -565,7 +582,7 @@ func TestStartStopRound(t *testing.T) {
 	e := newEnv(t)
 	s, db := e.open(func(c *schedules.Config) { c.QuizSpec = "" })
 	ctx := context.Background()
-	e.now = at(30, 14, 0)
+	e.setNow(at(30, 14, 0))
 	r, err := e.roundsOf(s).Start(ctx, "CX")
 	if err != nil || r.MessageID == "" || !r.Closes.Equal(at(31, 14, 0)) {
 		t.Fatalf("StartRound = %+v, %v", r, err)
@@ -573,7 +590,7 @@ func TestStartStopRound(t *testing.T) {
 	if _, err := e.roundsOf(s).Start(ctx, "CX"); !errors.Is(err, quiz.ErrRoundOpen) {
 		t.Errorf("second StartRound = %v, want ErrRoundOpen", err)
 	}
-	e.now = at(30, 15, 0)
+	e.setNow(at(30, 15, 0))
 	if _, err := e.roundsOf(s).Stop(ctx, "CX"); err != nil {
 		t.Fatal(err)
 	}
@@ -657,7 +674,7 @@ func TestDigestWithoutDirectPoster(t *testing.T) {
 		c.Direct = func(p bot.Platform) (bot.DirectPoster, bool) { return e.p, p == bot.Slack }
 	})
 	ctx := context.Background()
-	e.now = at(27, 18, 0)
+	e.setNow(at(27, 18, 0))
 	db.Subscribe(ctx, bot.Subscription{Platform: bot.Shell, UserID: "console"})
 	db.Subscribe(ctx, bot.Subscription{Platform: bot.Slack, UserID: "U1"})
 	e.run(s, at(30, 9, 0))
@@ -676,7 +693,7 @@ func TestDigestWithoutDirectPoster(t *testing.T) {
 // Stop ends the loop. Nothing waits on the wall clock.
 func TestStartCatchesUpAndStops(t *testing.T) {
 	e := newEnv(t)
-	e.now = at(30, 10, 30) // up again 90 minutes after the 09:00 slot
+	e.setNow(at(30, 10, 30)) // up again 90 minutes after the 09:00 slot
 	s, _ := e.open()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -699,7 +716,7 @@ func TestClosingReminderOnce(t *testing.T) {
 	s1, _ := e.open(func(c *schedules.Config) { c.Owner = "one"; c.TipSpec = "" })
 	s2, _ := e.open(func(c *schedules.Config) { c.Owner = "two"; c.TipSpec = "" })
 	for _, tm := range []time.Time{at(30, 10, 0), at(31, 7, 59), at(31, 8, 0), at(31, 8, 1), at(31, 10, 0)} {
-		e.now = tm
+		e.setNow(tm)
 		for _, s := range []*schedules.Scheduler{s1, s2} {
 			if err := s.RunDue(context.Background(), tm); err != nil {
 				t.Fatal(err)
@@ -742,7 +759,7 @@ func TestManagersDigestOnce(t *testing.T) {
 	s2, _ := e.open(digest, func(c *schedules.Config) { c.Owner = "two" })
 	friday := at(30, 17, 0).AddDate(0, 0, 4) // Friday 4 December, 17:00
 	for _, tm := range []time.Time{friday.Add(-time.Minute), friday, friday.Add(time.Minute)} {
-		e.now = tm
+		e.setNow(tm)
 		for _, s := range []*schedules.Scheduler{s1, s2} {
 			if err := s.RunDue(context.Background(), tm); err != nil {
 				t.Fatal(err)
